@@ -1,0 +1,71 @@
+"""Cases for a1.sdpa. The oracle is torch.nn.functional.scaled_dot_product_attention run in float64; masks
+are boolean with True = attend, and every query row may attend to at least one key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from a1_basics.cases.tensors import f64, randn, tensor
+from shared.cases import Case, Impl, Suite, close
+
+UNIT = "a1.sdpa"
+
+
+def random_mask(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """A random boolean mask (True = attend) in which every query row keeps at least one key."""
+    mask = rng.random(shape) < 0.6
+    keep = rng.integers(0, shape[-1], size=shape[:-1])[..., None]
+    np.put_along_axis(mask, keep, True, axis=-1)
+    return mask
+
+
+def sdpa_inputs(q_shape: tuple[int, ...], n_k: int, d_v: int, mask: str | None,
+                mask_lead: tuple[int, ...] | None = None) -> Callable[[np.random.Generator], dict]:
+    """Q of `q_shape` (..., n_q, d_k); K, V share Q's leading dims. `mask`: None, "random" or "causal";
+    `mask_lead`: the mask's own leading dims (default: Q's), to test broadcasting."""
+
+    def make(rng: np.random.Generator) -> dict:
+        *lead, n_q, d_k = q_shape
+        inp = {"Q": randn(rng, q_shape), "K": randn(rng, (*lead, n_k, d_k)),
+               "V": randn(rng, (*lead, n_k, d_v))}
+        m_shape = (*(lead if mask_lead is None else mask_lead), n_q, n_k)
+        if mask == "random":
+            inp["mask"] = random_mask(rng, m_shape)
+        elif mask == "causal":
+            inp["mask"] = np.broadcast_to(np.tril(np.ones((n_q, n_k), dtype=bool)), m_shape).copy()
+        return inp
+
+    return make
+
+
+def run_sdpa(impl: Impl, inp: dict) -> Any:
+    mask = tensor(inp["mask"]) if "mask" in inp else None
+    return impl.scaled_dot_product_attention(tensor(inp["Q"]), tensor(inp["K"]), tensor(inp["V"]), mask)
+
+
+def expect_sdpa(inp: dict) -> np.ndarray:
+    import torch
+    import torch.nn.functional as F
+
+    q, k, v = (torch.from_numpy(f64(inp[n])) for n in ("Q", "K", "V"))
+    mask = torch.from_numpy(inp["mask"]) if "mask" in inp else None
+    return F.scaled_dot_product_attention(q, k, v, attn_mask=mask).numpy().astype(np.float32)
+
+
+# float32 scores, softmax and weighted sums over <= 16 terms against float64: errors near 1e-7 of the output.
+SUITE = Suite(cases=(
+    Case("sdpa/masked_batch_heads", UNIT, sdpa_inputs((2, 3, 5, 8), 7, 8, "random"), close(), run_sdpa,
+         expect_sdpa, seeds=(0, 1), hidden_draws=2,
+         note="Q (2, 3, 5, 8), K/V (2, 3, 7, 8), a random boolean mask (2, 3, 5, 7) with True = attend"),
+    Case("sdpa/no_mask", UNIT, sdpa_inputs((4, 6, 16), 9, 16, None), close(), run_sdpa, expect_sdpa,
+         seeds=(0, 1), hidden_draws=1,
+         note="no mask: Q (4, 6, 16), K/V (4, 9, 16), scores scaled by 1/sqrt(d_k)"),
+    Case("sdpa/dv_ne_dk_broadcast_mask", UNIT, sdpa_inputs((2, 5, 8), 6, 12, "random", mask_lead=()), close(),
+         run_sdpa, expect_sdpa, seeds=(0, 1), hidden_draws=1,
+         note="d_v = 12 != d_k = 8, and a mask (5, 6) broadcast over the batch dim"),
+    Case("sdpa/causal", UNIT, sdpa_inputs((2, 2, 6, 8), 6, 8, "causal"), close(), run_sdpa, expect_sdpa,
+         seeds=(0, 1), hidden_draws=1, note="a lower-triangular (causal) mask: query i sees keys 0..i only"),
+))

@@ -1,0 +1,99 @@
+"""Cases for a1.linear: y = x W^T against a float64 numpy oracle, the state-dict layout, and the
+initialisation distribution (a KS test plus the ±3σ truncation)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from a1_basics.cases.tensors import f64, randn, tensor, truncated_normal_cdf, truncated_normal_std
+from shared.cases import Case, Impl, Suite, close, distribution, exact, predicate
+
+UNIT = "a1.linear"
+INIT_D_IN, INIT_D_OUT = 256, 384
+
+
+def forward_inputs(batch: tuple[int, ...], square: bool) -> Callable[[np.random.Generator], dict]:
+    def make(rng: np.random.Generator) -> dict:
+        d_in = int(rng.integers(8, 33))
+        # subtle: a non-square weight turns the x @ W orientation bug into a shape error; a square one
+        # only into wrong values (still caught, since a random W is not symmetric).
+        d_out = d_in if square else d_in + int(rng.integers(1, 17))
+        return {"x": randn(rng, (*batch, d_in)), "weight": randn(rng, (d_out, d_in), scale=d_in**-0.5)}
+
+    return make
+
+
+def run_forward(impl: Impl, inp: dict) -> Any:
+    d_out, d_in = inp["weight"].shape
+    layer = impl.Linear(d_in, d_out)
+    layer.load_state_dict({"weight": tensor(inp["weight"])})
+    return layer(tensor(inp["x"]))
+
+
+def expect_forward(inp: dict) -> np.ndarray:
+    return (f64(inp["x"]) @ f64(inp["weight"]).T).astype(np.float32)
+
+
+def init_inputs(rng: np.random.Generator) -> dict:
+    return {"d_in": INIT_D_IN, "d_out": INIT_D_OUT, "torch_seed": int(rng.integers(2**31))}
+
+
+def run_init(impl: Impl, inp: dict) -> Any:
+    import torch
+
+    torch.manual_seed(inp["torch_seed"])
+    return impl.Linear(inp["d_in"], inp["d_out"]).weight.detach().flatten()
+
+
+def init_std(inp: dict) -> float:
+    return math.sqrt(2.0 / (inp["d_in"] + inp["d_out"]))
+
+
+def truncated_within_3_sigma(inp: dict, w: np.ndarray) -> tuple[bool, str]:
+    std = init_std(inp)
+    biggest = float(np.abs(w).max())
+    if biggest > 3.0 * std * (1 + 1e-6):
+        return False, f"max |w| = {biggest:.4g} exceeds 3σ = {3 * std:.4g}: the normal is not truncated"
+    # a truncated normal keeps almost all its spread; this rules out tiny or constant weights
+    want = truncated_normal_std(std, 3.0 * std)
+    got = float(w.astype(np.float64).std())
+    return abs(got / want - 1.0) < 0.05, f"sample std {got:.4g}, expected about {want:.4g}"
+
+
+def state_dict_inputs(rng: np.random.Generator) -> dict:
+    return {"d_in": int(rng.integers(2, 40)), "d_out": int(rng.integers(2, 40))}
+
+
+def run_state_dict(impl: Impl, inp: dict) -> dict:
+    import torch
+
+    sd = impl.Linear(inp["d_in"], inp["d_out"], dtype=torch.float64).state_dict()
+    return {"keys": sorted(sd), "shapes": [list(sd[k].shape) for k in sorted(sd)],
+            "dtypes": [str(sd[k].dtype) for k in sorted(sd)]}
+
+
+# float32 matmuls of length <= 32 against float64: errors stay near 1e-7, well inside the default tolerance.
+SUITE = Suite(cases=(
+    Case("linear/forward_batched", UNIT, forward_inputs((2, 3), square=False), close(), run_forward,
+         expect_forward, seeds=(0, 1), hidden_draws=2,
+         note="x (2, 3, d_in) through a non-square W (d_out, d_in), against x @ W.T in float64"),
+    Case("linear/forward_square", UNIT, forward_inputs((5,), square=True), close(), run_forward,
+         expect_forward, seeds=(0, 1), hidden_draws=1,
+         note="a square layer on x (5, d): the weight orientation must still be x @ W.T, not x @ W"),
+    Case("linear/state_dict", UNIT, state_dict_inputs, exact(), run_state_dict,
+         lambda inp: {"keys": ["weight"], "shapes": [[inp["d_out"], inp["d_in"]]],
+                      "dtypes": ["torch.float64"]},
+         seeds=(0, 1), hidden_draws=1,
+         note="the only parameter is `weight`, of shape (d_out, d_in) and the requested dtype (no bias)"),
+    Case("linear/init_distribution", UNIT, init_inputs,
+         distribution(cdf=lambda inp: truncated_normal_cdf(init_std(inp), 3.0 * init_std(inp))), run_init,
+         seeds=(0, 1), hidden_draws=1,
+         note="Linear(256, 384) weights follow N(0, 2/(d_in+d_out)) truncated at ±3σ (KS test)"),
+    Case("linear/init_truncation", UNIT, init_inputs, predicate("within ±3σ", truncated_within_3_sigma),
+         run_init, seeds=(0, 1), hidden_draws=1,
+         note="no weight of Linear(256, 384) lies beyond ±3σ; their spread is the truncated normal's"),
+))

@@ -1,0 +1,51 @@
+"""Helpers shared by the a1 case modules: seeded numpy inputs, the torch bridge for `run`, and the
+truncated-normal CDF that the initialisation cases test against.
+
+Input builders run in the grader's process and return numpy only; torch is imported inside the functions that
+run in the worker or build expected values.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+
+def randn(rng: np.random.Generator, shape: tuple[int, ...], scale: float = 1.0,
+          dtype: type = np.float32) -> np.ndarray:
+    """Standard normal samples times `scale`, as `dtype` (float32 by default)."""
+    return (rng.standard_normal(shape) * scale).astype(dtype)
+
+
+def tensor(a: np.ndarray) -> Any:
+    """A torch tensor sharing the array's memory (worker side)."""
+    import torch
+
+    return torch.from_numpy(a)
+
+
+def f64(a: np.ndarray) -> np.ndarray:
+    """The array as float64, for oracles that compute more precisely than the code under test."""
+    return np.asarray(a, dtype=np.float64)
+
+
+def truncated_normal_cdf(std: float, cut: float) -> Callable[[np.ndarray], np.ndarray]:
+    """The CDF of N(0, std^2) conditioned on |x| <= cut, vectorised over a float64 array."""
+    phi = np.vectorize(lambda z: 0.5 * (1.0 + math.erf(z / math.sqrt(2.0))), otypes=[np.float64])
+    lo, hi = float(phi(-cut / std)), float(phi(cut / std))
+
+    def cdf(x: np.ndarray) -> np.ndarray:
+        return np.clip((phi(np.clip(x, -cut, cut) / std) - lo) / (hi - lo), 0.0, 1.0)
+
+    return cdf
+
+
+def truncated_normal_std(std: float, cut: float) -> float:
+    """Standard deviation of N(0, std^2) truncated at ±cut (slightly less than std)."""
+    a = cut / std
+    pdf = math.exp(-0.5 * a * a) / math.sqrt(2.0 * math.pi)
+    mass = math.erf(a / math.sqrt(2.0))
+    return std * math.sqrt(1.0 - 2.0 * a * pdf / mass)

@@ -1,0 +1,106 @@
+"""`python -m grader COMMAND`: the instructor tool (and the student's `test`). Parsing only; each command is a
+function in its own module."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from grader.tree import TOOL_ROOT, Tree, TreeError
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m grader", description=__doc__)
+    p.add_argument("--root", type=Path, default=TOOL_ROOT, help="the tree that holds the assignments")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("release", help="write one assignment's student tree")
+    s.add_argument("-a", "--assignment", required=True)
+    s.add_argument("out", type=Path)
+
+    s = sub.add_parser("build", help="compute expected outputs (visible snapshot and hidden file)")
+    s.add_argument("-a", "--assignment", required=True)
+
+    s = sub.add_parser("check", help="prove the reference passes, stubs and mutants fail, expected is current")
+    s.add_argument("-a", "--assignment", required=True)
+    s.add_argument("--no-determinism", action="store_true", help="skip the two-process determinism check")
+
+    s = sub.add_parser("grade", help="grade one submission (a folder or a zip)")
+    s.add_argument("submission", type=Path)
+    s.add_argument("-a", "--assignment", required=True)
+    s.add_argument("--out", type=Path, help="write Gradescope results.json here")
+    s.add_argument("--junit", type=Path, help="also write JUnit XML here")
+
+    s = sub.add_parser("test", help="with -a: the visible cases (student mode); without: the whole suite")
+    s.add_argument("-a", "--assignment")
+    s.add_argument("pytest_args", nargs="*", help="extra arguments for pytest")
+
+    s = sub.add_parser("demo", help="build the release and grade the bundled example submissions (make grade)")
+    s.add_argument("-a", "--assignment", default="a1")
+    s.add_argument("--out", type=Path, default=TOOL_ROOT / "out")
+
+    s = sub.add_parser("reference-outputs", help=argparse.SUPPRESS)
+    s.add_argument("-a", "--assignment", required=True)
+    s.add_argument("--out", type=Path, required=True)
+
+    args = p.parse_args(argv)
+    tree = Tree(args.root.resolve())
+    try:
+        return _dispatch(args, tree)
+    except (TreeError, ValueError, FileNotFoundError, FileExistsError, RuntimeError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+def _dispatch(args: argparse.Namespace, tree: Tree) -> int:
+    if args.command == "release":
+        from grader.release import write_release
+
+        out = write_release(tree, args.assignment, args.out.resolve())
+        print(f"release of {args.assignment} written to {out}")
+        return 0
+    if args.command == "build":
+        from grader.grade import build
+
+        build(tree.assignment(args.assignment))
+        return 0
+    if args.command == "check":
+        from grader.check import check
+
+        report = check(tree, args.assignment, determinism=not args.no_determinism)
+        print(report.text())
+        return 0 if report.ok else 1
+    if args.command == "grade":
+        from grader.grade import grade
+        from grader.report import junit, table, to_json
+
+        report = grade(tree, args.assignment, args.submission.resolve())
+        print(table(report.units, title=f"{args.assignment}: {args.submission}"))
+        if report.error:
+            print(f"grading failed: {report.error}", file=sys.stderr)
+        if args.out:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(to_json(report))
+            print(f"results: {args.out}")
+        if args.junit:
+            args.junit.write_text(junit(report))
+        return 0 if not report.error else 1
+    if args.command == "test":
+        from grader.suite_runner import run_tests
+
+        return run_tests(tree, args.assignment, args.pytest_args)
+    if args.command == "demo":
+        from grader.demo import demo
+
+        return demo(tree, args.assignment, args.out.resolve())
+    if args.command == "reference-outputs":
+        from grader.check import reference_outputs
+
+        reference_outputs(tree, args.assignment, args.out)
+        return 0
+    raise AssertionError(args.command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""`make grade` / `python -m grader demo -a a1`: the main job on a fresh clone.
+
+Builds the expected outputs if this machine has none yet, writes the student release, then grades the
+bundled example submissions (the reference itself, and the partly-wrong ones under `<package>/examples/`)
+against visible and hidden cases: a score table each, a Gradescope results.json each, and a comparison with
+what each example's `expected.toml` says it deserves.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import tomllib
+from pathlib import Path
+
+from grader.grade import ensure_hidden, grade
+from grader.release import write_release
+from grader.report import table, to_json
+from grader.tree import Assignment, Tree
+
+
+def reference_submission(a: Assignment, dest: Path) -> Path:
+    """The reference as a student would submit it: the package's own student files."""
+    for path in sorted(a.package_dir.rglob("*.py")):
+        rel = path.relative_to(a.root).as_posix()
+        if a.rubric.is_student_file(rel) and not a.rubric.is_instructor_only(rel):
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, dest / rel)
+    return dest
+
+
+def examples(a: Assignment) -> list[Path]:
+    folder = a.package_dir / "examples"
+    return sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+
+
+def expected_states(example: Path) -> dict[str, str]:
+    f = example / "expected.toml"
+    return tomllib.loads(f.read_text())["units"] if f.exists() else {}
+
+
+def demo(tree: Tree, aid: str, out: Path) -> int:
+    a = tree.assignment(aid)
+    ensure_hidden(a)
+    out.mkdir(parents=True, exist_ok=True)
+    release = write_release(tree, aid, out / f"{aid}-release")
+    print(f"student release: {release}")
+    mismatches = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        subs = [("reference", reference_submission(a, Path(tmp) / "reference"), None)]
+        subs += [(p.name, p, expected_states(p)) for p in examples(a)]
+        for name, path, states in subs:
+            report = grade(tree, aid, path)
+            results = out / f"{aid}-{name}.results.json"
+            results.write_text(to_json(report))
+            print()
+            print(table(report.units, title=f"{aid} submission '{name}': {report.score:g}/{report.max_score:g}"))
+            if report.error:
+                print(f"  grading failed: {report.error}")
+                mismatches += 1
+            for u in report.units:
+                if u.status != "passed":
+                    first = next((c for c in u.cases if not c.passed and c.visibility == "visible"), None)
+                    if first is not None:
+                        print(f"  {u.key}: {first.id}: {first.message[:200]}")
+            want = states if states is not None else {k: "passed" for k in a.rubric.units}
+            wrong = {k: (v, u.status) for u in report.units for k, v in want.items() if u.key == k and u.status != v}
+            for k, (v, got) in sorted(wrong.items()):
+                print(f"  MISMATCH {k}: expected {v}, graded {got}")
+            mismatches += bool(wrong)
+            print(f"  results.json: {results}")
+    print()
+    print(f"demo: {'every submission graded as expected' if not mismatches else f'{mismatches} mismatches'}")
+    return 0 if not mismatches else 1

@@ -1,0 +1,127 @@
+"""`grader release -a a1 OUT`: the student's tree for one assignment, as an ordered list of small transforms.
+
+A release holds: the assignment's package with every solution region stubbed, its visible cases and snapshot,
+the earlier assignments solved (a2 needs a1's model), the common library and the grader tool (minus their own
+tests), the Makefile and pyproject, and a student README. Instructor-only paths (rubric `instructor_only`:
+hidden cases, mutants, example submissions, instructor tests) are never copied. The result is a pure function
+of the source tree and the assignment, so it is golden-tested (grader/tests/test_release_golden.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+from grader import markers
+from grader.tree import COMMON_PACKAGES, TOOL_INSTRUCTOR_ONLY, TOOL_ROOT, Assignment, Tree
+
+_SKIP_PARTS = {"__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis"}
+TOP_FILES = ("Makefile", "pyproject.toml", ".gitignore")
+
+
+def _files(base: Path, rel_root: str, excluded: tuple[str, ...]) -> Iterator[tuple[Path, str]]:
+    """(absolute path, release-relative path) of the files under base, sorted, minus excluded prefixes."""
+    for path in sorted(base.rglob("*")):
+        if not path.is_file() or _SKIP_PARTS & set(path.parts) or path.suffix == ".pyc":
+            continue
+        rel = f"{rel_root}/{path.relative_to(base).as_posix()}"
+        if any(rel == e or rel.startswith(e.rstrip("/") + "/") for e in excluded):
+            continue
+        if ".egg-info" in rel:
+            continue
+        yield path, rel
+
+
+def _section_lookup(a: Assignment, module: str):
+    api = a.api()
+    by_target = {target: name for name, target in api.items()}
+
+    def section_of(qualname: str) -> str:
+        parts = qualname.split(".")
+        for i in range(len(parts), 0, -1):
+            name = by_target.get(f"{module}:{'.'.join(parts[:i])}")
+            if name and (unit := a.rubric.unit_of_target(name)):
+                return unit.handout
+        for name, target in api.items():  # a private helper: the section of a unit in the same file
+            if target.split(":")[0] == module and (unit := a.rubric.unit_of_target(name)):
+                return unit.handout
+        return ""
+
+    return section_of
+
+
+def release_files(tree: Tree, aid: str) -> dict[str, bytes]:
+    """Every file of the release, by relative path. Pure: the same tree and assignment give the same bytes."""
+    a = tree.assignment(aid)
+    out: dict[str, bytes] = {}
+    for name in TOP_FILES:
+        p = TOOL_ROOT / name
+        if p.exists():
+            out[name] = p.read_bytes()
+    out["README.md"] = student_readme(a).encode()
+    for pkg in COMMON_PACKAGES:
+        for path, rel in _files(TOOL_ROOT / pkg, pkg, TOOL_INSTRUCTOR_ONLY):
+            out[rel] = path.read_bytes()
+    for earlier in tree.earlier(aid):
+        for path, rel in _files(earlier.package_dir, earlier.package, earlier.rubric.instructor_only):
+            data = path.read_bytes()
+            out[rel] = markers.strip(data.decode(), rel).encode() if path.suffix == ".py" else data
+    for path, rel in _files(a.package_dir, a.package, a.rubric.instructor_only):
+        data = path.read_bytes()
+        if path.suffix == ".py":
+            module = rel[: -len(".py")].replace("/", ".").removesuffix(".__init__")
+            data = markers.stub(data.decode(), rel, _section_lookup(a, module)).encode()
+        out[rel] = data
+    return out
+
+
+def write_release(tree: Tree, aid: str, out_dir: Path) -> Path:
+    files = release_files(tree, aid)
+    if out_dir.exists():
+        if any(out_dir.iterdir()) and not (out_dir / ".lmfs-release").exists():
+            raise FileExistsError(f"{out_dir} exists and is not a release; choose an empty or new folder")
+        shutil.rmtree(out_dir)
+    for rel, data in files.items():
+        p = out_dir / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data)
+    (out_dir / ".lmfs-release").write_text(f"{aid}\n")
+    return out_dir
+
+
+def manifest(files: dict[str, bytes]) -> str:
+    """One line per file, `sha256  path`: what the golden test compares."""
+    return "".join(f"{hashlib.sha256(d).hexdigest()}  {p}\n" for p, d in sorted(files.items()))
+
+
+def student_readme(a: Assignment) -> str:
+    units = "\n".join(f"| `{u.key}` | {u.title} | {u.points:g} | {u.handout} |" for u in a.rubric.units.values())
+    return f"""# {a.rubric.title}: student release
+
+Everything you need for this assignment. Read `{a.package}/HANDOUT.md` first.
+
+## Set up and test
+
+    make test A={a.id}          # or: python -m grader test -a {a.id}   (after `make venv`)
+
+The first run creates `.venv` and installs what the assignment needs. Each graded case runs your code
+through the same worker the grader uses, so what passes here passes when graded on these visible cases
+(hidden cases at other seeds are graded too: `make fuzz A={a.id}` is not a substitute for careful work).
+A failure names the file, the function and the handout section; a mismatch says the largest error, where it
+is, and how many elements differ. The run ends with a table of your points per unit.
+
+## What you implement
+
+Every function that raises `NotImplementedError` in `{a.package}/`. Do not edit `{a.package}/cases/`,
+`{a.package}/tests/`, `{a.package}/api.py` or `{a.package}/cs336_adapters.py`: the grader uses its own copies.
+
+| unit | what | points | handout |
+|---|---|---|---|
+{units}
+
+## Submit
+
+Upload the files under `{a.package}/` that you changed (Python files only).
+"""

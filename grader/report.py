@@ -1,0 +1,126 @@
+"""Reports: results stay dataclasses until here; one function per format.
+
+Gradescope `results.json`: one test per unit and visibility. Hidden parts use `after_due_date` visibility and
+say only the unit, the case number and the kind of failure, never inputs or expected values.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+from grader.verdict import NOT_IMPL, PASSED, CaseResult, UnitResult
+
+GRADER_VERSION = "0.1.0"
+
+_HIDDEN_TEXT = {
+    "wrong": "wrong answer", "not_implemented": "not implemented", "error": "raised an error, crashed or timed out",
+    "blocked": "blocked by a failing shared fixture", "forbidden": "uses a forbidden API",
+}
+
+
+@dataclass
+class GradeReport:
+    assignment: str
+    units: list[UnitResult]
+    isolation: str = "none (subprocess worker)"
+    execution_time: float = 0.0
+    ignored: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    log_tail: str = ""
+    error: str = ""  # grading itself failed: a valid zero with this reason
+
+    @property
+    def score(self) -> float:
+        return round(sum(u.earned for u in self.units), 4)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(u.points for u in self.units), 4)
+
+
+def case_line(c: CaseResult, number: int = 0) -> str:
+    if c.visibility == "hidden":  # the unit and a number only: never the case's name, inputs or expected values
+        return f"  {'PASS' if c.passed else 'FAIL'} hidden case {number}" + (
+            "" if c.passed else f": {_HIDDEN_TEXT.get(c.status, 'failed')}")
+    mark = "PASS" if c.passed else {"not_implemented": "TODO"}.get(c.status, "FAIL")
+    return f"  {mark} {c.id}" + ("" if c.passed else f": {c.message}")
+
+
+def gradescope(report: GradeReport) -> dict:
+    tests = []
+    for i, u in enumerate(report.units, 1):
+        for j, vis in enumerate(("visible", "hidden"), 1):
+            earned, possible, cases = u.part(vis)
+            if not cases:
+                continue
+            head = f"{u.key}: {u.title}"
+            if u.status == "forbidden":
+                head += f"\nscored 0: {u.detail}"
+            elif u.blocked_by and any(not c.passed for c in cases):
+                head += f"\n{u.detail} (fix that unit first)"
+            tests.append({
+                "name": f"{u.key} [{vis}]",
+                "number": f"{i}.{j}",
+                "score": round(earned if u.status != "forbidden" else 0.0, 4),
+                "max_score": round(possible, 4),
+                "status": "passed" if all(c.passed for c in cases) and u.status != "forbidden" else "failed",
+                "output": head + "\n" + "\n".join(case_line(c, n) for n, c in enumerate(cases, 1)),
+                "tags": [u.key],
+                "visibility": "visible" if vis == "visible" else "after_due_date",
+            })
+    lines = [f"{report.assignment}: {report.score:g} / {report.max_score:g} points",
+             f"isolation: {report.isolation}", f"grader: {GRADER_VERSION}"]
+    if report.error:
+        lines.append(f"GRADING FAILED: {report.error}")
+    lines += [f"problem: {p}" for p in report.problems]
+    lines += [f"ignored: {p} ({why})" for p, why in report.ignored]
+    return {
+        "score": report.score if not report.error else 0.0,
+        "execution_time": round(report.execution_time, 2),
+        "output": "\n".join(lines),
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+        "leaderboard": [],
+        "extra_data": {"grader_version": GRADER_VERSION, "isolation": report.isolation},
+    }
+
+
+def to_json(report: GradeReport) -> str:
+    return json.dumps(gradescope(report), indent=2)
+
+
+STATUS_WORDS = {PASSED: "passed", "wrong": "wrong", NOT_IMPL: "not implemented", "blocked": "blocked",
+                "forbidden": "forbidden", "error": "error"}
+
+
+def table(units: list[UnitResult], title: str = "") -> str:
+    """The per-unit progress table: points earned of possible, then the state."""
+    rows = [(u.key, f"{u.earned:.4g}/{u.points:g}", f"{sum(c.passed for c in u.cases)}/{len(u.cases)}",
+             STATUS_WORDS.get(u.status, u.status) + (f" ({u.detail})" if u.detail and u.status in
+                                                    ("blocked", "forbidden") else "")) for u in units]
+    total = sum(u.earned for u in units)
+    possible = sum(u.points for u in units)
+    rows.append(("total", f"{total:.4g}/{possible:g}", f"{sum(sum(c.passed for c in u.cases) for u in units)}/"
+                 f"{sum(len(u.cases) for u in units)}", f"{100.0 * total / possible if possible else 0:.0f}%"))
+    widths = [max(len(r[i]) for r in [("unit", "points", "cases", "state"), *rows]) for i in range(3)]
+    fmt = f"{{:<{widths[0]}}}  {{:>{widths[1]}}}  {{:>{widths[2]}}}  {{}}"
+    out = [title] if title else []
+    out += [fmt.format("unit", "points", "cases", "state"), fmt.format(*("-" * w for w in widths), "-----")]
+    out += [fmt.format(*r) for r in rows]
+    return "\n".join(out)
+
+
+def junit(report: GradeReport) -> str:
+    cases = []
+    for u in report.units:
+        for c in u.cases:
+            body = "" if c.passed else f'<failure message="{escape(c.status, {chr(34): "&quot;"})}">' \
+                                        f"{escape(case_line(c))}</failure>"
+            cases.append(f'  <testcase classname="{u.key}" name="{escape(c.id)}" time="{c.seconds:.3f}">{body}'
+                         f"</testcase>")
+    failures = sum(not c.passed for u in report.units for c in u.cases)
+    return (f'<?xml version="1.0" encoding="utf-8"?>\n<testsuite name="{report.assignment}" '
+            f'tests="{len(cases)}" failures="{failures}">\n' + "\n".join(cases) + "\n</testsuite>\n")

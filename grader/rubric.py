@@ -1,0 +1,137 @@
+"""The rubric of an assignment (`<package>/rubric.toml`): units, points, dependencies, limits, the student's
+files, artifacts and forbidden APIs. Loaded into frozen dataclasses and validated with messages that name
+the key and the fix."""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class RubricError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """A non-Python file a submission may carry (vocab/merges, a trained classifier), by glob and size cap."""
+
+    path: str
+    kind: str
+    max_bytes: int
+
+
+@dataclass(frozen=True)
+class Unit:
+    key: str
+    title: str
+    points: float
+    handout: str
+    targets: tuple[str, ...]
+    depends: tuple[str, ...] = ()
+    forbidden: tuple[str, ...] = ()
+    time_limit_s: float = 20.0
+    budget_s: float = 2.0  # what the reference should need per case; grader check warns past it
+
+
+@dataclass(frozen=True)
+class Rubric:
+    id: str
+    package: str
+    title: str
+    student_files: tuple[str, ...]
+    protected: tuple[str, ...]
+    instructor_only: tuple[str, ...]
+    forbidden: tuple[str, ...]
+    units: dict[str, Unit]
+    artifacts: tuple[Artifact, ...] = ()
+    order: int = 0
+    preload: tuple[str, ...] = ()  # modules the worker imports once before forking (torch: ~3 s)
+
+    @property
+    def total_points(self) -> float:
+        return sum(u.points for u in self.units.values())
+
+    def is_student_file(self, rel: str) -> bool:
+        return any(_match(rel, g) for g in self.student_files) and not self.is_protected(rel)
+
+    def is_protected(self, rel: str) -> bool:
+        return any(_match(rel, g) for g in self.protected)
+
+    def is_instructor_only(self, rel: str) -> bool:
+        return any(rel == p or rel.startswith(p.rstrip("/") + "/") for p in self.instructor_only)
+
+    def artifact_for(self, rel: str) -> Artifact | None:
+        return next((a for a in self.artifacts if _match(rel, a.path)), None)
+
+    def unit_of_target(self, api_name: str) -> Unit | None:
+        return next((u for u in self.units.values() if api_name in u.targets), None)
+
+
+def _match(rel: str, glob: str) -> bool:
+    """fnmatch where '**/' may match no folder at all (so 'pkg/**/*.py' matches 'pkg/x.py')."""
+    return fnmatch.fnmatchcase(rel, glob) or ("**/" in glob and fnmatch.fnmatchcase(rel, glob.replace("**/", "")))
+
+
+def load(path: Path) -> Rubric:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise RubricError(f"{path}: cannot read the rubric ({e})") from None
+    where = str(path)
+    a = data.get("assignment")
+    if not isinstance(a, dict):
+        raise RubricError(f"{where}: missing [assignment] table")
+    for key in ("id", "package", "title", "student_files"):
+        if key not in a:
+            raise RubricError(f"{where}: [assignment] needs '{key}'")
+    default_limit = float(a.get("time_limit_s", 20.0))
+    units: dict[str, Unit] = {}
+    for key, u in (data.get("unit") or {}).items():
+        missing = [k for k in ("title", "points", "handout", "targets") if k not in u]
+        if missing:
+            raise RubricError(f"{where}: [unit.\"{key}\"] needs {', '.join(missing)}")
+        if not key.startswith(a["id"] + "."):
+            raise RubricError(f"{where}: unit '{key}' must be named '{a['id']}.<name>'")
+        units[key] = Unit(
+            key=key, title=u["title"], points=float(u["points"]), handout=u["handout"],
+            targets=tuple(u["targets"]), depends=tuple(u.get("depends", ())),
+            forbidden=tuple(u.get("forbidden", ())), time_limit_s=float(u.get("time_limit_s", default_limit)),
+            budget_s=float(u.get("budget_s", default_limit / 10.0)),
+        )
+    for u in units.values():
+        for d in u.depends:
+            if d not in units:
+                raise RubricError(f"{where}: unit '{u.key}' depends on '{d}', which is not a unit")
+        if u.time_limit_s < 10 * u.budget_s:
+            raise RubricError(f"{where}: unit '{u.key}' has time_limit_s {u.time_limit_s:g} below 10x its "
+                              f"budget_s {u.budget_s:g}; safety limits must be at least 10x the reference")
+    _check_acyclic(units, where)
+    artifacts = tuple(
+        Artifact(x["path"], x.get("kind", "file"), int(x["max_bytes"])) for x in data.get("artifact", [])
+    )
+    return Rubric(
+        id=a["id"], package=a["package"], title=a["title"], student_files=tuple(a["student_files"]),
+        protected=tuple(a.get("protected", ())), instructor_only=tuple(a.get("instructor_only", ())),
+        forbidden=tuple(a.get("forbidden", ())), units=units, artifacts=artifacts, order=int(a.get("order", 0)),
+        preload=tuple(a.get("preload", ())),
+    )
+
+
+def _check_acyclic(units: dict[str, Unit], where: str) -> None:
+    state: dict[str, int] = {}
+
+    def visit(k: str, path: list[str]) -> None:
+        if state.get(k) == 2:
+            return
+        if state.get(k) == 1:
+            raise RubricError(f"{where}: dependency cycle {' -> '.join([*path, k])}")
+        state[k] = 1
+        for d in units[k].depends:
+            visit(d, [*path, k])
+        state[k] = 2
+
+    for k in units:
+        visit(k, [])

@@ -1,0 +1,193 @@
+"""The grader's side of the worker protocol: start a worker over an assembled tree, send one case at a time,
+receive its outputs as data, and survive whatever the worker does.
+
+Used the same way by grading, `grader check` and student mode (`make test A=a1`), so a local verdict is the
+graded one. The sandbox (P7) wraps the command line; this module only needs a process with two pipes.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader.worker import BOOT, MAX_FRAME, kill_tree, write_frame
+from shared.codec import CodecError, Limits, decode, encode
+
+# Extra seconds the grader waits beyond a case's limit before it kills the whole worker (the zygote enforces
+# the limit itself; this catches a zygote that was killed or hung).
+GRACE_S = 15.0
+BOOT_TIMEOUT_S = 120.0
+LOG_CAP = 64 * 1024
+
+
+@dataclass
+class Reply:
+    status: str  # ok | raised | fixture_failed | timeout | died | malformed | boot_failed
+    outputs: Any = None
+    raised: dict | None = None
+    message: str = ""
+    seconds: float = 0.0
+
+
+def _site_dirs() -> list[str]:
+    dirs = [sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]]
+    return list(dict.fromkeys(d for d in dirs if os.path.isdir(d)))
+
+
+def scrubbed_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """A minimal environment: nothing of the instructor's (tokens, secrets dir, paths) reaches student code."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "HOME": tempfile.gettempdir(),
+        "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1"),
+        "MKL_NUM_THREADS": os.environ.get("MKL_NUM_THREADS", "1"),
+        "MALLOC_ARENA_MAX": "2",
+        "TORCHDYNAMO_DISABLE": "1",
+        "WANDB_MODE": "disabled",
+        "HF_HUB_OFFLINE": "1",
+        "PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "0"),
+    }
+    for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "TRITON_INTERPRET"):
+        if key in os.environ:
+            env[key] = os.environ[key]
+    env.update(extra or {})
+    return env
+
+
+@dataclass
+class WorkerSession:
+    """One worker over `root` (an assembled tree or a release) for assignment package `package`."""
+
+    root: Path
+    package: str
+    preload: tuple[str, ...] = ()
+    env: dict[str, str] = field(default_factory=scrubbed_env)
+    limits: Limits = field(default_factory=lambda: Limits(max_bytes=MAX_FRAME))
+    _proc: subprocess.Popen | None = None
+    _log: Any = None
+    _scratch: tempfile.TemporaryDirectory | None = None
+    boot_error: str = ""
+
+    def start(self) -> None:
+        self._scratch = tempfile.TemporaryDirectory(prefix="lmfs-worker-")
+        env = {**self.env, "HOME": self._scratch.name, "TMPDIR": self._scratch.name}
+        self._log = open(Path(self._scratch.name) / "worker.log", "w+b")  # noqa: SIM115 - closed in close()
+        self._proc = subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", BOOT, str(self.root), self.package, ",".join(self.preload),
+             *_site_dirs()],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, cwd=self._scratch.name, env=env,
+            start_new_session=True,
+        )
+        hello = self._receive(BOOT_TIMEOUT_S)
+        if hello is None or not isinstance(hello, dict) or hello.get("op") != "ready":
+            detail = ""
+            if isinstance(hello, dict) and hello.get("op") == "boot_failed":
+                r = hello.get("raised", {})
+                detail = f"{r.get('type')}: {r.get('message')} {r.get('where', '')}".strip()
+            self.boot_error = detail or f"the worker did not start; log tail:\n{self.log_tail()}"
+            self._kill()
+
+    def run(self, request: dict, time_limit_s: float) -> Reply:
+        """Send one request and wait for its reply; restart the worker after a fatal failure."""
+        if self.boot_error:  # boot runs no student code, so a failed boot is final for this session
+            return Reply("boot_failed", message=self.boot_error)
+        if self._proc is None or self._proc.poll() is not None:
+            self._kill()
+            self.start()
+            if self.boot_error:
+                return Reply("boot_failed", message=self.boot_error)
+        request = {**request, "time_limit_s": time_limit_s}
+        start = time.perf_counter()
+        try:
+            write_frame(self._proc.stdin.fileno(), encode(request))
+        except (BrokenPipeError, OSError):
+            self._kill()
+            return Reply("died", message="the worker exited before the case could be sent")
+        reply = self._receive(time_limit_s + GRACE_S)
+        elapsed = time.perf_counter() - start
+        if reply is None:
+            alive = self._proc is not None and self._proc.poll() is None
+            self._kill()
+            return Reply("timeout" if alive else "died", seconds=elapsed,
+                         message=f"no answer within {time_limit_s:g} s" if alive else "the worker exited")
+        if not isinstance(reply, dict) or reply.get("id") != request["id"]:
+            self._kill()
+            return Reply("malformed", seconds=elapsed, message="the worker answered out of turn")
+        status = reply.get("status")
+        if status not in ("ok", "raised", "fixture_failed", "timeout", "died", "malformed"):
+            return Reply("malformed", seconds=elapsed, message=f"unknown status {status!r}")
+        raised = reply.get("raised") if isinstance(reply.get("raised"), dict) else None
+        return Reply(status, reply.get("outputs"), raised, str(reply.get("message", ""))[:2000], elapsed)
+
+    def _receive(self, timeout: float) -> Any:
+        """One frame from the worker, or None on EOF, timeout or garbage."""
+        fd = self._proc.stdout.fileno()
+        deadline = time.monotonic() + timeout
+        buf = b""
+        need = 8
+        length = None
+        while len(buf) < need:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                return None
+            chunk = os.read(fd, min(need - len(buf), 1 << 20))
+            if not chunk:
+                return None
+            buf += chunk
+            if length is None and len(buf) >= 8:
+                length = int.from_bytes(buf[:8], "little")
+                if length > self.limits.max_bytes:
+                    return None
+                need = 8 + length
+        try:
+            return decode(buf[8:], self.limits)
+        except CodecError:
+            return None
+
+    def log_tail(self, cap: int = LOG_CAP) -> str:
+        if self._log is None:
+            return ""
+        self._log.flush()
+        size = self._log.seek(0, os.SEEK_END)
+        self._log.seek(max(0, size - cap))
+        return self._log.read(cap).decode(errors="replace")
+
+    def _kill(self) -> None:
+        if self._proc is not None:
+            if self._proc.poll() is None:
+                kill_tree(self._proc.pid)
+            try:
+                self._proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+            for pipe in (self._proc.stdin, self._proc.stdout):
+                try:
+                    pipe.close()
+                except OSError:
+                    pass
+            self._proc = None
+
+    def close(self) -> None:
+        self._kill()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        if self._scratch is not None:
+            self._scratch.cleanup()
+            self._scratch = None
+
+    def __enter__(self) -> WorkerSession:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

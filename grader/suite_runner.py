@@ -1,0 +1,50 @@
+"""`python -m grader test`: with `-a`, the visible cases in student mode; without, the project's whole suite
+(every package's tests and instructor tests, then `grader check` on every assignment with cases)."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.tree import Tree
+
+
+class _Count:
+    def __init__(self) -> None:
+        self.passed = self.failed = 0
+
+    def pytest_runtest_logreport(self, report) -> None:
+        if report.when == "call" or report.outcome == "failed":
+            if report.outcome == "passed":
+                self.passed += 1
+            elif report.outcome == "failed":
+                self.failed += 1
+
+
+def run_tests(tree: Tree, aid: str | None, extra: list[str]) -> int:
+    is_release = (tree.root / ".lmfs-release").exists()
+    if aid is None and is_release:
+        aid = (tree.root / ".lmfs-release").read_text().strip()
+    if aid is not None:
+        a = tree.assignment(aid)
+        return pytest.main([str(a.package_dir / "tests"), "-q", "--import-mode=importlib", *extra])
+
+    from grader.check import check
+    from grader.grade import ensure_hidden
+
+    with_cases = [a for a in tree.assignments().values() if (a.package_dir / "cases" / "__init__.py").exists()]
+    for a in with_cases:
+        ensure_hidden(a)
+    dirs = [str(p) for pattern in ("shared/tests", "grader/tests", "*/tests", "*/instructor_tests")
+            for p in sorted(tree.root.glob(pattern)) if p.is_dir()]
+    count = _Count()
+    code = pytest.main([*dict.fromkeys(dirs), "-q", "--import-mode=importlib", *extra], plugins=[count])
+    checks_failed = 0
+    for a in with_cases:
+        report = check(tree, a.id)
+        print(report.text(), flush=True)
+        checks_failed += not report.ok
+    passed = count.passed + len(with_cases) - checks_failed
+    failed = count.failed + checks_failed
+    print(f"suite: {passed} passed, {failed} failed")
+    return 0 if code == 0 and failed == 0 else 1
+

@@ -1,0 +1,1 @@
+"""The grader's own tests (instructor-only: never released)."""

@@ -1,0 +1,1 @@
+"""fx: a tiny numpy-only assignment for the grader's own tests."""

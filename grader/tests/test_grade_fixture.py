@@ -1,0 +1,152 @@
+"""Grading the fixture assignment end to end: honest submissions and a first set of hostile ones.
+
+Each hostile submission must gain nothing: its score is what its honest part deserves. (The full attack suite
+and the sandbox are P7; these are the attacks the two-stage design already defeats.)
+"""
+
+import json
+
+import pytest
+
+from grader.demo import expected_states
+from grader.grade import grade
+from grader.report import gradescope
+from grader.tests.support import REFERENCE_OPS, write_submission
+
+REF_UNITS = {"fx.add", "fx.scale", "fx.sample", "fx.sqrt"}  # what ops.py alone earns (counter, world stay stubs)
+
+
+def states(report):
+    return {u.key: u.status for u in report.units}
+
+
+def ops_points(report):
+    return sum(u.earned for u in report.units if u.key in REF_UNITS)
+
+
+def test_reference_ops_earn_their_units(fx_tree, tmp_path):
+    sub = write_submission(tmp_path / "s", {"fx_numpy/ops.py": REFERENCE_OPS})
+    r = grade(fx_tree, "fx", sub)
+    assert not r.error
+    assert all(states(r)[k] == "passed" for k in REF_UNITS)
+    assert states(r)["fx.counter"] == "not_implemented" and states(r)["fx.world"] == "not_implemented"
+    assert ops_points(r) == 7.0
+
+
+def test_example_submission_matches_its_stated_states(fx_tree):
+    example = fx_tree.assignment("fx").package_dir / "examples" / "partial"
+    r = grade(fx_tree, "fx", example)
+    assert states(r) == expected_states(example)
+    assert r.score == 2.0  # fx.add's 2 points: derived in expected.toml
+    assert ("expected.toml", "not a file this assignment accepts (accepted: fx_numpy/**/*.py)") in r.ignored
+
+
+def test_gradescope_results_have_one_test_per_unit_and_visibility(fx_tree, tmp_path):
+    sub = write_submission(tmp_path / "s", {"fx_numpy/ops.py": REFERENCE_OPS.replace("a + b", "a - b")})
+    out = gradescope(grade(fx_tree, "fx", sub))
+    json.dumps(out)
+    assert {"score", "execution_time", "output", "visibility", "stdout_visibility", "tests", "leaderboard"} <= set(out)
+    names = [t["name"] for t in out["tests"]]
+    assert "fx.add [visible]" in names and "fx.add [hidden]" in names
+    hidden = next(t for t in out["tests"] if t["name"] == "fx.add [hidden]")
+    assert hidden["visibility"] == "after_due_date" and hidden["status"] == "failed"
+    assert "wrong answer" in hidden["output"]
+    assert "expected" not in hidden["output"] and "add/" not in hidden["output"]  # no values, no case names
+    visible = next(t for t in out["tests"] if t["name"] == "fx.add [visible]")
+    assert "max abs error" in visible["output"]
+    scale = next(t for t in out["tests"] if t["name"] == "fx.scale [visible]")
+    assert "blocked by fx.add" in scale["output"]
+    assert all(t["visibility"] in ("visible", "after_due_date") for t in out["tests"])
+    assert out["score"] == sum(t["score"] for t in out["tests"])
+
+
+HOSTILE = {
+    "exit_on_import": "import os\nos._exit(0)\n",
+    "sys_exit_in_case": REFERENCE_OPS.replace("return a + b", "raise SystemExit(0)"),
+    "patch_numpy_testing": REFERENCE_OPS.replace("return a + b", "import numpy.testing as nt\n"
+        "    nt.assert_allclose = lambda *a, **k: None\n    import numpy as np\n    np.allclose = lambda *a, **k: True\n"
+        "    return a * 0"),
+    "write_results_json": REFERENCE_OPS.replace("return a + b", "import json, pathlib\n"
+        "    for p in [pathlib.Path('results.json'), pathlib.Path.home() / 'results.json']:\n"
+        "        p.write_text(json.dumps({'score': 100}))\n    return a * 0"),
+    "lying_eq": REFERENCE_OPS.replace("return a + b", "class Liar(float):\n        def __eq__(self, o):\n"
+        "            return True\n    return Liar(0.0)"),
+    "forbidden_api": REFERENCE_OPS.replace("return a + b", "import numpy\n    return numpy.add(a, b)"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_submissions_gain_nothing(fx_tree, tmp_path, name):
+    sub = write_submission(tmp_path / "s", {"fx_numpy/ops.py": HOSTILE[name]})
+    r = grade(fx_tree, "fx", sub)
+    assert not r.error, r.error
+    s = states(r)
+    assert s["fx.add"] in ("error", "wrong", "forbidden"), s
+    assert next(u for u in r.units if u.key == "fx.add").earned == 0
+    if name == "exit_on_import":
+        assert ops_points(r) == 0
+        assert "crashed" in r.units[0].cases[0].message
+    if name == "forbidden_api":
+        add = next(u for u in r.units if u.key == "fx.add")
+        assert add.status == "forbidden" and "fx_numpy/ops.py:7 uses numpy.add" in add.detail
+        assert s["fx.sqrt"] == "passed"  # only the unit that forbids the API loses its points
+
+
+def test_assignment_wide_forbidden_api_costs_only_the_units_in_that_file(fx_tree, tmp_path):
+    counter = "import subprocess\n\n\nclass Counter:\n    def __init__(self, text):\n        self.t = text.split()\n" \
+              "\n    def count(self, w):\n        return self.t.count(w)\n\n    def size(self):\n        return len(set(self.t))\n"
+    sub = write_submission(tmp_path / "s", {"fx_numpy/ops.py": REFERENCE_OPS, "fx_numpy/counter.py": counter})
+    r = grade(fx_tree, "fx", sub)
+    s = states(r)
+    assert s["fx.counter"] == "forbidden" and all(s[k] == "passed" for k in REF_UNITS)
+    assert "fx_numpy/counter.py:1 uses subprocess" in next(u for u in r.units if u.key == "fx.counter").detail
+
+
+def test_infinite_loop_times_out_and_later_cases_still_run(fx_tree, tmp_path):
+    sub = write_submission(tmp_path / "s", {"fx_numpy/ops.py": REFERENCE_OPS.replace(
+        "if x < 0:", "while x < 0:\n        pass\n    if x < 0:")})
+    r = grade(fx_tree, "fx", sub)
+    sqrt = next(u for u in r.units if u.key == "fx.sqrt")
+    assert any("timed out" in c.message for c in sqrt.cases)
+    assert states(r)["fx.add"] == "passed" and states(r)["fx.sample"] == "passed"
+
+
+def test_syntax_error_fails_only_the_units_that_import_the_file(fx_tree, tmp_path):
+    sub = write_submission(tmp_path / "s", {"fx_numpy/ops.py": REFERENCE_OPS,
+                                            "fx_numpy/counter.py": "class Counter(:\n"})
+    r = grade(fx_tree, "fx", sub)
+    s = states(r)
+    assert s["fx.counter"] == "error" and all(s[k] == "passed" for k in REF_UNITS)
+    counter = next(u for u in r.units if u.key == "fx.counter")
+    assert "SyntaxError" in counter.cases[0].message
+
+
+def test_empty_and_garbage_submissions_give_a_valid_zero(fx_tree, tmp_path):
+    (tmp_path / "empty").mkdir()
+    r = grade(fx_tree, "fx", tmp_path / "empty")
+    assert r.score == 0 and not r.error and "none of the files" in r.problems[0]
+    (tmp_path / "junk.zip").write_bytes(b"PK\x03\x04 not really a zip")
+    r = grade(fx_tree, "fx", tmp_path / "junk.zip")
+    assert r.score == 0 and json.dumps(gradescope(r))
+
+
+def test_protected_and_extra_files_are_ignored(fx_tree, tmp_path):
+    sub = write_submission(tmp_path / "s", {
+        "fx_numpy/ops.py": REFERENCE_OPS,
+        "fx_numpy/cases/__init__.py": "SUITE = None\n",  # would disable every case
+        "fx_numpy/api.py": "API = {}\n",
+        "notes.txt": "hello",
+    })
+    r = grade(fx_tree, "fx", sub)
+    assert ops_points(r) == 7.0
+    reasons = dict(r.ignored)
+    assert reasons["fx_numpy/cases/__init__.py"].startswith("protected")
+    assert reasons["fx_numpy/api.py"].startswith("protected")
+    assert "notes.txt" in reasons
+
+
+def test_grading_twice_gives_the_same_result(fx_tree):
+    example = fx_tree.assignment("fx").package_dir / "examples" / "partial"
+    a, b = grade(fx_tree, "fx", example), grade(fx_tree, "fx", example)
+    assert [(c.id, c.status, c.message) for u in a.units for c in u.cases] == \
+           [(c.id, c.status, c.message) for u in b.units for c in u.cases]

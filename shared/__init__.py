@@ -1,0 +1,1 @@
+"""The common library every assignment builds on: the case model and the data-only codec."""
