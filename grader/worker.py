@@ -78,21 +78,25 @@ def descendants(pid: int) -> list[int]:
 
 
 def kill_tree(pid: int) -> None:
-    """SIGKILL a process and every descendant (stop them first so none can fork away mid-walk)."""
-    for _ in range(3):
-        victims = [pid, *descendants(pid)]
-        for v in victims:
+    """SIGKILL a process and every descendant. Freeze first, walking until no new process appears: a stopped
+    process cannot fork, and the frozen tree keeps every orphan's adoptive parent (the subreaper) alive, so
+    nothing forked during the walk escapes."""
+    frozen: set[int] = set()
+    while True:
+        new = {pid, *descendants(pid)} - frozen
+        if not new:
+            break
+        for v in new:
             try:
                 os.kill(v, signal.SIGSTOP)
             except ProcessLookupError:
                 pass
-        for v in victims:
-            try:
-                os.kill(v, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        if not descendants(pid):
-            break
+        frozen |= new
+    for v in frozen:
+        try:
+            os.kill(v, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 class _Cases:
@@ -204,9 +208,21 @@ def _describe_exit(status: int) -> str:
     return f"exited with code {os.WEXITSTATUS(status)}"
 
 
+def _become_subreaper() -> None:
+    """Orphans of the child (a double fork, a setsid daemon) reparent to the zygote instead of init, so
+    kill_tree(zygote) still finds them. Linux only; elsewhere a no-op."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
+
+
 def zygote(package: str, preload: list[str]) -> None:
     from shared.codec import decode, encode
 
+    _become_subreaper()
     proto_in, proto_out = os.dup(0), os.dup(1)
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)

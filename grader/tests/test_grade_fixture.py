@@ -71,6 +71,9 @@ HOSTILE = {
         "        p.write_text(json.dumps({'score': 100}))\n    return a * 0"),
     "lying_eq": REFERENCE_OPS.replace("return a + b", "class Liar(float):\n        def __eq__(self, o):\n"
         "            return True\n    return Liar(0.0)"),
+    "print_fake_passes": REFERENCE_OPS.replace("return a + b", "import sys\n"
+        "    for _ in range(20000):\n        print('PASS fx.add 100/100', flush=False)\n"
+        "    sys.stdout.write('\\x00' * 100000)\n    return a * 0"),
     "forbidden_api": REFERENCE_OPS.replace("return a + b", "import numpy\n    return numpy.add(a, b)"),
 }
 
@@ -100,6 +103,26 @@ def test_assignment_wide_forbidden_api_costs_only_the_units_in_that_file(fx_tree
     s = states(r)
     assert s["fx.counter"] == "forbidden" and all(s[k] == "passed" for k in REF_UNITS)
     assert "fx_numpy/counter.py:1 uses subprocess" in next(u for u in r.units if u.key == "fx.counter").detail
+
+
+def test_background_processes_do_not_outlive_grading(fx_tree, tmp_path):
+    marker = tmp_path / "written-later"
+    daemon = REFERENCE_OPS.replace("return a + b", (
+        "import os, time\n"
+        "    if os.fork() == 0:\n"
+        "        os.setsid()\n"
+        "        if os.fork() == 0:\n"
+        "            time.sleep(2)\n"
+        f"            open({str(marker)!r}, 'w').write('escaped')\n"
+        "        os._exit(0)\n"
+        "    return a + b"))
+    sub = write_submission(tmp_path / "s", {"fx_numpy/ops.py": daemon})
+    r = grade(fx_tree, "fx", sub)
+    assert not r.error
+    import time
+
+    time.sleep(3)
+    assert not marker.exists(), "a double-forked process outlived the worker"
 
 
 def test_infinite_loop_times_out_and_later_cases_still_run(fx_tree, tmp_path):

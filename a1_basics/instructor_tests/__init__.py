@@ -1,0 +1,1 @@
+"""Instructor-only tests of the a1 reference (never released)."""

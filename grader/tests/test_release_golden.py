@@ -1,0 +1,66 @@
+"""The student release is a pure function of the tree: golden-tested. Re-bless after an intended change with
+`LMFS_BLESS=1 python -m pytest grader/tests/test_release_golden.py`, then read the diff before committing."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from grader.release import TOP_FILES, release_files
+from grader.tree import COMMON_PACKAGES, TOOL_ROOT, Tree
+
+GOLDEN = Path(__file__).parent / "golden"
+BLESS = os.environ.get("LMFS_BLESS") == "1"
+
+
+def _golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if BLESS:
+        path.write_text(text)
+    assert path.exists(), f"no golden file {path}; run with LMFS_BLESS=1 to create it"
+    assert text == path.read_text(), f"{name} changed; if intended, re-bless with LMFS_BLESS=1 and review the diff"
+
+
+def assignment_manifest(files: dict[str, bytes]) -> str:
+    """Hashes of the assignment's own files; the tool's files by path only (they change with every grader edit)."""
+    import hashlib
+
+    lines = []
+    for rel, data in sorted(files.items()):
+        if rel.split("/")[0] in COMMON_PACKAGES or rel in TOP_FILES:
+            lines.append(f"{'tool':>64}  {rel}")
+        else:
+            lines.append(f"{hashlib.sha256(data).hexdigest()}  {rel}")
+    return "\n".join(lines) + "\n"
+
+
+def test_fixture_release_is_golden(fx_tree):
+    files = release_files(fx_tree, "fx")
+    _golden("fx_release.manifest", assignment_manifest(files))
+    _golden("fx_ops_stubbed.py.txt", files["fx_numpy/ops.py"].decode())
+
+
+def test_a1_release_is_golden():
+    files = release_files(Tree(TOOL_ROOT), "a1")
+    _golden("a1_release.manifest", assignment_manifest(files))
+    _golden("a1_activations_stubbed.py.txt", files["a1_basics/nn/activations.py"].decode())
+
+
+def test_release_is_deterministic_and_leaves_out_instructor_files(fx_tree):
+    a, b = release_files(fx_tree, "fx"), release_files(fx_tree, "fx")
+    assert a == b
+    assert not [p for p in a if p.startswith(("fx_numpy/hidden", "fx_numpy/mutants", "fx_numpy/examples",
+                                              "grader/tests", "shared/tests"))]
+    assert "fx_numpy/cases/snapshot.bin" in a and "fx_numpy/tests/test_cases.py" in a
+    stubbed = a["fx_numpy/ops.py"].decode()
+    assert "_HELPER_NOTE" not in stubbed and "return a + b" not in stubbed
+    assert "raise NotImplementedError('fx_numpy/ops.py: add is not implemented yet (HANDOUT.md §1)')" in stubbed
+
+
+@pytest.mark.parametrize("aid", ["a1"])
+def test_real_release_has_no_solution_code_or_secrets(aid):
+    files = release_files(Tree(TOOL_ROOT), aid)
+    for rel, data in files.items():
+        assert b"BEGIN SOLUTION" not in data or rel.startswith("grader/"), rel
+        assert "/hidden/" not in rel and "/mutants/" not in rel and "/examples/" not in rel, rel
+        assert not rel.startswith(".grader-secrets"), rel

@@ -1,0 +1,53 @@
+"""Student mode in a generated release: every visible case fails naming file and function; pasting one
+reference body back makes that unit pass, and only the units blocked by it change state."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from grader.release import write_release
+
+
+def run_student_tests(release):
+    proc = subprocess.run([sys.executable, "-m", "grader", "test", "-a", "fx"], cwd=release, capture_output=True,
+                          text=True, timeout=300)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def progress_rows(text):
+    table = text.split("fx progress (visible cases)")[1]
+    return {m.group(1): m.group(2).strip() for m in re.finditer(r"^(fx\.\w+)\s+\S+\s+\S+\s+(.*)$", table, re.M)}
+
+
+@pytest.fixture(scope="module")
+def release(fx_tree, tmp_path_factory):
+    return write_release(fx_tree, "fx", tmp_path_factory.mktemp("rel") / "fx-release")
+
+
+def test_stubs_fail_naming_file_function_and_section(release):
+    code, out = run_student_tests(release)
+    assert code == 1
+    assert "fx_numpy/ops.py: add is not implemented yet (HANDOUT.md §1)" in out
+    assert "fx_numpy/counter.py: Counter.__init__ is not implemented yet (HANDOUT.md §5)" in out
+    assert re.search(r"0/13 visible cases pass", out), out[-2000:]
+    rows = progress_rows(out)
+    assert rows["fx.add"] == "not implemented"
+    assert rows["fx.scale"] == "blocked (blocked by fx.add)"
+
+
+def test_pasting_one_body_changes_only_that_unit_and_its_dependents(release):
+    _, before = run_student_tests(release)
+    ops = release / "fx_numpy" / "ops.py"
+    text = ops.read_text()
+    ops.write_text(re.sub(r"raise NotImplementedError\('fx_numpy/ops.py: add [^\n]*", "return a + b", text))
+    try:
+        _, after = run_student_tests(release)
+    finally:
+        ops.write_text(text)
+    b, a = progress_rows(before), progress_rows(after)
+    changed = {k for k in b if b[k] != a[k]}
+    assert changed == {"fx.add", "fx.scale"}
+    assert a["fx.add"] == "passed" and a["fx.scale"] == "not implemented"
+    assert "3/13 visible cases pass" in after
