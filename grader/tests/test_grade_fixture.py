@@ -5,6 +5,9 @@ and the sandbox are P7; these are the attacks the two-stage design already defea
 """
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -12,6 +15,7 @@ from grader.demo import expected_states
 from grader.grade import grade
 from grader.report import gradescope
 from grader.tests.support import REFERENCE_OPS, write_submission
+from grader.tree import TOOL_ROOT
 
 REF_UNITS = {"fx.add", "fx.scale", "fx.sample", "fx.sqrt"}  # what ops.py alone earns (counter, world stay stubs)
 
@@ -173,3 +177,26 @@ def test_grading_twice_gives_the_same_result(fx_tree):
     a, b = grade(fx_tree, "fx", example), grade(fx_tree, "fx", example)
     assert [(c.id, c.status, c.message) for u in a.units for c in u.cases] == \
            [(c.id, c.status, c.message) for u in b.units for c in u.cases]
+
+
+def test_artifacts_are_taken_within_their_size_cap(fx_tree, tmp_path):
+    sub = write_submission(tmp_path / "s", {"fx_numpy/ops.py": REFERENCE_OPS, "fx_numpy/notes/small.txt": "ok",
+                                            "fx_numpy/notes/big.txt": "x" * 65})
+    r = grade(fx_tree, "fx", sub)
+    reasons = dict(r.ignored)
+    assert "fx_numpy/notes/small.txt" not in reasons
+    assert reasons["fx_numpy/notes/big.txt"] == "artifact larger than its cap of 64 bytes"
+
+
+def test_results_file_written_by_the_submission_is_replaced_by_the_real_one(fx_tree, tmp_path):
+    out = tmp_path / "results.json"
+    forger = REFERENCE_OPS.replace("return a + b", f"open({str(out)!r}, 'w').write('{{\"score\": 100}}')\n"
+                                                   "    return a * 0")
+    sub = write_submission(tmp_path / "s", {"fx_numpy/ops.py": forger})
+    env = {**os.environ}
+    proc = subprocess.run([sys.executable, "-m", "grader", "--root", str(fx_tree.root), "grade", str(sub), "-a", "fx",
+                           "--out", str(out)], capture_output=True, text=True, env=env, cwd=TOOL_ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads(out.read_text())
+    assert results["score"] < 100
+    assert next(t for t in results["tests"] if t["name"] == "fx.add [visible]")["score"] == 0

@@ -1,0 +1,1 @@
+"""a4 Data: a web-data filtering pipeline on WARC files (planned: issue P5)."""
