@@ -107,8 +107,8 @@ Everything you need for this assignment. Read `{a.package}/HANDOUT.md` first.
     make test A={a.id}          # or: python -m grader test -a {a.id}   (after `make venv`)
 
 The first run creates `.venv` and installs what the assignment needs. Each graded case runs your code
-through the same worker the grader uses, so what passes here passes when graded on these visible cases
-(hidden cases at other seeds are graded too: `make fuzz A={a.id}` is not a substitute for careful work).
+through the same worker the grader uses, so what passes here passes when graded on these visible cases.
+Hidden cases run the same checks at other seeds, plus edge cases: read the handout's pinned behaviours.
 A failure names the file, the function and the handout section; a mismatch says the largest error, where it
 is, and how many elements differ. The run ends with a table of your points per unit.
 

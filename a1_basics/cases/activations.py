@@ -136,9 +136,11 @@ SUITE = Suite(cases=(
     Case("swiglu/forward_3d", SWIGLU, swiglu_inputs((2, 4), (8, 33), 64), SWIGLU_CLOSE, run_swiglu,
          expect_swiglu, seeds=(0, 1), hidden_draws=2,
          note="x (2, 4, d_model), d_ff = 64: w2(silu(w1 x) * w3 x) against a float64 formula"),
-    Case("swiglu/forward_2d", SWIGLU, swiglu_inputs((6,), (33, 49), 128), SWIGLU_CLOSE, run_swiglu,
+    # subtle: 8 rows, not 5-7 or 9-11: for those, MKL's float32 matmul rounds differently with 1 and 2 threads
+    # (~2e-7 on outputs near 0), which `grader check`'s determinism test of the reference flags.
+    Case("swiglu/forward_2d", SWIGLU, swiglu_inputs((8,), (33, 49), 128), SWIGLU_CLOSE, run_swiglu,
          expect_swiglu, seeds=(0, 1), hidden_draws=1,
-         note="x (6, d_model), d_ff = 128: the gate is silu(w1 x), not silu(w3 x)"),
+         note="x (8, d_model), d_ff = 128: the gate is silu(w1 x), not silu(w3 x)"),
     Case("swiglu/state_dict", SWIGLU,
          lambda rng: {"d_model": int(rng.integers(4, 40)), "d_ff": int(64 * rng.integers(1, 3))}, exact(),
          run_swiglu_state_dict, expect_swiglu_state_dict, seeds=(0, 1), hidden_draws=1,

@@ -78,9 +78,11 @@ def run_state_dict(impl: Impl, inp: dict) -> dict:
 
 # float32 matmuls of length <= 32 against float64: errors stay near 1e-7, well inside the default tolerance.
 SUITE = Suite(cases=(
-    Case("linear/forward_batched", UNIT, forward_inputs((2, 3), square=False), close(), run_forward,
+    # subtle: 8 rows in all; with 5-7 or 9-11, MKL's float32 matmul rounds differently with 1 and 2 threads,
+    # which `grader check`'s determinism test of the reference can flag (see activations.py, swiglu/forward_2d).
+    Case("linear/forward_batched", UNIT, forward_inputs((2, 4), square=False), close(), run_forward,
          expect_forward, seeds=(0, 1), hidden_draws=2,
-         note="x (2, 3, d_in) through a non-square W (d_out, d_in), against x @ W.T in float64"),
+         note="x (2, 4, d_in) through a non-square W (d_out, d_in), against x @ W.T in float64"),
     Case("linear/forward_square", UNIT, forward_inputs((5,), square=True), close(), run_forward,
          expect_forward, seeds=(0, 1), hidden_draws=1,
          note="a square layer on x (5, d): the weight orientation must still be x @ W.T, not x @ W"),
