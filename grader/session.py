@@ -70,6 +70,7 @@ class WorkerSession:
     root: Path
     package: str
     preload: tuple[str, ...] = ()
+    tool_dir: Path | None = None  # where grader/ and shared/ are imported from; default: root
     env: dict[str, str] = field(default_factory=scrubbed_env)
     limits: Limits = field(default_factory=lambda: Limits(max_bytes=MAX_FRAME))
     _proc: subprocess.Popen | None = None
@@ -83,7 +84,7 @@ class WorkerSession:
         self._log = open(Path(self._scratch.name) / "worker.log", "w+b")  # noqa: SIM115 - closed in close()
         self._proc = subprocess.Popen(
             [sys.executable, "-I", "-S", "-c", BOOT, str(self.root), self.package, ",".join(self.preload),
-             *_site_dirs()],
+             str(self.tool_dir or self.root), *_site_dirs()],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, cwd=self._scratch.name, env=env,
             start_new_session=True,
         )

@@ -17,27 +17,37 @@ from grader.grade import plan_for
 from grader.plan import Plan, Step, run_with_worker
 from grader.report import table
 from grader.session import Reply, WorkerSession
-from grader.tree import Assignment, Tree
+from grader.tree import TOOL_ROOT, Assignment, Tree
 from grader.verdict import PASSED, CaseResult, judge_case, score
 
-_STATE: dict = {"results": {}, "assignment": None, "session": None, "replies": {}}
+_RUNS: dict[str, _Run] = {}  # assignment id -> its run (one pytest session may collect several assignments)
 
 
 class _Run:
-    """One worker for the whole pytest session, started on first use."""
+    """One worker per assignment for the whole pytest session, started on first use."""
 
     def __init__(self, a: Assignment, plan: Plan) -> None:
         self.a, self.plan = a, plan
+        self.session: WorkerSession | None = None
+        self.replies: dict[str, Reply] = {}
+        self.results: dict[str, CaseResult] = {}
+        self.printed = False
 
     def reply(self, step: Step) -> Reply:
-        replies: dict[str, Reply] = _STATE["replies"]
-        if step.instance.id not in replies:
-            if _STATE["session"] is None:
-                _STATE["session"] = WorkerSession(self.a.root, self.a.package, self.a.rubric.preload)
-            steps = [s for s in self.plan.steps if s.instance.group == step.instance.group] if step.instance.group \
-                else [step]
-            replies.update(run_with_worker(Plan(steps, self.plan.groups), _STATE["session"]))
-        return replies[step.instance.id]
+        if step.instance.id not in self.replies:
+            if self.session is None:
+                # A tree without its own grader/ (the fixture assignment) borrows this one's.
+                tool = None if (self.a.root / "grader").is_dir() else TOOL_ROOT
+                self.session = WorkerSession(self.a.root, self.a.package, self.a.rubric.preload, tool)
+            group = step.instance.group
+            steps = [s for s in self.plan.steps if s.instance.group == group] if group else [step]
+            self.replies.update(run_with_worker(Plan(steps, self.plan.groups), self.session))
+        return self.replies[step.instance.id]
+
+    def close(self) -> None:
+        if self.session is not None:
+            self.session.close()
+            self.session = None
 
 
 def case_test(aid: str, test_file: str):
@@ -49,8 +59,7 @@ def case_test(aid: str, test_file: str):
         stored = expected_store.load(a.snapshot_path, aid)
     except expected_store.ExpectedError:
         stored = {}
-    run = _Run(a, plan)
-    _STATE["assignment"] = a
+    run = _RUNS.setdefault(aid, _Run(a, plan))
     steps = {s.instance.id: s for s in plan.steps}
 
     @pytest.mark.parametrize("case_id", list(steps), ids=[f"{s.instance.unit}:{i}" for i, s in steps.items()])
@@ -64,46 +73,44 @@ def case_test(aid: str, test_file: str):
             pytest.fail(f"{case_id}: this machine builds different inputs than the snapshot was made from "
                         f"(another numpy version?); reinstall with `make venv`", pytrace=False)
         result = judge_case(step, run.reply(step), entry["expected"])
-        _STATE["results"][case_id] = result
+        run.results[case_id] = result
         if not result.passed:
-            pytest.fail(_explain(a, result, step), pytrace=False)
+            pytest.fail(_explain(run, result, step), pytrace=False)
 
     return test_case
 
 
-def _explain(a: Assignment, r: CaseResult, step: Step) -> str:
-    unit = a.rubric.units[r.unit]
+def _explain(run: _Run, r: CaseResult, step: Step) -> str:
+    unit = run.a.rubric.units[r.unit]
     lines = [f"{r.unit} ({unit.title}, HANDOUT.md {unit.handout}) case {r.id}: {r.status.replace('_', ' ')}",
              f"  {r.message}"]
     if getattr(step.definition, "note", ""):
         lines.append(f"  this case checks: {step.definition.note}")
     failing_deps = [d for d in unit.depends
-                    if any(x.unit == d and not x.passed for x in _STATE["results"].values())]
+                    if any(x.unit == d and not x.passed for x in run.results.values())]
     if failing_deps:
         lines.append(f"  note: {', '.join(failing_deps)} (used by this unit) is failing too: fix it first")
     return "\n".join(lines)
 
 
-def results_table() -> str | None:
-    a: Assignment | None = _STATE["assignment"]
-    results: dict[str, CaseResult] = _STATE["results"]
-    if a is None or not results:
-        return None
-    units = score(a.rubric, list(results.values()))
-    ran = {r.unit for r in results.values()}
-    return table([u for u in units if u.key in ran], title=f"{a.id} progress (visible cases)")
+def results_table(run: _Run) -> str:
+    units = score(run.a.rubric, list(run.results.values()))
+    ran = {r.unit for r in run.results.values()}
+    return table([u for u in units if u.key in ran], title=f"{run.a.id} progress (visible cases)")
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ARG001 - pytest hook
-    text = results_table()
-    if text:
-        terminalreporter.write_sep("=", "progress")
-        terminalreporter.write_line(text)
-        passed = sum(r.status == PASSED for r in _STATE["results"].values())
-        terminalreporter.write_line(f"{passed}/{len(_STATE['results'])} visible cases pass")
+    # Every assignment's conftest re-exports this hook, so it may be called once per conftest: print each once.
+    for run in _RUNS.values():
+        if not run.results or run.printed:
+            continue
+        run.printed = True
+        terminalreporter.write_sep("=", f"{run.a.id} progress")
+        terminalreporter.write_line(results_table(run))
+        passed = sum(r.status == PASSED for r in run.results.values())
+        terminalreporter.write_line(f"{passed}/{len(run.results)} visible cases pass")
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:  # noqa: ARG001 - pytest hook
-    if _STATE["session"] is not None:
-        _STATE["session"].close()
-        _STATE["session"] = None
+    for run in _RUNS.values():
+        run.close()

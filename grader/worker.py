@@ -279,12 +279,14 @@ def zygote(package: str, preload: list[str]) -> None:
 
 
 def boot() -> None:
-    """Entry point: argv = [root, package, preload (comma-separated), site_dir...]."""
-    root, package, preload, *site_dirs = sys.argv[1:]
-    sys.path[:0] = [root]
+    """Entry point: argv = [root, package, preload (comma-separated), tool dir, site_dir...]."""
+    root, package, preload, _tool, *site_dirs = sys.argv[1:]
     sys.path.extend(site_dirs)
     sys.dont_write_bytecode = True
     zygote(package, [m for m in preload.split(",") if m])
 
 
-BOOT = "import sys; sys.path.insert(0, sys.argv[1]); import grader.worker as w; w.boot()"
+# The tool dir is where grader/ and shared/ come from: the assembled tree itself when grading (so nothing else of
+# the instructor's is importable), the instructor tree for student mode on a tree without its own copy.
+BOOT = ("import sys; sys.path[:0] = list(dict.fromkeys([sys.argv[1], sys.argv[4]])); "
+        "import grader.worker as w; w.boot()")
