@@ -96,11 +96,17 @@ STATUS_WORDS = {PASSED: "passed", "wrong": "wrong", NOT_IMPL: "not implemented",
                 "forbidden": "forbidden", "error": "error"}
 
 
+def _state(u: UnitResult) -> str:
+    if u.status == "blocked" and u.blocked_by:
+        return "blocked by " + ", ".join(u.blocked_by)
+    word = STATUS_WORDS.get(u.status, u.status)
+    return f"{word} ({u.detail})" if u.status == "forbidden" else word
+
+
 def table(units: list[UnitResult], title: str = "") -> str:
     """The per-unit progress table: points earned of possible, then the state."""
     rows = [(u.key, f"{u.earned:.4g}/{u.points:g}", f"{sum(c.passed for c in u.cases)}/{len(u.cases)}",
-             STATUS_WORDS.get(u.status, u.status) + (f" ({u.detail})" if u.detail and u.status in
-                                                    ("blocked", "forbidden") else "")) for u in units]
+             _state(u)) for u in units]
     total = sum(u.earned for u in units)
     possible = sum(u.points for u in units)
     rows.append(("total", f"{total:.4g}/{possible:g}", f"{sum(sum(c.passed for c in u.cases) for u in units)}/"

@@ -89,7 +89,9 @@ def _explain(run: _Run, r: CaseResult, step: Step) -> str:
     failing_deps = [d for d in unit.depends
                     if any(x.unit == d and not x.passed for x in run.results.values())]
     if failing_deps:
-        lines.append(f"  note: {', '.join(failing_deps)} (used by this unit) is failing too: fix it first")
+        one = len(failing_deps) == 1
+        lines.append(f"  note: this unit uses {', '.join(failing_deps)}, which {'is' if one else 'are'} failing too: "
+                     f"fix {'it' if one else 'them'} first")
     return "\n".join(lines)
 
 
