@@ -9,7 +9,14 @@ from typing import Any
 
 import numpy as np
 
-from a1_basics.cases.tensors import f64, randn, tensor, truncated_normal_cdf, truncated_normal_std
+from a1_basics.cases.tensors import (
+    f64,
+    randn,
+    state_dict_summary,
+    tensor,
+    truncated_normal_cdf,
+    within_truncation,
+)
 from shared.cases import Case, Impl, Suite, close, distribution, exact, predicate
 
 UNIT = "a1.linear"
@@ -53,17 +60,6 @@ def init_std(inp: dict) -> float:
     return math.sqrt(2.0 / (inp["d_in"] + inp["d_out"]))
 
 
-def truncated_within_3_sigma(inp: dict, w: np.ndarray) -> tuple[bool, str]:
-    std = init_std(inp)
-    biggest = float(np.abs(w).max())
-    if biggest > 3.0 * std * (1 + 1e-6):
-        return False, f"max |w| = {biggest:.4g} exceeds 3σ = {3 * std:.4g}: the normal is not truncated"
-    # a truncated normal keeps almost all its spread; this rules out tiny or constant weights
-    want = truncated_normal_std(std, 3.0 * std)
-    got = float(w.astype(np.float64).std())
-    return abs(got / want - 1.0) < 0.05, f"sample std {got:.4g}, expected about {want:.4g}"
-
-
 def state_dict_inputs(rng: np.random.Generator) -> dict:
     return {"d_in": int(rng.integers(2, 40)), "d_out": int(rng.integers(2, 40))}
 
@@ -71,9 +67,7 @@ def state_dict_inputs(rng: np.random.Generator) -> dict:
 def run_state_dict(impl: Impl, inp: dict) -> dict:
     import torch
 
-    sd = impl.Linear(inp["d_in"], inp["d_out"], dtype=torch.float64).state_dict()
-    return {"keys": sorted(sd), "shapes": [list(sd[k].shape) for k in sorted(sd)],
-            "dtypes": [str(sd[k].dtype) for k in sorted(sd)]}
+    return state_dict_summary(impl.Linear(inp["d_in"], inp["d_out"], dtype=torch.float64))
 
 
 # float32 matmuls of length <= 32 against float64: errors stay near 1e-7, well inside the default tolerance.
@@ -95,7 +89,7 @@ SUITE = Suite(cases=(
          distribution(cdf=lambda inp: truncated_normal_cdf(init_std(inp), 3.0 * init_std(inp))), run_init,
          seeds=(0, 1), hidden_draws=1,
          note="Linear(256, 384) weights follow N(0, 2/(d_in+d_out)) truncated at ±3σ (KS test)"),
-    Case("linear/init_truncation", UNIT, init_inputs, predicate("within ±3σ", truncated_within_3_sigma),
+    Case("linear/init_truncation", UNIT, init_inputs, predicate("within ±3σ", within_truncation(init_std)),
          run_init, seeds=(0, 1), hidden_draws=1,
          note="no weight of Linear(256, 384) lies beyond ±3σ; their spread is the truncated normal's"),
 ))

@@ -49,3 +49,26 @@ def truncated_normal_std(std: float, cut: float) -> float:
     pdf = math.exp(-0.5 * a * a) / math.sqrt(2.0 * math.pi)
     mass = math.erf(a / math.sqrt(2.0))
     return std * math.sqrt(1.0 - 2.0 * a * pdf / mass)
+
+
+def within_truncation(std_of: Callable[[dict], float], n_sigma: float = 3.0) -> Callable[[dict, np.ndarray], tuple]:
+    """A predicate over (inputs, weight samples): no weight beyond ±n_sigma·σ, and a spread close to the truncated
+    normal's (a KS test cannot see whether the tails were cut; this rules out tiny or constant weights too)."""
+
+    def check(inp: dict, w: np.ndarray) -> tuple[bool, str]:
+        std = std_of(inp)
+        biggest = float(np.abs(w).max())
+        if biggest > n_sigma * std * (1 + 1e-6):
+            return False, (f"max |w| = {biggest:.4g} exceeds {n_sigma:g}σ = {n_sigma * std:.4g}: the normal is not "
+                           f"truncated")
+        want, got = truncated_normal_std(std, n_sigma * std), float(w.astype(np.float64).std())
+        return abs(got / want - 1.0) < 0.05, f"sample std {got:.4g}, expected about {want:.4g}"
+
+    return check
+
+
+def state_dict_summary(module: Any) -> dict:
+    """Parameter names, shapes and dtypes of a module's state dict (worker side), for an exact comparison."""
+    sd = module.state_dict()
+    keys = sorted(sd)
+    return {"keys": keys, "shapes": [list(sd[k].shape) for k in keys], "dtypes": [str(sd[k].dtype) for k in keys]}
