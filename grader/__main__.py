@@ -36,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("-a", "--assignment")
     s.add_argument("pytest_args", nargs="*", help="extra arguments for pytest")
 
+    s = sub.add_parser("fuzz", help="oracle and property cases at fresh seeds against this tree's code")
+    s.add_argument("-a", "--assignment", required=True)
+    s.add_argument("--draws", type=int, default=3, help="fresh seeds per case")
+    s.add_argument("--seed", help="replay a run: the seed it printed")
+
     s = sub.add_parser("demo", help="build the release and grade the bundled example submissions (make grade)")
     s.add_argument("-a", "--assignment", default="a1")
     s.add_argument("--out", type=Path, default=TOOL_ROOT / "out")
@@ -90,6 +95,10 @@ def _dispatch(args: argparse.Namespace, tree: Tree) -> int:
         from grader.suite_runner import run_tests
 
         return run_tests(tree, args.assignment, args.pytest_args)
+    if args.command == "fuzz":
+        from grader.fuzz import fuzz
+
+        return fuzz(tree, args.assignment, args.draws, args.seed)
     if args.command == "demo":
         from grader.demo import demo
 

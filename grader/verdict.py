@@ -113,6 +113,9 @@ def score(rubric: Rubric, results: list[CaseResult], forbidden: dict[str, list[s
             units[key] = UnitResult(key, unit.title, unit.points, 0.0, FORBIDDEN,
                                     "; ".join(forbidden[key]), cases)
             continue
+        if not cases:  # nothing ran for this unit (e.g. a subset run): no points, no verdict
+            units[key] = UnitResult(key, unit.title, unit.points, 0.0, "untested", "no cases ran", cases)
+            continue
         n_pass = sum(c.passed for c in cases)
         earned = unit.points * n_pass / len(cases) if cases else 0.0
         if cases and n_pass == len(cases):

@@ -51,3 +51,14 @@ def test_pasting_one_body_changes_only_that_unit_and_its_dependents(release):
     assert changed == {"fx.add", "fx.scale"}
     assert a["fx.add"] == "passed" and a["fx.scale"] == "not implemented"
     assert "3/13 visible cases pass" in after
+
+
+def test_fuzz_passes_on_the_reference_and_fails_on_stubs(fx_tree, release):
+    from grader.fuzz import fuzz
+
+    assert fuzz(fx_tree, "fx", draws=2, seed="fixed") == 0
+    proc = subprocess.run([sys.executable, "-m", "grader", "fuzz", "-a", "fx", "--draws", "2"], cwd=release,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1
+    assert "FAIL add/random#h0 (fx.add): fx_numpy/ops.py: add is not implemented yet" in proc.stdout
+    assert re.search(r"^fuzz: 0 passed, \d+ failed$", proc.stdout, re.M)
