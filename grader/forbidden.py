@@ -123,15 +123,19 @@ def scan(path: str, source: str, patterns: list[str], package: str = "") -> list
 
 def scan_units(files: dict[str, str], unit_patterns: dict[str, list[str]], global_patterns: list[str] = (),
                unit_files: dict[str, set[str]] | None = None) -> dict[str, list[str]]:
-    """unit key -> messages. A unit's own patterns are searched in every student file (a helper in another
-    file counts too); the assignment-wide patterns cost only the units whose code lives in the file that uses
-    them, so one stray import does not zero the whole assignment."""
+    """unit key -> messages. A unit's own patterns are searched in its own files and in every helper file (one
+    that holds no unit's code), so moving a forbidden call into `helpers2.py` does not hide it, while another
+    unit's file may use what only this unit forbids. The assignment-wide patterns cost only the units whose code
+    lives in the file that uses them, so one stray import does not zero the whole assignment. Without
+    `unit_files`, every file counts for every unit."""
     out: dict[str, list[str]] = {}
     unit_files = unit_files or {}
+    owned = set().union(*unit_files.values()) if unit_files else set()
     for path, source in sorted(files.items()):
         for unit, patterns in unit_patterns.items():
-            own = scan(path, source, patterns) if patterns else []
-            shared = scan(path, source, list(global_patterns)) if path in unit_files.get(unit, ()) else []
+            mine = path in unit_files.get(unit, ()) or not unit_files
+            own = scan(path, source, patterns) if patterns and (mine or path not in owned) else []
+            shared = scan(path, source, list(global_patterns)) if mine else []
             for h in sorted({*own, *shared}, key=lambda h: (h.line, h.pattern)):
                 out.setdefault(unit, []).append(str(h))
     return out

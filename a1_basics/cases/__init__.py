@@ -1,5 +1,20 @@
 """The visible cases of a1: one module per concept, summed into the assignment's SUITE."""
 
-from a1_basics.cases import activations, attention, embedding, linear, rmsnorm, rope
+from a1_basics.cases import (
+    accounting,
+    activations,
+    attention,
+    decoding,
+    embedding,
+    linear,
+    model,
+    rmsnorm,
+    rope,
+    tokenizer_bpe,
+    tokenizer_encode,
+    training,
+)
 
-SUITE = linear.SUITE + embedding.SUITE + rmsnorm.SUITE + activations.SUITE + attention.SUITE + rope.SUITE
+SUITE = (linear.SUITE + embedding.SUITE + rmsnorm.SUITE + activations.SUITE + attention.SUITE + rope.SUITE
+         + tokenizer_bpe.SUITE + tokenizer_encode.SUITE + model.SUITE + training.SUITE + decoding.SUITE
+         + accounting.SUITE)

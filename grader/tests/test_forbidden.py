@@ -39,3 +39,12 @@ def test_scan_units_covers_every_file():
     files = {"pkg/a.py": "x = 1\n", "pkg/helpers2.py": "import torch\ndef s(x):\n    return torch.softmax(x, 0)\n"}
     out = scan_units(files, {"a1.softmax": ["torch.softmax"], "a1.silu": []})
     assert out == {"a1.softmax": ["pkg/helpers2.py:3 uses torch.softmax (forbidden: torch.softmax)"]}
+
+
+def test_unit_patterns_cover_own_and_helper_files_but_not_other_units_files():
+    files = {"pkg/act.py": "def softmax(x):\n    return x\n",
+             "pkg/decode.py": "import torch\ny = torch.softmax(x, 0)\n",
+             "pkg/helpers2.py": "import torch\nz = torch.softmax(x, 0)\n"}
+    owners = {"a1.softmax": {"pkg/act.py"}, "a1.decoding": {"pkg/decode.py"}}
+    out = scan_units(files, {"a1.softmax": ["torch.softmax"], "a1.decoding": []}, [], owners)
+    assert out == {"a1.softmax": ["pkg/helpers2.py:2 uses torch.softmax (forbidden: torch.softmax)"]}

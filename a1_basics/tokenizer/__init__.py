@@ -1,0 +1,1 @@
+"""Byte-level BPE: pre-tokenization, training, and the Tokenizer."""
