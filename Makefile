@@ -18,7 +18,7 @@ help:
 	@echo "make check A=a1         prove reference/stubs/mutants/expected (python -m grader check -a a1)"
 	@echo "make build A=a1         recompute expected outputs (python -m grader build -a a1)"
 	@echo "make release A=a1       write the student release to out/ (python -m grader release -a a1 out/a1-release)"
-	@echo "make bench A=a1         benchmarks beside their anchors, JSON in out/bench (python -m a1_basics.bench)"
+	@echo "make bench A=a1         benchmarks beside their anchors, JSON in out/bench (python -m grader bench -a a1)"
 	@echo "make lint               ruff"
 
 # subtle: a bare torch requirement with no torch installed pulls a multi-GB CUDA build, so the CPU wheel is
@@ -52,7 +52,7 @@ release: venv
 	$(PY) -m grader release -a $(or $(A),a1) $(OUT)/$(or $(A),a1)-release
 
 bench: venv
-	$(PY) -m $(if $(filter a2,$(A)),a2_systems,a1_basics).bench
+	$(PY) -m grader bench -a $(or $(A),a1) $(if $(QUICK),--quick)
 
 lint: venv
 	$(PY) -m ruff check .

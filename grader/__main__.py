@@ -41,6 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--draws", type=int, default=3, help="fresh seeds per case")
     s.add_argument("--seed", help="replay a run: the seed it printed")
 
+    s = sub.add_parser("bench", help="run an assignment's benchmarks (python -m <package>.bench)")
+    s.add_argument("-a", "--assignment", required=True)
+    s.add_argument("bench_args", nargs=argparse.REMAINDER, help="passed on, e.g. --quick")
+
     s = sub.add_parser("demo", help="build the release and grade the bundled example submissions (make grade)")
     s.add_argument("-a", "--assignment", default="a1")
     s.add_argument("--out", type=Path, default=TOOL_ROOT / "out")
@@ -99,6 +103,16 @@ def _dispatch(args: argparse.Namespace, tree: Tree) -> int:
         from grader.fuzz import fuzz
 
         return fuzz(tree, args.assignment, args.draws, args.seed)
+    if args.command == "bench":
+        import runpy
+
+        package = tree.assignment(args.assignment).package
+        sys.argv = [f"{package}.bench", *args.bench_args]
+        try:
+            runpy.run_module(f"{package}.bench", run_name="__main__")
+        except SystemExit as e:
+            return int(e.code or 0)
+        return 0
     if args.command == "demo":
         from grader.demo import demo
 
