@@ -7,12 +7,14 @@ code runs while grading.
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 import traceback
 from pathlib import Path
 
 from grader import expected as expected_store
+from grader import sandbox
 from grader.assemble import assemble
 from grader.forbidden import scan_units
 from grader.plan import Plan, make_plan, run_with_worker
@@ -75,8 +77,11 @@ def load_expected(a: Assignment, plan: Plan) -> dict[str, object]:
     return out
 
 
-def grade(tree: Tree, aid: str, submission: Path, progress=None) -> GradeReport:
+def grade(tree: Tree, aid: str, submission: Path, progress=None, isolation: sandbox.Isolation | None = None,
+          job: int = 0) -> GradeReport:
+    """Grade one submission. `isolation` defaults to the best this machine offers (sandbox.detect())."""
     a = tree.assignment(aid)
+    isolation = isolation or sandbox.detect()
     start = time.perf_counter()
     report = GradeReport(aid, [])
     try:
@@ -87,7 +92,9 @@ def grade(tree: Tree, aid: str, submission: Path, progress=None) -> GradeReport:
             report.ignored, report.problems = assembled.ignored, assembled.problems
             forbidden = scan_units(assembled.student_files, {k: list(u.forbidden) for k, u in a.rubric.units.items()},
                                    list(a.rubric.forbidden), unit_files(a))
-            session = WorkerSession(assembled.root, a.package, a.rubric.preload)
+            os.chmod(work, 0o711)  # degraded mode's unprivileged uid must reach the tree, not list the folder
+            session = WorkerSession(assembled.root, a.package, a.rubric.preload, isolation=isolation, job=job)
+            report.isolation = session.isolation_label
             try:
                 replies = run_with_worker(plan, session, progress)
                 report.log_tail = session.log_tail()

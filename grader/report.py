@@ -24,7 +24,7 @@ _HIDDEN_TEXT = {
 class GradeReport:
     assignment: str
     units: list[UnitResult]
-    isolation: str = "none (subprocess worker)"
+    isolation: str = "not started"
     execution_time: float = 0.0
     ignored: list[tuple[str, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)

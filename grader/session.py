@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader import sandbox
 from grader.worker import BOOT, MAX_FRAME, kill_tree, write_frame
 from shared.codec import CodecError, Limits, decode, encode
 
@@ -71,6 +72,9 @@ class WorkerSession:
     package: str
     preload: tuple[str, ...] = ()
     tool_dir: Path | None = None  # where grader/ and shared/ are imported from; default: root
+    isolation: sandbox.Isolation | None = None  # None: a plain subprocess as this user (student mode)
+    job: int = 0  # parallel jobs get distinct unprivileged uids
+    rlimits: sandbox.Limits = field(default_factory=sandbox.Limits)
     env: dict[str, str] = field(default_factory=scrubbed_env)
     limits: Limits = field(default_factory=lambda: Limits(max_bytes=MAX_FRAME))
     _proc: subprocess.Popen | None = None
@@ -78,15 +82,40 @@ class WorkerSession:
     _scratch: tempfile.TemporaryDirectory | None = None
     boot_error: str = ""
 
+    @property
+    def isolation_label(self) -> str:
+        if self.isolation is None:
+            return "none (subprocess worker)"
+        if self.isolation.mode == sandbox.DEGRADED and not self._drop_uid():
+            return self.isolation.label + "; running as the grader's own user"
+        return self.isolation.label
+
+    def _drop_uid(self) -> bool:
+        return self.isolation is not None and os.geteuid() == 0 and (
+            self.isolation.mode == sandbox.BWRAP or sandbox.degraded_uid_works())
+
     def start(self) -> None:
         self._scratch = tempfile.TemporaryDirectory(prefix="lmfs-worker-")
-        env = {**self.env, "HOME": self._scratch.name, "TMPDIR": self._scratch.name}
-        self._log = open(Path(self._scratch.name) / "worker.log", "w+b")  # noqa: SIM115 - closed in close()
+        scratch = Path(self._scratch.name)
+        env = {**self.env, "HOME": str(scratch), "TMPDIR": str(scratch)}
+        # The log is opened here and handed over as stderr, so the worker never needs the file itself.
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
+        cmd = [sys.executable, "-I", "-S", "-c", BOOT, str(self.root), self.package, ",".join(self.preload),
+               str(self.tool_dir or self.root), *_site_dirs()]
+        preexec = None
+        if self.isolation is not None:
+            uid = sandbox.job_uid(self.job)
+            if self._drop_uid():
+                os.chown(scratch, uid, uid)
+                os.chmod(scratch, 0o700)
+            if self.isolation.mode == sandbox.BWRAP:
+                cmd = [*sandbox.bwrap_argv(self.root, scratch, uid, self._extra_ro()), *cmd]
+                preexec = sandbox.limits_preexec(self.rlimits, None)
+            else:
+                preexec = sandbox.limits_preexec(self.rlimits, uid if self._drop_uid() else None)
         self._proc = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-c", BOOT, str(self.root), self.package, ",".join(self.preload),
-             str(self.tool_dir or self.root), *_site_dirs()],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, cwd=self._scratch.name, env=env,
-            start_new_session=True,
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, cwd=scratch, env=env,
+            start_new_session=True, preexec_fn=preexec,
         )
         hello = self._receive(BOOT_TIMEOUT_S)
         if hello is None or not isinstance(hello, dict) or hello.get("op") != "ready":
@@ -96,6 +125,9 @@ class WorkerSession:
                 detail = f"{r.get('type')}: {r.get('message')} {r.get('where', '')}".strip()
             self.boot_error = detail or f"the worker did not start; log tail:\n{self.log_tail()}"
             self._kill()
+
+    def _extra_ro(self) -> tuple[Path, ...]:
+        return (self.tool_dir,) if self.tool_dir and self.tool_dir != self.root else ()
 
     def run(self, request: dict, time_limit_s: float) -> Reply:
         """Send one request and wait for its reply; restart the worker after a fatal failure."""

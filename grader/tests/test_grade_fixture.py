@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from grader import sandbox
 from grader.demo import expected_states
 from grader.grade import grade
 from grader.report import gradescope
@@ -82,10 +83,23 @@ HOSTILE = {
 }
 
 
+@pytest.fixture(params=["bwrap", "degraded"])
+def isolation(request):
+    """Each hostile submission is graded in both isolation modes (bwrap where this machine has it)."""
+    if request.param == "bwrap":
+        found = sandbox.detect()
+        if found.mode != sandbox.BWRAP:
+            if os.environ.get("CI"):
+                pytest.fail(f"CI must test the real sandbox, but: {found.reason}")
+            pytest.skip(found.reason)
+        return found
+    return sandbox.Isolation(sandbox.DEGRADED, "forced by the test")
+
+
 @pytest.mark.parametrize("name", sorted(HOSTILE))
-def test_hostile_submissions_gain_nothing(fx_tree, tmp_path, name):
+def test_hostile_submissions_gain_nothing(fx_tree, tmp_path, name, isolation):
     sub = write_submission(tmp_path / "s", {"fx_numpy/ops.py": HOSTILE[name]})
-    r = grade(fx_tree, "fx", sub)
+    r = grade(fx_tree, "fx", sub, isolation=isolation)
     assert not r.error, r.error
     s = states(r)
     assert s["fx.add"] in ("error", "wrong", "forbidden"), s
@@ -109,7 +123,7 @@ def test_assignment_wide_forbidden_api_costs_only_the_units_in_that_file(fx_tree
     assert "fx_numpy/counter.py:1 uses subprocess" in next(u for u in r.units if u.key == "fx.counter").detail
 
 
-def test_background_processes_do_not_outlive_grading(fx_tree, tmp_path):
+def test_background_processes_do_not_outlive_grading(fx_tree, tmp_path, isolation):
     marker = tmp_path / "written-later"
     daemon = REFERENCE_OPS.replace("return a + b", (
         "import os, time\n"
@@ -121,12 +135,22 @@ def test_background_processes_do_not_outlive_grading(fx_tree, tmp_path):
         "        os._exit(0)\n"
         "    return a + b"))
     sub = write_submission(tmp_path / "s", {"fx_numpy/ops.py": daemon})
-    r = grade(fx_tree, "fx", sub)
+    r = grade(fx_tree, "fx", sub, isolation=isolation)
     assert not r.error
+    # In the sandbox the host's /tmp is out of reach anyway: there, look for any process of the job's uid.
+    leftover = [p for p in os.listdir("/proc") if p.isdigit() and _uid_of(p) == sandbox.job_uid(0)]
+    assert not leftover, f"processes of the sandbox uid outlived grading: {leftover}"
     import time
 
     time.sleep(3)
     assert not marker.exists(), "a double-forked process outlived the worker"
+
+
+def _uid_of(pid: str) -> int | None:
+    try:
+        return os.stat(f"/proc/{pid}").st_uid
+    except OSError:
+        return None
 
 
 def test_infinite_loop_times_out_and_later_cases_still_run(fx_tree, tmp_path):
