@@ -137,20 +137,31 @@ def test_background_processes_do_not_outlive_grading(fx_tree, tmp_path, isolatio
     sub = write_submission(tmp_path / "s", {"fx_numpy/ops.py": daemon})
     r = grade(fx_tree, "fx", sub, isolation=isolation)
     assert not r.error
-    # In the sandbox the host's /tmp is out of reach anyway: there, look for any process of the job's uid.
-    leftover = [p for p in os.listdir("/proc") if p.isdigit() and _uid_of(p) == sandbox.job_uid(0)]
-    assert not leftover, f"processes of the sandbox uid outlived grading: {leftover}"
     import time
 
+    # In the sandbox the host's /tmp is out of reach anyway: there, look for live processes of the job's uid
+    # (SIGKILLed ones take a moment to go; the escaped daemon would sleep for 2 s).
+    deadline = time.monotonic() + 1.0
+    while (leftover := _live_of_uid(sandbox.job_uid(0))) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not leftover, f"processes of the sandbox uid outlived grading: {leftover}"
     time.sleep(3)
     assert not marker.exists(), "a double-forked process outlived the worker"
 
 
-def _uid_of(pid: str) -> int | None:
-    try:
-        return os.stat(f"/proc/{pid}").st_uid
-    except OSError:
-        return None
+def _live_of_uid(uid: int) -> list[str]:
+    """Pids of processes owned by `uid` that are not zombies."""
+    out = []
+    for pid in (p for p in os.listdir("/proc") if p.isdigit()):
+        try:
+            if os.stat(f"/proc/{pid}").st_uid != uid:
+                continue
+            state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state not in ("Z", "X"):
+            out.append(pid)
+    return out
 
 
 def test_infinite_loop_times_out_and_later_cases_still_run(fx_tree, tmp_path):
