@@ -32,6 +32,14 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--out", type=Path, help="write Gradescope results.json here")
     s.add_argument("--junit", type=Path, help="also write JUnit XML here")
 
+    s = sub.add_parser("batch", help="grade a folder (or zip) of submissions in parallel into a resumable store")
+    s.add_argument("source", type=Path)
+    s.add_argument("-a", "--assignment", required=True)
+    s.add_argument("--jobs", type=int, default=2)
+    s.add_argument("--store", type=Path, default=None, help="SQLite file (default out/<aid>-batch.sqlite)")
+    s.add_argument("--regrade", action="store_true", help="grade finished submissions again")
+    s.add_argument("--export", type=Path, help="then write the gradebook CSV and results.json files here")
+
     s = sub.add_parser("test", help="with -a: the visible cases (student mode); without: the whole suite")
     s.add_argument("-a", "--assignment")
     s.add_argument("pytest_args", nargs="*", help="extra arguments for pytest")
@@ -95,6 +103,16 @@ def _dispatch(args: argparse.Namespace, tree: Tree) -> int:
         if args.junit:
             args.junit.write_text(junit(report))
         return 0 if not report.error else 1
+    if args.command == "batch":
+        from grader.batch import export, run_batch
+
+        store = args.store or TOOL_ROOT / "out" / f"{args.assignment}-batch.sqlite"
+        summary = run_batch(tree, args.assignment, args.source.resolve(), store, args.jobs, args.regrade)
+        print(f"batch: {len(summary.graded)} graded, {len(summary.skipped)} skipped in {summary.seconds:.1f} s; "
+              f"store: {store}")
+        if args.export:
+            print(f"gradebook: {export(store, args.assignment, args.export)}")
+        return 0
     if args.command == "test":
         from grader.suite_runner import run_tests
 
