@@ -31,6 +31,11 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("-a", "--assignment", required=True)
     s.add_argument("--out", type=Path, help="write Gradescope results.json here")
     s.add_argument("--junit", type=Path, help="also write JUnit XML here")
+    s.add_argument("--frozen", type=Path, help="hidden cases from a frozen file (Gradescope packages)")
+
+    s = sub.add_parser("gradescope", help="package an assignment as a Gradescope autograder zip")
+    s.add_argument("-a", "--assignment", required=True)
+    s.add_argument("out", type=Path)
 
     s = sub.add_parser("batch", help="grade a folder (or zip) of submissions in parallel into a resumable store")
     s.add_argument("source", type=Path)
@@ -92,7 +97,8 @@ def _dispatch(args: argparse.Namespace, tree: Tree) -> int:
         from grader.grade import grade
         from grader.report import junit, table, to_json
 
-        report = grade(tree, args.assignment, args.submission.resolve())
+        report = grade(tree, args.assignment, args.submission.resolve(),
+                       frozen=args.frozen.resolve() if args.frozen else None)
         print(table(report.units, title=f"{args.assignment}: {args.submission}"))
         if report.error:
             print(f"grading failed: {report.error}", file=sys.stderr)
@@ -103,6 +109,11 @@ def _dispatch(args: argparse.Namespace, tree: Tree) -> int:
         if args.junit:
             args.junit.write_text(junit(report))
         return 0 if not report.error else 1
+    if args.command == "gradescope":
+        from grader.gradescope import package
+
+        package(tree, args.assignment, args.out.resolve())
+        return 0
     if args.command == "batch":
         from grader.batch import export, run_batch
 

@@ -78,15 +78,23 @@ def load_expected(a: Assignment, plan: Plan) -> dict[str, object]:
 
 
 def grade(tree: Tree, aid: str, submission: Path, progress=None, isolation: sandbox.Isolation | None = None,
-          job: int = 0) -> GradeReport:
-    """Grade one submission. `isolation` defaults to the best this machine offers (sandbox.detect())."""
+          job: int = 0, frozen: Path | None = None) -> GradeReport:
+    """Grade one submission. `isolation` defaults to the best this machine offers (sandbox.detect()). `frozen`
+    grades the hidden cases from a frozen file instead of the seed secret (a Gradescope package has no secret)."""
     a = tree.assignment(aid)
     isolation = isolation or sandbox.detect()
     start = time.perf_counter()
     report = GradeReport(aid, [])
     try:
-        plan = plan_for(a, hidden=True)
-        expected = load_expected(a, plan)
+        if frozen is not None:
+            from grader.frozen import thaw
+
+            visible = plan_for(a, hidden=False)
+            plan, hidden_expected = thaw(a, visible, frozen)
+            expected = {**load_expected(a, visible), **hidden_expected}
+        else:
+            plan = plan_for(a, hidden=True)
+            expected = load_expected(a, plan)
         with tempfile.TemporaryDirectory(prefix="lmfs-grade-") as work:
             assembled = assemble(tree, a, submission, Path(work))
             report.ignored, report.problems = assembled.ignored, assembled.problems

@@ -1,0 +1,97 @@
+"""`grader gradescope -a a1 OUT.zip`: a Gradescope autograder for one assignment.
+
+The zip holds `setup.sh` (installs Python, the project's dependencies and bubblewrap), `run_autograder` (grades
+/autograder/submission into /autograder/results/results.json), and `source/`: the student release, the hidden
+case drivers and the frozen hidden instances (inputs and expected values as data). No reference code and no
+seed secret. Configure the Gradescope container with at least 4 GB of memory and 2 vCPUs (torch alone needs
+about 1 GB). Gradescope's Docker seccomp profile usually stops bubblewrap, so expect `isolation: degraded` in
+the results there: the worker then runs as an unprivileged uid and the frozen file is readable by root only.
+
+`run_autograder` honours AUTOGRADER_ROOT (default /autograder) and LMFS_PYTHON (default python3), which is how the
+test suite runs it in a simulated layout.
+"""
+
+from __future__ import annotations
+
+import io
+import stat
+import zipfile
+from pathlib import Path
+
+from grader import expected as expected_store
+from grader.frozen import freeze
+from grader.grade import load_expected, plan_for
+from grader.release import release_files
+from grader.tree import Tree
+
+DATA_DIR = "grader_data"
+
+SETUP_SH = """#!/usr/bin/env bash
+# Gradescope runs this once when it builds the autograder image.
+set -euo pipefail
+apt-get update -qq
+apt-get install -y -qq python3 python3-pip python3-venv bubblewrap util-linux >/dev/null
+cd /autograder/source
+python3 -m venv /autograder/venv
+# subtle: a bare torch requirement pulls a multi-GB CUDA build; set PIP_INDEX_URL/PIP_EXTRA_INDEX_URL in the
+# Gradescope image settings to a CPU wheel index if your course has one.
+/autograder/venv/bin/pip install --quiet torch=={torch}
+/autograder/venv/bin/pip install --quiet -e '.[{extras}]'
+"""
+
+RUN_AUTOGRADER = """#!/usr/bin/env bash
+# Grades /autograder/submission into /autograder/results/results.json; a valid results.json is written even
+# when grading itself fails.
+set -u
+ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
+PY="${{LMFS_PYTHON:-$ROOT/venv/bin/python}}"
+[ -x "$PY" ] || PY=python3
+mkdir -p "$ROOT/results"
+chmod 700 "$ROOT/source/{data}" 2>/dev/null
+chmod 600 "$ROOT/source/{data}"/* 2>/dev/null
+cd "$ROOT/source"
+"$PY" -m grader --root "$ROOT/source" grade "$ROOT/submission" -a {aid} \\
+    --frozen "$ROOT/source/{data}/{aid}.frozen.bin" --out "$ROOT/results/results.json"
+status=$?
+if [ ! -s "$ROOT/results/results.json" ]; then
+  msg="The autograder failed before it could grade (exit $status). Please tell course staff."
+  printf '{{"score": 0, "output": "%s", "tests": []}}\\n' "$msg" > "$ROOT/results/results.json"
+fi
+exit 0
+"""
+
+
+def package(tree: Tree, aid: str, out: Path, torch_pin: str = "2.13.0") -> Path:
+    a = tree.assignment(aid)
+    plan = plan_for(a, hidden=True)
+    try:
+        expected = load_expected(a, plan)
+    except expected_store.ExpectedError as e:
+        raise RuntimeError(f"{e}; the package needs the hidden expected outputs") from None
+    files = release_files(tree, aid)
+    hidden = a.package_dir / "hidden"
+    for p in sorted(hidden.rglob("*.py")) if hidden.is_dir() else []:
+        if "__pycache__" not in p.parts:
+            files[p.relative_to(a.root).as_posix()] = p.read_bytes()
+    frozen = out.parent / f".{aid}.frozen.bin.tmp"
+    n = freeze(a, plan, expected, frozen)
+    files[f"{DATA_DIR}/{aid}.frozen.bin"] = frozen.read_bytes()
+    frozen.unlink()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        _add(z, "setup.sh", SETUP_SH.format(torch=torch_pin, extras=a.id).encode(), executable=True)
+        _add(z, "run_autograder", RUN_AUTOGRADER.format(aid=aid, data=DATA_DIR).encode(), executable=True)
+        for rel, data in sorted(files.items()):
+            _add(z, f"source/{rel}", data, executable=False)
+    out.write_bytes(buf.getvalue())
+    print(f"{out}: {len(files)} files, {n} frozen hidden instances, no reference code, no seed secret")
+    return out
+
+
+def _add(z: zipfile.ZipFile, name: str, data: bytes, executable: bool) -> None:
+    info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))  # fixed time: the package is reproducible
+    mode = 0o755 if executable else 0o644
+    info.external_attr = (stat.S_IFREG | mode) << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    z.writestr(info, data)
