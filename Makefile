@@ -8,13 +8,14 @@ A      ?=
 OUT    ?= out
 TORCH_PIN := torch==2.13.0
 
-.PHONY: help venv test fuzz grade check build release bench lint clean
+.PHONY: help venv test fuzz submit grade check build release bench lint clean
 
 help:
 	@echo "make grade              build the a1 release, grade the example submissions (python -m grader demo -a a1)"
 	@echo "make test               the whole suite (python -m grader test)"
 	@echo "make test A=a1          the visible cases of one assignment, student mode (python -m grader test -a a1)"
 	@echo "make fuzz A=a1          oracle/property cases at fresh seeds (python -m grader fuzz -a a1)"
+	@echo "make submit A=a1        student: visible cases, then the zip to upload (python -m grader submit -a a1)"
 	@echo "make check A=a1         prove reference/stubs/mutants/expected (python -m grader check -a a1)"
 	@echo "make build A=a1         recompute expected outputs (python -m grader build -a a1)"
 	@echo "make release A=a1       write the student release to out/ (python -m grader release -a a1 out/a1-release)"
@@ -38,6 +39,9 @@ test: venv
 
 fuzz: venv
 	$(PY) -m grader fuzz -a $(or $(A),a1)
+
+submit: venv
+	$(PY) -m grader submit -a $(or $(A),a1)
 
 grade: venv
 	$(PY) -m grader demo -a $(or $(A),a1) --out $(OUT)

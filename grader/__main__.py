@@ -45,6 +45,11 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--regrade", action="store_true", help="grade finished submissions again")
     s.add_argument("--export", type=Path, help="then write the gradebook CSV and results.json files here")
 
+    s = sub.add_parser("submit", help="student: run the visible cases, then zip exactly the graded files")
+    s.add_argument("-a", "--assignment", required=True)
+    s.add_argument("--out", type=Path, help="default: <assignment>-submission.zip")
+    s.add_argument("--no-test", action="store_true", help="skip the visible cases")
+
     s = sub.add_parser("test", help="with -a: the visible cases (student mode); without: the whole suite")
     s.add_argument("-a", "--assignment")
     s.add_argument("pytest_args", nargs="*", help="extra arguments for pytest")
@@ -123,6 +128,12 @@ def _dispatch(args: argparse.Namespace, tree: Tree) -> int:
               f"store: {store}")
         if args.export:
             print(f"gradebook: {export(store, args.assignment, args.export)}")
+        return 0
+    if args.command == "submit":
+        from grader.submit import submit
+
+        submit(tree, args.assignment, (args.out or Path(f"{args.assignment}-submission.zip")).resolve(),
+               run_tests=not args.no_test)
         return 0
     if args.command == "test":
         from grader.suite_runner import run_tests

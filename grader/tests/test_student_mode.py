@@ -62,3 +62,26 @@ def test_fuzz_passes_on_the_reference_and_fails_on_stubs(fx_tree, release):
     assert proc.returncode == 1
     assert "FAIL add/random#h0 (fx.add): fx_numpy/ops.py: add is not implemented yet" in proc.stdout
     assert re.search(r"^fuzz: 0 passed, \d+ failed$", proc.stdout, re.M)
+
+
+def test_submit_zips_exactly_the_graded_files(release):
+    import zipfile
+
+    (release / "fx_numpy" / "notes").mkdir(exist_ok=True)
+    (release / "fx_numpy" / "notes" / "ok.txt").write_text("small")
+    (release / "fx_numpy" / "notes" / "big.txt").write_text("x" * 100)
+    (release / "fx_numpy" / "weights.npy").write_bytes(b"\x93NUMPY")
+    proc = subprocess.run([sys.executable, "-m", "grader", "submit", "-a", "fx", "--out", "s.zip"], cwd=release,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "fx progress (visible cases)" in proc.stdout  # the visible cases ran first
+    assert "left out: fx_numpy/weights.npy: not graded" in proc.stdout
+    assert "left out: fx_numpy/notes/big.txt: artifact of 100 bytes is over its cap of 64" in proc.stdout
+    with zipfile.ZipFile(release / "s.zip") as z:
+        names = set(z.namelist())
+    assert names == {"fx_numpy/ops.py", "fx_numpy/counter.py", "fx_numpy/world.py", "fx_numpy/notes/ok.txt"}
+    (release / "fx_numpy" / "huge.py").write_text("#" * (2 * 2**20))
+    proc = subprocess.run([sys.executable, "-m", "grader", "submit", "-a", "fx", "--no-test"], cwd=release,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2 and "fx_numpy/huge.py is 2048 KB, over the 1024 KB limit" in proc.stderr
+    (release / "fx_numpy" / "huge.py").unlink()
