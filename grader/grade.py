@@ -101,10 +101,11 @@ def grade(tree: Tree, aid: str, submission: Path, progress=None, isolation: sand
             forbidden = scan_units(assembled.student_files, {k: list(u.forbidden) for k, u in a.rubric.units.items()},
                                    list(a.rubric.forbidden), unit_files(a))
             os.chmod(work, 0o711)  # degraded mode's unprivileged uid must reach the tree, not list the folder
-            session = WorkerSession(assembled.root, a.package, a.rubric.preload, isolation=isolation, job=job)
+            session = WorkerSession(assembled.root, a.package, a.rubric.preload, isolation=isolation, job=job,
+                                    max_output_bytes=a.rubric.max_output_bytes)
             report.isolation = session.isolation_label
             try:
-                replies = run_with_worker(plan, session, progress)
+                replies = run_with_worker(plan, session, progress, budget_s=a.rubric.total_time_limit_s)
                 report.log_tail = session.log_tail()
             finally:
                 session.close()

@@ -62,12 +62,31 @@ def _request(step: Step) -> dict:
     return req
 
 
-def run_with_worker(plan: Plan, session: WorkerSession, progress=None) -> dict[str, Reply]:
-    """Send every step through the worker, one at a time; a group's members go in one request."""
+TIMEOUTS_PER_UNIT = 2
+
+
+def run_with_worker(plan: Plan, session: WorkerSession, progress=None, budget_s: float | None = None
+                    ) -> dict[str, Reply]:
+    """Send every step through the worker, one at a time; a group's members go in one request. Past `budget_s`
+    seconds in all, the remaining steps fail without running (a submission that hangs in every case would
+    otherwise hold a grading machine for limit x cases)."""
+    import time
+
     replies: dict[str, Reply] = {}
     done_groups: set[str] = set()
+    deadline = None if budget_s is None else time.monotonic() + budget_s
+    timeouts: dict[str, int] = {}  # unit -> cases that timed out
     for step in plan.steps:
         inst = step.instance
+        if deadline is not None and time.monotonic() > deadline:
+            replies.setdefault(inst.id, Reply("timeout", message=f"not run: the submission used up its total time "
+                                                                 f"budget of {budget_s:g} s"))
+            continue
+        if timeouts.get(inst.unit, 0) >= TIMEOUTS_PER_UNIT:
+            # subtle: one hanging function must not spend the budget that the student's other units need
+            replies.setdefault(inst.id, Reply("timeout", message=f"not run: {TIMEOUTS_PER_UNIT} earlier cases of "
+                                                                 f"{inst.unit} timed out"))
+            continue
         if inst.group:
             if inst.group in done_groups:
                 continue
@@ -80,6 +99,8 @@ def run_with_worker(plan: Plan, session: WorkerSession, progress=None) -> dict[s
             replies.update(_split_group(reply, members))
         else:
             replies[inst.id] = session.run(_request(step), step.time_limit_s)
+            if replies[inst.id].status == "timeout":
+                timeouts[inst.unit] = timeouts.get(inst.unit, 0) + 1
         if progress:
             progress(inst.id, replies.get(inst.id))
     return replies

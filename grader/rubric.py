@@ -49,6 +49,8 @@ class Rubric:
     artifacts: tuple[Artifact, ...] = ()
     order: int = 0
     preload: tuple[str, ...] = ()  # modules the worker imports once before forking (torch: ~3 s)
+    total_time_limit_s: float = 600.0  # a whole submission's budget: a hostile one cannot time out case by case
+    max_output_bytes: int = 64 * 2**20  # one case's output, as sent by the worker
 
     @property
     def total_points(self) -> float:
@@ -116,7 +118,8 @@ def load(path: Path) -> Rubric:
         id=a["id"], package=a["package"], title=a["title"], student_files=tuple(a["student_files"]),
         protected=tuple(a.get("protected", ())), instructor_only=tuple(a.get("instructor_only", ())),
         forbidden=tuple(a.get("forbidden", ())), units=units, artifacts=artifacts, order=int(a.get("order", 0)),
-        preload=tuple(a.get("preload", ())),
+        preload=tuple(a.get("preload", ())), total_time_limit_s=float(a.get("total_time_limit_s", 600.0)),
+        max_output_bytes=int(float(a.get("max_output_mb", 64)) * 2**20),
     )
 
 

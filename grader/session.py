@@ -75,6 +75,9 @@ class WorkerSession:
     isolation: sandbox.Isolation | None = None  # None: a plain subprocess as this user (student mode)
     job: int = 0  # parallel jobs get distinct unprivileged uids
     rlimits: sandbox.Limits = field(default_factory=sandbox.Limits)
+    # resident memory of a case's processes, polled from outside the child (LMFS_MAX_RSS_GB overrides)
+    max_output_bytes: int = 64 * 2**20
+    max_rss_bytes: int = field(default_factory=lambda: int(float(os.environ.get("LMFS_MAX_RSS_GB", "6")) * 2**30))
     env: dict[str, str] = field(default_factory=scrubbed_env)
     limits: Limits = field(default_factory=lambda: Limits(max_bytes=MAX_FRAME))
     _proc: subprocess.Popen | None = None
@@ -138,7 +141,8 @@ class WorkerSession:
             self.start()
             if self.boot_error:
                 return Reply("boot_failed", message=self.boot_error)
-        request = {**request, "time_limit_s": time_limit_s}
+        request = {**request, "time_limit_s": time_limit_s, "max_rss_bytes": self.max_rss_bytes,
+                   "max_output_bytes": self.max_output_bytes}
         start = time.perf_counter()
         try:
             write_frame(self._proc.stdin.fileno(), encode(request))

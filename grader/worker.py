@@ -183,6 +183,37 @@ def _child_loop(fd_in: int, fd_out: int, defs: _Cases, package: str) -> None:
         write_frame(fd_out, payload)
 
 
+DEFAULT_MAX_RSS = 6 * 2**30
+RSS_POLL_S = 0.2
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and its descendants, in bytes (from /proc: the child cannot fake it)."""
+    total = 0
+    for p in (pid, *descendants(pid)):
+        try:
+            with open(f"/proc/{p}/statm") as f:
+                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def _wait(fd: int, pid: int, limit: float, max_rss: int) -> tuple[bool, dict | None]:
+    """Wait for the child's answer, polling its memory; (answered, failure)."""
+    deadline = time.monotonic() + limit
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False, {"status": "timeout", "message": f"no answer within the {limit:g} s limit"}
+        if select.select([fd], [], [], min(left, RSS_POLL_S))[0]:
+            return True, None
+        rss = tree_rss(pid)
+        if rss > max_rss:
+            return False, {"status": "died", "message": f"killed: resident memory {rss / 2**30:.1f} GB exceeds the "
+                                                        f"{max_rss / 2**30:.1f} GB limit"}
+
+
 def _spawn_child(defs: _Cases, package: str, private: list[int]) -> tuple[int, int, int]:
     to_child_r, to_child_w = os.pipe()
     from_child_r, from_child_w = os.pipe()
@@ -252,14 +283,12 @@ def zygote(package: str, preload: list[str]) -> None:
             write_frame(w, frame)
         except BrokenPipeError:
             pass
-        ready, _, _ = select.select([r], [], [], limit)
+        max_rss = int(header.get("max_rss_bytes", DEFAULT_MAX_RSS))
+        ready, failure = _wait(r, pid, limit, max_rss)
         reply: bytes | None = None
-        failure: dict | None = None
-        if not ready:
-            failure = {"status": "timeout", "message": f"no answer within the {limit:g} s limit"}
-        else:
+        if ready:
             try:
-                reply = read_frame(r)
+                reply = read_frame(r, int(header.get("max_output_bytes", MAX_FRAME)))
             except OverflowError as e:
                 failure = {"status": "malformed", "message": str(e)}
             if reply is None and failure is None:
