@@ -77,6 +77,23 @@ def load_expected(a: Assignment, plan: Plan) -> dict[str, object]:
     return out
 
 
+def leaderboard(a: Assignment, plan: Plan, replies: dict, units: list) -> list[dict]:
+    """Figures of merit for Gradescope's leaderboard, from units that passed (a wrong answer has no speed)."""
+    passed = {u.key for u in units if u.status == "passed"}
+    out = []
+    for key, unit in a.rubric.units.items():
+        lb = unit.leaderboard
+        if lb is None or key not in passed:
+            continue
+        step = next((s for s in plan.steps if s.instance.name == lb.case and s.instance.visibility == "visible"),
+                    None)
+        reply = replies.get(step.instance.id) if step else None
+        value = reply.outputs.get(lb.field) if reply and isinstance(reply.outputs, dict) else None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            out.append({"name": lb.name, "value": round(float(value), 6), "order": lb.order})
+    return out
+
+
 def grade(tree: Tree, aid: str, submission: Path, progress=None, isolation: sandbox.Isolation | None = None,
           job: int = 0, frozen: Path | None = None) -> GradeReport:
     """Grade one submission. `isolation` defaults to the best this machine offers (sandbox.detect()). `frozen`
@@ -110,6 +127,7 @@ def grade(tree: Tree, aid: str, submission: Path, progress=None, isolation: sand
             finally:
                 session.close()
         report.units = score(a.rubric, judge(plan, replies, expected), forbidden)
+        report.leaderboard = leaderboard(a, plan, replies, report.units)
     except Exception as e:  # grading itself failed: still a valid report, a zero with the reason
         report.error = f"{type(e).__name__}: {e}"
         report.log_tail = traceback.format_exc()[-4000:]

@@ -30,6 +30,7 @@ class GradeReport:
     problems: list[str] = field(default_factory=list)
     log_tail: str = ""
     error: str = ""  # grading itself failed: a valid zero with this reason
+    leaderboard: list[dict] = field(default_factory=list)  # Gradescope's {name, value, order}
 
     @property
     def score(self) -> float:
@@ -83,7 +84,7 @@ def gradescope(report: GradeReport) -> dict:
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": tests,
-        "leaderboard": [],
+        "leaderboard": report.leaderboard,
         "extra_data": {"grader_version": GRADER_VERSION, "isolation": report.isolation},
     }
 

@@ -24,6 +24,16 @@ class Artifact:
 
 
 @dataclass(frozen=True)
+class Leaderboard:
+    """A figure of merit shown on Gradescope's leaderboard: `field` of the first visible instance of `case`."""
+
+    name: str
+    case: str
+    field: str
+    order: str = "asc"  # asc: smaller is better
+
+
+@dataclass(frozen=True)
 class Unit:
     key: str
     title: str
@@ -34,6 +44,7 @@ class Unit:
     forbidden: tuple[str, ...] = ()
     time_limit_s: float = 20.0
     budget_s: float = 2.0  # what the reference should need per case; grader check warns past it
+    leaderboard: Leaderboard | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +113,7 @@ def load(path: Path) -> Rubric:
             targets=tuple(u["targets"]), depends=tuple(u.get("depends", ())),
             forbidden=tuple(u.get("forbidden", ())), time_limit_s=float(u.get("time_limit_s", default_limit)),
             budget_s=float(u.get("budget_s", default_limit / 10.0)),
+            leaderboard=_leaderboard(u.get("leaderboard"), f"{where}: [unit.\"{key}\".leaderboard]"),
         )
     for u in units.values():
         for d in u.depends:
@@ -121,6 +133,17 @@ def load(path: Path) -> Rubric:
         preload=tuple(a.get("preload", ())), total_time_limit_s=float(a.get("total_time_limit_s", 600.0)),
         max_output_bytes=int(float(a.get("max_output_mb", 64)) * 2**20),
     )
+
+
+def _leaderboard(data: dict | None, where: str) -> Leaderboard | None:
+    if data is None:
+        return None
+    missing = [k for k in ("name", "case", "field") if k not in data]
+    if missing:
+        raise RubricError(f"{where} needs {', '.join(missing)}")
+    if data.get("order", "asc") not in ("asc", "desc"):
+        raise RubricError(f"{where}: order must be 'asc' or 'desc'")
+    return Leaderboard(data["name"], data["case"], data["field"], data.get("order", "asc"))
 
 
 def _check_acyclic(units: dict[str, Unit], where: str) -> None:

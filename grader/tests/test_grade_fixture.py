@@ -235,3 +235,11 @@ def test_results_file_written_by_the_submission_is_replaced_by_the_real_one(fx_t
     results = json.loads(out.read_text())
     assert results["score"] < 100
     assert next(t for t in results["tests"] if t["name"] == "fx.add [visible]")["score"] == 0
+
+
+def test_leaderboard_entries_come_from_passed_units(fx_tree, tmp_path):
+    good = gradescope(grade(fx_tree, "fx", write_submission(tmp_path / "g", {"fx_numpy/ops.py": REFERENCE_OPS})))
+    assert good["leaderboard"] == [{"name": "sqrt of the visible input", "value": 4.0, "order": "desc"}]
+    bad = REFERENCE_OPS.replace("return float(np.sqrt(x))", "return float(np.sqrt(x)) + 1")
+    out = gradescope(grade(fx_tree, "fx", write_submission(tmp_path / "b", {"fx_numpy/ops.py": bad})))
+    assert out["leaderboard"] == []
