@@ -61,7 +61,10 @@ def main(argv: list[str] | None = None) -> int:
 
     s = sub.add_parser("bench", help="run an assignment's benchmarks (python -m <package>.bench)")
     s.add_argument("-a", "--assignment", required=True)
-    s.add_argument("bench_args", nargs=argparse.REMAINDER, help="passed on, e.g. --quick")
+    s.add_argument("--quick", action="store_true", help="small sizes: a smoke test in seconds")
+
+    s = sub.add_parser("bench-grading", help="what grading costs: time, sandbox overhead, batch throughput")
+    s.add_argument("--quick", action="store_true", help="the numpy fixture assignment instead of a1")
 
     s = sub.add_parser("demo", help="build the release and grade the bundled example submissions (make grade)")
     s.add_argument("-a", "--assignment", default="a1")
@@ -147,12 +150,16 @@ def _dispatch(args: argparse.Namespace, tree: Tree) -> int:
         import runpy
 
         package = tree.assignment(args.assignment).package
-        sys.argv = [f"{package}.bench", *args.bench_args]
+        sys.argv = [f"{package}.bench", *(["--quick"] if args.quick else [])]
         try:
             runpy.run_module(f"{package}.bench", run_name="__main__")
         except SystemExit as e:
             return int(e.code or 0)
         return 0
+    if args.command == "bench-grading":
+        from grader.benchmark import main as bench_main
+
+        return bench_main(["--quick"] if args.quick else [])
     if args.command == "demo":
         from grader.demo import demo
 

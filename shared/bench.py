@@ -51,7 +51,7 @@ def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
 def table(rows: list[Row]) -> str:
     head = ("benchmark", "ours", "anchor", "anchor value", "ratio", "goal")
     body = [(r.name, f"{r.value:.4g} {r.unit}", r.anchor, f"{r.anchor_value:.4g} {r.unit}", f"{r.ratio:.3g}x",
-             "-" if r.goal is None else f">= {r.goal:g}x {'ok' if r.meets_goal else 'MISSED'}") for r in rows]
+             "-" if r.goal is None else f">= {r.goal:.3g}x {'ok' if r.meets_goal else 'MISSED'}") for r in rows]
     widths = [max(len(x[i]) for x in [head, *body]) for i in range(len(head))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in [head, *body]]
     lines.insert(1, "  ".join("-" * w for w in widths))
