@@ -203,7 +203,7 @@ def _samples(model: TransformerLM, c: TrainConfig, n: int = 2) -> list[str]:
     from a1_basics.tokenizer.tokenizer import Tokenizer
 
     tok_dir = c.data_dir / "tokenizer"
-    tokenizer = Tokenizer.from_files(tok_dir / "vocab.json", tok_dir / "merges.json", ["<|endoftext|>"])
+    tokenizer = Tokenizer.from_files(tok_dir / "vocab.json", tok_dir / "merges.txt", ["<|endoftext|>"])
     eos = tokenizer.encode("<|endoftext|>")[0]
     prompt = tokenizer.encode(c.sample_prompt)
     g = torch.Generator().manual_seed(c.seed)

