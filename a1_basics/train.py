@@ -168,7 +168,7 @@ def train(c: TrainConfig) -> TrainResult:
         clip_gradients(model.parameters(), c.grad_clip)
         optimizer.step()
         step += 1
-        train_loss = float(loss)
+        train_loss = float(loss.detach())
         if not math.isfinite(train_loss):
             raise FloatingPointError(f"the loss became {train_loss} at step {step}: lower --max-lr or check the "
                                      f"model pieces")
