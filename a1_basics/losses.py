@@ -17,9 +17,10 @@ def cross_entropy(logits: Tensor, targets: Tensor) -> Tensor:
     """
     # BEGIN SOLUTION
     logits = logits.to(torch.promote_types(logits.dtype, torch.float32))
-    # log(sum(exp(x))) = m + log(sum(exp(x - m))): every exponent <= 0, and the max term is exactly 1.
-    shifted = logits - logits.amax(dim=-1, keepdim=True)  # (..., vocab)
-    log_norm = torch.log(torch.exp(shifted).sum(dim=-1))  # (...,)
-    target_logit = shifted.gather(-1, targets.long().unsqueeze(-1)).squeeze(-1)  # (...,)
+    # logsumexp(x) = m + log(sum(exp(x - m))) with m the row max: every exponent <= 0, the largest term is 1.
+    # subtle: m cancels out of the gradient, so it is detached: autograd then skips amax's costly backward.
+    m = logits.detach().amax(dim=-1, keepdim=True)  # (..., 1)
+    log_norm = torch.log(torch.exp(logits - m).sum(dim=-1)) + m.squeeze(-1)  # (...,)
+    target_logit = logits.gather(-1, targets.long().unsqueeze(-1)).squeeze(-1)  # (...,)
     return (log_norm - target_logit).mean()
     # END SOLUTION

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from shared.bench import table, write_json
 
-MODULES = ("a1_basics.bench.tokenizer_bench", "a1_basics.bench.training_bench")
+MODULES = ("a1_basics.bench.tokenizer_bench", "a1_basics.bench.training_bench", "a1_basics.bench.quality_bench")
 
 
 def main(argv: list[str] | None = None) -> int:

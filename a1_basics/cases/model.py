@@ -1,5 +1,440 @@
-"""Visible cases of a1: placeholder, filled by P2 work."""
+"""Cases for a1.mhsa, a1.gqa, a1.block, a1.lm and a1.kv_cache.
 
-from shared.cases import Suite
+The oracle is a naive float64 forward written here from torch.nn.functional pieces (linear, rms_norm, silu,
+embedding, scaled_dot_product_attention with is_causal=True) and a complex-number RoPE, loading the same weights
+by their CS336 state-dict names; it shares no code with the reference. Weights arrive as numpy inputs, so every
+output is deterministic.
+"""
 
-SUITE = Suite()
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from a1_basics.cases.tensors import randn, state_dict_summary, tensor
+from shared.cases import Case, Impl, Suite, close, exact, predicate, raises
+
+MHSA, GQA, BLOCK, LM, KV_CACHE = "a1.mhsa", "a1.gqa", "a1.block", "a1.lm", "a1.kv_cache"
+THETA = 10000.0
+# float32 chains of a few matmuls (sums of <= 64 terms), norms and softmax against float64: errors stay near
+# 1e-6 of outputs of size ~1-5; 1e-4 relative with 2e-5 absolute leaves room for any summation order.
+MODEL_CLOSE = close(rtol=1e-4, atol=2e-5)
+
+
+# ---- weights, by CS336 state-dict name ----
+
+def attn_weights(rng: np.random.Generator, d_model: int, num_heads: int, num_kv_heads: int,
+                 prefix: str = "") -> dict[str, np.ndarray]:
+    d_kv = num_kv_heads * (d_model // num_heads)
+    s = d_model**-0.5
+    return {f"{prefix}q_proj.weight": randn(rng, (d_model, d_model), s),
+            f"{prefix}k_proj.weight": randn(rng, (d_kv, d_model), s),
+            f"{prefix}v_proj.weight": randn(rng, (d_kv, d_model), s),
+            f"{prefix}output_proj.weight": randn(rng, (d_model, d_model), s)}
+
+
+def block_weights(rng: np.random.Generator, cfg: dict, prefix: str = "") -> dict[str, np.ndarray]:
+    d, f = cfg["d_model"], cfg["d_ff"]
+    return {**attn_weights(rng, d, cfg["num_heads"], cfg["num_kv_heads"], prefix + "attn."),
+            f"{prefix}ln1.weight": (1.0 + randn(rng, (d,), 0.1)).astype(np.float32),
+            f"{prefix}ffn.w1.weight": randn(rng, (f, d), d**-0.5),
+            f"{prefix}ffn.w2.weight": randn(rng, (d, f), f**-0.5),
+            f"{prefix}ffn.w3.weight": randn(rng, (f, d), d**-0.5),
+            f"{prefix}ln2.weight": (1.0 + randn(rng, (d,), 0.1)).astype(np.float32)}
+
+
+def lm_weights(rng: np.random.Generator, cfg: dict) -> dict[str, np.ndarray]:
+    w = {"token_embeddings.weight": randn(rng, (cfg["vocab_size"], cfg["d_model"]))}
+    for i in range(cfg["num_layers"]):
+        w.update(block_weights(rng, cfg, f"layers.{i}."))
+    w["ln_final.weight"] = (1.0 + randn(rng, (cfg["d_model"],), 0.1)).astype(np.float32)
+    # tied: the LM head is the embedding matrix; the state dict still lists it under lm_head.weight
+    w["lm_head.weight"] = (w["token_embeddings.weight"] if cfg.get("tie_embeddings")
+                           else randn(rng, (cfg["vocab_size"], cfg["d_model"]), cfg["d_model"]**-0.5))
+    return w
+
+
+def lm_shapes(cfg: dict) -> dict[str, tuple[int, ...]]:
+    """name -> shape of every distinct parameter of a TransformerLM (the tied head is not repeated)."""
+    d, f, v = cfg["d_model"], cfg["d_ff"], cfg["vocab_size"]
+    kv = cfg["num_heads"] if cfg.get("num_kv_heads") is None else cfg["num_kv_heads"]
+    d_kv = kv * d // cfg["num_heads"]
+    shapes = {"token_embeddings.weight": (v, d), "ln_final.weight": (d,)}
+    for i in range(cfg["num_layers"]):
+        p = f"layers.{i}."
+        shapes.update({p + "attn.q_proj.weight": (d, d), p + "attn.k_proj.weight": (d_kv, d),
+                       p + "attn.v_proj.weight": (d_kv, d), p + "attn.output_proj.weight": (d, d),
+                       p + "ln1.weight": (d,), p + "ln2.weight": (d,), p + "ffn.w1.weight": (f, d),
+                       p + "ffn.w2.weight": (d, f), p + "ffn.w3.weight": (f, d)})
+    if not cfg.get("tie_embeddings"):
+        shapes["lm_head.weight"] = (v, d)
+    return shapes
+
+
+# ---- the naive float64 oracle (grader side, build time) ----
+
+def _t64(a: np.ndarray) -> Any:
+    import torch
+
+    return torch.from_numpy(np.asarray(a, dtype=np.float64))
+
+
+def naive_rope(x: Any, positions: Any, theta: float) -> Any:
+    """x (..., seq, d) with pairs (x[2k], x[2k+1]) read as complex numbers times exp(i m theta^(-2k/d))."""
+    import torch
+
+    d = x.shape[-1]
+    z = torch.view_as_complex(x.reshape(*x.shape[:-1], d // 2, 2).contiguous())
+    freqs = theta ** (-torch.arange(0, d, 2, dtype=torch.float64) / d)
+    angle = positions.to(torch.float64)[..., None] * freqs  # (..., seq, d/2)
+    return torch.view_as_real(z * torch.polar(torch.ones_like(angle), angle)).reshape(x.shape)
+
+
+def naive_attention(x: Any, w: dict, prefix: str, num_heads: int, num_kv_heads: int, theta: float | None,
+                    positions: Any = None, flops_exact: bool = False) -> Any:
+    """x (..., seq, d) float64 -> (..., seq, d). `flops_exact` spells attention as two matmuls (for the FLOP
+    counter); otherwise torch's fused causal attention."""
+    import torch
+    import torch.nn.functional as F
+
+    seq, d = x.shape[-2], x.shape[-1]
+    d_head = d // num_heads
+
+    def heads(name: str, n: int) -> Any:
+        return F.linear(x, w[prefix + name]).reshape(*x.shape[:-1], n, d_head).transpose(-3, -2)
+
+    q, k, v = heads("q_proj.weight", num_heads), heads("k_proj.weight", num_kv_heads), heads("v_proj.weight",
+                                                                                               num_kv_heads)
+    if theta is not None:
+        pos = torch.arange(seq) if positions is None else positions
+        pos = pos[..., None, :]  # broadcast over heads
+        q, k = naive_rope(q, pos, theta), naive_rope(k, pos, theta)
+    group = num_heads // num_kv_heads
+    k, v = k.repeat_interleave(group, dim=-3), v.repeat_interleave(group, dim=-3)
+    if flops_exact:
+        scores = (q @ k.transpose(-2, -1)) / d_head**0.5
+        scores = scores.masked_fill(~torch.ones(seq, seq, dtype=torch.bool).tril(), float("-inf"))
+        out = torch.softmax(scores, dim=-1) @ v
+    else:
+        out = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+    return F.linear(out.transpose(-3, -2).reshape(*x.shape[:-1], d), w[prefix + "output_proj.weight"])
+
+
+def naive_block(x: Any, w: dict, prefix: str, cfg: dict, flops_exact: bool = False) -> Any:
+    import torch.nn.functional as F
+
+    d, eps = x.shape[-1], cfg.get("eps", 1e-5)
+    h = x + naive_attention(F.rms_norm(x, (d,), w[prefix + "ln1.weight"], eps), w, prefix + "attn.",
+                            cfg["num_heads"], cfg["num_kv_heads"], cfg["theta"], flops_exact=flops_exact)
+    g = F.rms_norm(h, (d,), w[prefix + "ln2.weight"], eps)
+    ffn = F.linear(F.silu(F.linear(g, w[prefix + "ffn.w1.weight"])) * F.linear(g, w[prefix + "ffn.w3.weight"]),
+                   w[prefix + "ffn.w2.weight"])
+    return h + ffn
+
+
+def naive_lm(ids: Any, w: dict, cfg: dict, flops_exact: bool = False) -> Any:
+    import torch.nn.functional as F
+
+    x = F.embedding(ids, w["token_embeddings.weight"])
+    block_cfg = {**cfg, "theta": cfg["rope_theta"]}
+    for i in range(cfg["num_layers"]):
+        x = naive_block(x, w, f"layers.{i}.", block_cfg, flops_exact)
+    x = F.rms_norm(x, (cfg["d_model"],), w["ln_final.weight"], 1e-5)
+    head = w["token_embeddings.weight"] if cfg.get("tie_embeddings") else w["lm_head.weight"]
+    return F.linear(x, head)
+
+
+def weights64(inp: dict) -> dict:
+    return {k: _t64(v) for k, v in inp["weights"].items()}
+
+
+# ---- attention (a1.mhsa, a1.gqa) ----
+
+def mhsa_inputs(d_model: int, num_heads: int, num_kv_heads: int | None, rope: str | None,
+                batch: tuple[int, ...] = (2,)) -> Callable[[np.random.Generator], dict]:
+    """rope: None (no RoPE), "default" (positions arange(seq)) or "given" (per-row positions (batch, seq))."""
+
+    def make(rng: np.random.Generator) -> dict:
+        seq = int(rng.integers(5, 11))
+        kv = num_heads if num_kv_heads is None else num_kv_heads
+        inp = {"d_model": d_model, "num_heads": num_heads, "num_kv_heads": num_kv_heads,
+               "x": randn(rng, (*batch, seq, d_model)), "weights": attn_weights(rng, d_model, num_heads, kv)}
+        if rope is not None:
+            inp.update(theta=float(rng.choice([100.0, THETA])), max_seq_len=64)
+        if rope == "given":
+            starts = rng.integers(0, 64 - seq, size=batch)
+            inp["positions"] = (starts[..., None] + np.arange(seq)).astype(np.int64)
+        return inp
+
+    return make
+
+
+def build_mhsa(impl: Impl, inp: dict) -> Any:
+    kwargs = {} if inp["num_kv_heads"] is None else {"num_kv_heads": inp["num_kv_heads"]}
+    if "theta" in inp:
+        kwargs.update(max_seq_len=inp["max_seq_len"], theta=inp["theta"])
+    return impl.MultiHeadSelfAttention(inp["d_model"], inp["num_heads"], **kwargs)
+
+
+def run_mhsa(impl: Impl, inp: dict) -> Any:
+    attn = build_mhsa(impl, inp)
+    attn.load_state_dict({k: tensor(v) for k, v in inp["weights"].items()})
+    positions = tensor(inp["positions"]) if "positions" in inp else None
+    return attn(tensor(inp["x"]), token_positions=positions)
+
+
+def expect_mhsa(inp: dict) -> np.ndarray:
+    kv = inp["num_heads"] if inp["num_kv_heads"] is None else inp["num_kv_heads"]
+    pos = _t64(inp["positions"]).long() if "positions" in inp else None
+    out = naive_attention(_t64(inp["x"]), weights64(inp), "", inp["num_heads"], kv, inp.get("theta"), pos)
+    return out.numpy().astype(np.float32)
+
+
+def run_mhsa_state_dict(impl: Impl, inp: dict) -> dict:
+    summary = state_dict_summary(build_mhsa(impl, inp))
+    return {"keys": summary["keys"], "shapes": summary["shapes"]}
+
+
+def expect_mhsa_state_dict(inp: dict) -> dict:
+    keys = sorted(inp["weights"])
+    return {"keys": keys, "shapes": [list(inp["weights"][k].shape) for k in keys]}
+
+
+def bad_heads_inputs(rng: np.random.Generator) -> dict:
+    if rng.random() < 0.5:  # heads do not divide d_model
+        return {"d_model": 30, "num_heads": 4, "num_kv_heads": None}
+    return {"d_model": 32, "num_heads": 4, "num_kv_heads": 3}  # kv heads do not divide heads
+
+
+def run_bad_heads(impl: Impl, inp: dict) -> Any:
+    build_mhsa(impl, inp)
+    return "constructed"
+
+
+# ---- block and LM ----
+
+BLOCK_CFG = {"d_model": 32, "num_heads": 4, "num_kv_heads": 4, "d_ff": 64, "max_seq_len": 32}
+
+
+def block_inputs(num_kv_heads: int) -> Callable[[np.random.Generator], dict]:
+    def make(rng: np.random.Generator) -> dict:
+        cfg = {**BLOCK_CFG, "num_kv_heads": num_kv_heads, "theta": float(rng.choice([500.0, THETA]))}
+        seq = int(rng.integers(6, 13))
+        return {"cfg": cfg, "x": randn(rng, (2, seq, cfg["d_model"])), "weights": block_weights(rng, cfg)}
+
+    return make
+
+
+def build_block(impl: Impl, cfg: dict) -> Any:
+    kwargs = {} if cfg["num_kv_heads"] == cfg["num_heads"] else {"num_kv_heads": cfg["num_kv_heads"]}
+    return impl.TransformerBlock(cfg["d_model"], cfg["num_heads"], cfg["d_ff"], cfg["max_seq_len"], cfg["theta"],
+                                 **kwargs)
+
+
+def run_block(impl: Impl, inp: dict) -> Any:
+    block = build_block(impl, inp["cfg"])
+    block.load_state_dict({k: tensor(v) for k, v in inp["weights"].items()})
+    return block(tensor(inp["x"]))
+
+
+def expect_block(inp: dict) -> np.ndarray:
+    return naive_block(_t64(inp["x"]), weights64(inp), "", inp["cfg"]).numpy().astype(np.float32)
+
+
+def run_block_state_dict(impl: Impl, inp: dict) -> dict:
+    summary = state_dict_summary(build_block(impl, inp["cfg"]))
+    return {"keys": summary["keys"], "shapes": summary["shapes"]}
+
+
+LM_CFG = {"vocab_size": 48, "context_length": 16, "d_model": 32, "num_layers": 2, "num_heads": 4,
+          "num_kv_heads": 4, "d_ff": 64, "rope_theta": THETA, "tie_embeddings": False}
+
+
+def lm_inputs(num_kv_heads: int = 4, tie: bool = False, batch: int = 2,
+              seq_range: tuple[int, int] = (8, 13)) -> Callable[[np.random.Generator], dict]:
+    def make(rng: np.random.Generator) -> dict:
+        cfg = {**LM_CFG, "num_kv_heads": num_kv_heads, "tie_embeddings": tie}
+        seq = int(rng.integers(*seq_range))
+        ids = rng.integers(0, cfg["vocab_size"], size=(batch, seq)).astype(np.int64)
+        return {"cfg": cfg, "ids": ids, "weights": lm_weights(rng, cfg)}
+
+    return make
+
+
+def build_lm(impl: Impl, inp: dict) -> Any:
+    cfg = inp["cfg"]
+    kwargs = {} if cfg["num_kv_heads"] == cfg["num_heads"] else {"num_kv_heads": cfg["num_kv_heads"]}
+    if cfg["tie_embeddings"]:
+        kwargs["tie_embeddings"] = True
+    model = impl.TransformerLM(cfg["vocab_size"], cfg["context_length"], cfg["d_model"], cfg["num_layers"],
+                               cfg["num_heads"], cfg["d_ff"], cfg["rope_theta"], **kwargs)
+    model.load_state_dict({k: tensor(v) for k, v in inp["weights"].items()})
+    return model
+
+
+def run_lm(impl: Impl, inp: dict) -> Any:
+    return build_lm(impl, inp)(tensor(inp["ids"]))
+
+
+def run_lm_tied(impl: Impl, inp: dict) -> dict:
+    model = build_lm(impl, inp)
+    n_params = sum(p.numel() for p in model.parameters())
+    return {"logits": model(tensor(inp["ids"])), "num_parameters": int(n_params)}
+
+
+def expect_lm(inp: dict) -> np.ndarray:
+    import torch
+
+    return naive_lm(torch.from_numpy(inp["ids"]), weights64(inp), inp["cfg"]).numpy().astype(np.float32)
+
+
+def expect_lm_tied(inp: dict) -> dict:
+    n = sum(int(np.prod(s)) for s in lm_shapes(inp["cfg"]).values())
+    return {"logits": expect_lm(inp), "num_parameters": n}
+
+
+def run_lm_state_dict(impl: Impl, inp: dict) -> dict:
+    summary = state_dict_summary(build_lm(impl, inp))
+    return {"keys": summary["keys"], "shapes": summary["shapes"]}
+
+
+def expect_lm_state_dict(inp: dict) -> dict:
+    keys = sorted(inp["weights"])
+    return {"keys": keys, "shapes": [list(inp["weights"][k].shape) for k in keys]}
+
+
+# ---- KV cache (a1.kv_cache) ----
+
+def run_cached_chunks(impl: Impl, inp: dict) -> Any:
+    """Feeds ids in the chunks inp["chunks"] through one KVCache; the logits of every chunk, concatenated."""
+    import torch
+
+    model = build_lm(impl, inp)
+    cache = impl.KVCache(inp["cfg"]["num_layers"], inp["cfg"]["context_length"])
+    ids, out, at = tensor(inp["ids"]), [], 0
+    with torch.no_grad():
+        for n in inp["chunks"]:
+            out.append(model(ids[:, at:at + n], kv_cache=cache))
+            at += n
+    return torch.cat(out, dim=1)
+
+
+def run_cache_reset(impl: Impl, inp: dict) -> Any:
+    """Fills a cache with a first batch, resets it, then runs ids (batch 1) through it in chunks."""
+    import torch
+
+    model = build_lm(impl, inp)
+    cache = impl.KVCache(inp["cfg"]["num_layers"], inp["cfg"]["context_length"])
+    with torch.no_grad():
+        model(tensor(inp["first"]), kv_cache=cache)
+        cache.reset()
+        ids, out, at = tensor(inp["ids"]), [], 0
+        for n in inp["chunks"]:
+            out.append(model(ids[:, at:at + n], kv_cache=cache))
+            at += n
+    return torch.cat(out, dim=1)
+
+
+def cached_inputs(chunks: list[int], num_kv_heads: int = 4, batch: int = 2,
+                  first_batch: int | None = None) -> Callable[[np.random.Generator], dict]:
+    seq = sum(chunks)
+
+    def make(rng: np.random.Generator) -> dict:
+        inp = lm_inputs(num_kv_heads, batch=batch, seq_range=(seq, seq + 1))(rng)
+        inp["chunks"] = list(chunks)
+        if first_batch is not None:
+            inp["first"] = rng.integers(0, LM_CFG["vocab_size"], size=(first_batch, 7)).astype(np.int64)
+        return inp
+
+    return make
+
+
+GREEDY_STEPS = 6
+MARGIN_TOL = 1e-3  # top-2 logit gaps below this may flip between two correct float32 implementations
+
+
+def run_greedy_cached(impl: Impl, inp: dict) -> dict:
+    """Greedy decoding with a KVCache (prompt once, then one token per call), and the logits of a full
+    recomputation without cache for the sequence it produced."""
+    import torch
+
+    model = build_lm(impl, inp)
+    cache = impl.KVCache(inp["cfg"]["num_layers"], inp["cfg"]["context_length"])
+    seq = tensor(inp["ids"][:1])  # (1, prompt)
+    with torch.no_grad():
+        logits = model(seq, kv_cache=cache)
+        tokens = []
+        for _ in range(GREEDY_STEPS):
+            nxt = logits[0, -1].argmax()
+            tokens.append(int(nxt))
+            seq = torch.cat([seq, nxt.view(1, 1)], dim=1)
+            logits = model(nxt.view(1, 1), kv_cache=cache)
+        full = model(seq[:, :-1])[0, -GREEDY_STEPS:]  # the logits that chose each token, recomputed
+    return {"tokens": tokens, "full_logits": full}
+
+
+def greedy_matches_recompute(inp: dict, out: dict) -> tuple[bool, str]:
+    tokens, full = out["tokens"], np.asarray(out["full_logits"], dtype=np.float64)
+    if len(tokens) != GREEDY_STEPS or full.shape != (GREEDY_STEPS, inp["cfg"]["vocab_size"]):
+        return False, f"expected {GREEDY_STEPS} tokens and logits ({GREEDY_STEPS}, vocab)"
+    for i, tok in enumerate(tokens):
+        top2 = np.sort(full[i])[-2:]
+        if top2[1] - top2[0] > MARGIN_TOL and tok != int(np.argmax(full[i])):
+            return False, (f"step {i}: the cached run chose token {tok}, but the full recomputation's argmax is "
+                           f"{int(np.argmax(full[i]))} (margin {top2[1] - top2[0]:.3g})")
+        if full[i, tok] < top2[1] - MARGIN_TOL:
+            return False, f"step {i}: token {tok} is not (near) the argmax of the full recomputation"
+    return True, ""
+
+
+SUITE = Suite(cases=(
+    Case("mhsa/no_rope", MHSA, mhsa_inputs(16, 4, None, None), MODEL_CLOSE, run_mhsa, expect_mhsa, seeds=(0, 1),
+         hidden_draws=1, note="causal attention without RoPE: x (2, seq, 16), 4 heads, against a float64 naive "
+                              "version (torch's fused causal attention)"),
+    Case("mhsa/rope_default_positions", MHSA, mhsa_inputs(32, 4, None, "default"), MODEL_CLOSE, run_mhsa,
+         expect_mhsa, seeds=(0, 1), hidden_draws=2,
+         note="RoPE on q and k (not v) at positions arange(seq); x (2, seq, 32), 4 heads of 8"),
+    Case("mhsa/rope_given_positions", MHSA, mhsa_inputs(32, 2, None, "given"), MODEL_CLOSE, run_mhsa,
+         expect_mhsa, seeds=(0, 1), hidden_draws=1,
+         note="token_positions (2, seq) starting past 0, one row per batch element; the mask stays causal"),
+    Case("mhsa/state_dict", MHSA, mhsa_inputs(32, 4, None, "default"), exact(), run_mhsa_state_dict,
+         expect_mhsa_state_dict, seeds=(0, 1), hidden_draws=1,
+         note="parameters q_proj/k_proj/v_proj/output_proj.weight, each (d_model, d_model); RoPE adds none"),
+    Case("mhsa/bad_heads_raises", MHSA, bad_heads_inputs, raises(ValueError), run_bad_heads, seeds=(0, 1),
+         hidden_draws=1, note="num_heads not dividing d_model (or num_kv_heads not dividing num_heads): ValueError"),
+    Case("gqa/two_kv_heads", GQA, mhsa_inputs(32, 4, 2, "default"), MODEL_CLOSE, run_mhsa, expect_mhsa,
+         seeds=(0, 1), hidden_draws=2,
+         note="4 query heads share 2 kv heads: query head h reads kv head h // 2 (repeat_interleave)"),
+    Case("gqa/multi_query", GQA, mhsa_inputs(16, 4, 1, "default"), MODEL_CLOSE, run_mhsa, expect_mhsa,
+         seeds=(0, 1), hidden_draws=1, note="one kv head shared by all 4 query heads (multi-query attention)"),
+    Case("gqa/state_dict", GQA, mhsa_inputs(32, 8, 2, "default"), exact(), run_mhsa_state_dict,
+         expect_mhsa_state_dict, seeds=(0, 1), hidden_draws=1,
+         note="k_proj and v_proj are (num_kv_heads * d_head, d_model) = (8, 32) with 8 heads and 2 kv heads"),
+    Case("block/forward", BLOCK, block_inputs(4), MODEL_CLOSE, run_block, expect_block, seeds=(0, 1),
+         hidden_draws=2, note="pre-norm block x + attn(ln1(x)), then + ffn(ln2(.)); x (2, seq, 32), RoPE"),
+    Case("block/gqa", BLOCK, block_inputs(2), MODEL_CLOSE, run_block, expect_block, seeds=(0, 1), hidden_draws=1,
+         note="the block passes num_kv_heads on to its attention"),
+    Case("block/state_dict", BLOCK, block_inputs(4), exact(), run_block_state_dict, expect_mhsa_state_dict,
+         seeds=(0, 1), hidden_draws=1, note="names attn.{q,k,v,output}_proj.weight, ln1.weight, ffn.w1/w2/w3.weight, "
+                                           "ln2.weight"),
+    Case("lm/forward", LM, lm_inputs(), MODEL_CLOSE, run_lm, expect_lm, seeds=(0, 1), hidden_draws=2,
+         note="2-layer LM, vocab 48, d_model 32: logits (2, seq, 48) against a float64 naive forward"),
+    Case("lm/tied_embeddings", LM, lm_inputs(tie=True), MODEL_CLOSE, run_lm_tied, expect_lm_tied, seeds=(0, 1),
+         hidden_draws=1, note="tie_embeddings=True: lm_head uses the embedding matrix, counted once in "
+                              "parameters(); CS336-named weights still load"),
+    Case("lm/state_dict", LM, lm_inputs(num_kv_heads=2), exact(), run_lm_state_dict, expect_lm_state_dict,
+         seeds=(0, 1), hidden_draws=1, note="CS336 names: token_embeddings, layers.{i}.*, ln_final, lm_head"),
+    Case("kv_cache/prompt_then_tokens", KV_CACHE, cached_inputs([5, 1, 1, 1, 1]), MODEL_CLOSE, run_cached_chunks,
+         expect_lm, seeds=(0, 1), hidden_draws=2,
+         note="a 5-token prompt then 4 single tokens through one KVCache: logits equal the full forward's"),
+    Case("kv_cache/chunked_gqa", KV_CACHE, cached_inputs([3, 2, 1, 4], num_kv_heads=2), MODEL_CLOSE,
+         run_cached_chunks, expect_lm, seeds=(0, 1), hidden_draws=1,
+         note="chunks of 3, 2, 1, 4 tokens with 2 kv heads: each chunk attends to every cached position"),
+    Case("kv_cache/greedy_matches_recompute", KV_CACHE, lm_inputs(batch=1, seq_range=(4, 5)),
+         predicate("cached greedy tokens are the argmax of a full recomputation", greedy_matches_recompute),
+         run_greedy_cached, seeds=(0, 1), hidden_draws=1,
+         note="6 greedy steps with a cache; each token is the argmax of the uncached logits (where the top-2 "
+              f"margin exceeds {MARGIN_TOL:g})"),
+))

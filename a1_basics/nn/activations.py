@@ -24,7 +24,8 @@ def softmax(x: Tensor, dim: int) -> Tensor:
     # BEGIN SOLUTION
     # Subtracting the max changes nothing mathematically, but keeps every exponent <= 0, so exp cannot
     # overflow, and the largest term is exactly 1, so the sum is never 0.
-    shifted = x - x.amax(dim=dim, keepdim=True)
+    # subtle: the max is a constant shift, so its gradient contribution cancels; detaching it skips that work.
+    shifted = x - x.amax(dim=dim, keepdim=True).detach()
     exps = torch.exp(shifted)
     return exps / exps.sum(dim=dim, keepdim=True)
     # END SOLUTION

@@ -13,8 +13,8 @@ class KVCache:
     After `update`, layer i holds keys[i] and values[i] of shape (*batch, num_kv_heads, max_seq_len, d_head),
     of which the first lengths[i] positions are filled (keys after RoPE, kv heads not repeated for GQA). The
     buffers are allocated on the first update of a layer, taking batch dims, heads, d_head, dtype and device
-    from the keys it is given. A cache belongs to one batch of sequences: call `reset()` before reusing it. It is for inference: the
-    cached tensors are detached from autograd.
+    from the keys it is given. A cache belongs to one batch of sequences: call `reset()` before reusing it.
+    It is for inference: the cached tensors are detached from autograd.
 
     Usage: `cache = KVCache(num_layers, max_seq_len)`, then `model(prompt, kv_cache=cache)` and
     `model(next_token, kv_cache=cache)` for each new token; the logits equal those of `model(full_sequence)`.
