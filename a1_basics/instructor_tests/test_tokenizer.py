@@ -180,8 +180,6 @@ def test_smollm2_pattern_equals_digits_then_bytelevel(smollm2, text):
     assert ["".join(remap[b] for b in p.encode()) for p in pretokenize(text, pattern=smollm2[3])] == expected
 
 
-@pytest.mark.skipif(os.environ.get("LMFS_SLOW_TESTS") != "1",
-                    reason="loads transformers and dequantises the GGUF (~15 s); set LMFS_SLOW_TESTS=1")
 def test_smollm2_matches_transformers_gguf_loader(smollm2):
     """transformers' own tokenizer for the GGUF. Its GGUF converter keeps only the ByteLevel pre-tokenizer and
     drops SmolLM2's Digits step, so it agrees with SmolLM2's real pipeline (and ours) except where two or more

@@ -88,4 +88,5 @@ def test_hostile_a1_submission_gains_nothing(tmp_path):
     assert earned["a1.embedding"] < 3 and any("crashed" in c.message for c in embedding.cases)
     for key in ("a1.linear", "a1.silu", "a1.swiglu", "a1.sdpa", "a1.rope"):
         assert states[key] == "passed", (key, states[key])
-    assert report.score < 28 - 3 - 3
+    pilot = {"a1.linear", "a1.embedding", "a1.rmsnorm", "a1.silu", "a1.swiglu", "a1.softmax", "a1.sdpa", "a1.rope"}
+    assert sum(earned[k] for k in pilot) < 28 - 3 - 3  # of the pilot's 28 points: softmax's 3 and most of two more
