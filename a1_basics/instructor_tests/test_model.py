@@ -7,7 +7,6 @@ module's parameter count, tensors autograd actually saves. Tolerances: float32 r
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -25,18 +24,9 @@ from a1_basics.nn.attention import MultiHeadSelfAttention
 from a1_basics.nn.kv_cache import KVCache
 from a1_basics.nn.transformer import ModelConfig, TransformerLM
 
+pytestmark = pytest.mark.usefixtures("one_thread")
 SETTINGS = settings(derandomize=True, max_examples=15, deadline=None)
 TINY = ModelConfig(vocab_size=40, context_length=24, d_model=32, num_layers=2, num_heads=4, d_ff=64)
-
-
-@pytest.fixture(autouse=True)
-def one_thread() -> Iterator[None]:
-    """Tiny models run faster on one thread, and a busy 2-core machine cannot oversubscribe it (with 2 threads
-    and other load, each small matmul can stall for milliseconds)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def model_and_weights(cfg: ModelConfig, seed: int = 0) -> tuple[TransformerLM, dict]:

@@ -5,7 +5,6 @@ resumed from a checkpoint continues bit for bit."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -26,18 +25,9 @@ from a1_basics.optim.adamw import AdamW
 from a1_basics.optim.clipping import clip_gradients
 from a1_basics.optim.schedule import lr_cosine_schedule
 
+pytestmark = pytest.mark.usefixtures("one_thread")
 SETTINGS = settings(derandomize=True, max_examples=25, deadline=None)
 TINY = ModelConfig(vocab_size=32, context_length=16, d_model=32, num_layers=2, num_heads=4, d_ff=64)
-
-
-@pytest.fixture(autouse=True)
-def one_thread() -> Iterator[None]:
-    """Tiny models run faster on one thread, and a busy 2-core machine cannot oversubscribe it (with 2 threads
-    and other load, each small matmul can stall for milliseconds)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def test_adamw_matches_torch_over_1000_steps() -> None:

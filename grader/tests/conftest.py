@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from grader import sandbox
 from grader.grade import ensure_hidden
 from grader.tree import Tree
 
@@ -23,3 +24,16 @@ def fx_tree(tmp_path_factory) -> Tree:
         os.environ.pop("LMFS_SECRETS_DIR", None)
     else:
         os.environ["LMFS_SECRETS_DIR"] = old
+
+
+@pytest.fixture(params=["bwrap", "degraded"])
+def isolation(request) -> sandbox.Isolation:
+    """Both isolation modes: bwrap where this machine has it (in CI its absence fails), and the fallback."""
+    if request.param == "bwrap":
+        found = sandbox.detect()
+        if found.mode != sandbox.BWRAP:
+            if os.environ.get("CI"):
+                pytest.fail(f"CI must test the real sandbox, but: {found.reason}")
+            pytest.skip(found.reason)
+        return found
+    return sandbox.Isolation(sandbox.DEGRADED, "forced by the test")

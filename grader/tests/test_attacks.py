@@ -12,7 +12,6 @@ import time
 
 import pytest
 
-from grader import sandbox
 from grader.grade import grade
 from grader.report import gradescope
 from grader.tests.support import REFERENCE_OPS, write_submission
@@ -79,18 +78,6 @@ ATTACKS: dict[str, dict] = {
                                            "threading.Thread(target=lambda: time.sleep(60), daemon=False).start()")},
     "kill_the_parent": {"ops": in_add("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)")},
 }
-
-
-@pytest.fixture(params=["bwrap", "degraded"])
-def isolation(request):
-    if request.param == "bwrap":
-        found = sandbox.detect()
-        if found.mode != sandbox.BWRAP:
-            if os.environ.get("CI"):
-                pytest.fail(f"CI must test the real sandbox, but: {found.reason}")
-            pytest.skip(found.reason)
-        return found
-    return sandbox.Isolation(sandbox.DEGRADED, "forced by the test")
 
 
 def test_the_suite_is_large_enough():

@@ -83,19 +83,6 @@ HOSTILE = {
 }
 
 
-@pytest.fixture(params=["bwrap", "degraded"])
-def isolation(request):
-    """Each hostile submission is graded in both isolation modes (bwrap where this machine has it)."""
-    if request.param == "bwrap":
-        found = sandbox.detect()
-        if found.mode != sandbox.BWRAP:
-            if os.environ.get("CI"):
-                pytest.fail(f"CI must test the real sandbox, but: {found.reason}")
-            pytest.skip(found.reason)
-        return found
-    return sandbox.Isolation(sandbox.DEGRADED, "forced by the test")
-
-
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_submissions_gain_nothing(fx_tree, tmp_path, name, isolation):
     sub = write_submission(tmp_path / "s", {"fx_numpy/ops.py": HOSTILE[name]})
