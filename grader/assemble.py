@@ -22,6 +22,9 @@ class Assembled:
     problems: list[str] = field(default_factory=list)  # submission-level problems (empty, unreadable)
 
 
+OVERSIZE = b"\0oversize\0"  # stands for a zip entry too large to unpack (a zip bomb is never inflated)
+
+
 def _submission_files(submission: Path) -> dict[str, bytes]:
     """rel path -> bytes, from a folder or a zip. Paths that escape the folder are dropped."""
     files: dict[str, bytes] = {}
@@ -32,7 +35,7 @@ def _submission_files(submission: Path) -> dict[str, bytes]:
                 if info.is_dir() or p.is_absolute() or ".." in p.parts:
                     continue
                 if info.file_size > 16 * MAX_PY_BYTES:
-                    files[str(p)] = b""  # recorded, then refused by size below
+                    files[str(p)] = OVERSIZE  # recorded, then refused by size below
                     continue
                 files[str(p)] = z.read(info)
         return files
@@ -72,7 +75,7 @@ def assemble(tree: Tree, a: Assignment, submission: Path, work: Path) -> Assembl
             out.ignored.append((rel, "protected: the grader uses its own copy"))
             continue
         if a.rubric.is_student_file(target):
-            if len(data) > MAX_PY_BYTES:
+            if data is OVERSIZE or len(data) > MAX_PY_BYTES:
                 out.ignored.append((rel, f"larger than {MAX_PY_BYTES // 1024} KB"))
                 continue
             dest = root / target
@@ -82,7 +85,7 @@ def assemble(tree: Tree, a: Assignment, submission: Path, work: Path) -> Assembl
             continue
         art = a.rubric.artifact_for(target)
         if art is not None:
-            if len(data) > art.max_bytes:
+            if data is OVERSIZE or len(data) > art.max_bytes:
                 out.ignored.append((rel, f"artifact larger than its cap of {art.max_bytes} bytes"))
                 continue
             dest = root / target
