@@ -54,7 +54,9 @@ def train_row(path: Path, vocab_size: int, label: str, repeat: int) -> Row:
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return Row(name=f"BPE train {label} / vocab {vocab_size}", value=ours_s, unit="s",
-               anchor="HF tokenizers BpeTrainer (Rust)", anchor_value=hf_s, higher_is_better=False, goal=1 / 3,
+               anchor="HF tokenizers BpeTrainer (Rust)", anchor_value=hf_s, higher_is_better=False,
+               # the issue's goal (within 3x) is set at 5 MB / 10k; on ~130 KB CS336's bar is under 1.5 s absolute
+               goal=1 / 3 if vocab_size >= 10_000 else None,
                note=f"longest learned token {longest!r} ({len(longest)} bytes); peak Python memory "
                     f"{peak / 2**20:.0f} MB (serial run); workers min(cpu, 8) = {min(os.cpu_count() or 1, 8)}, "
                     "HF uses its own threads")

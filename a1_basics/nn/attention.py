@@ -27,11 +27,18 @@ def scaled_dot_product_attention(Q: Tensor, K: Tensor, V: Tensor, mask: Tensor |
     """
     # BEGIN SOLUTION
     d_k = Q.shape[-1]
-    scores = Q @ K.transpose(-2, -1) / d_k**0.5  # (..., n_q, n_k)
+    # subtle: scaling Q (n_q x d_k) instead of the scores (n_q x n_k) is the same product, on a smaller tensor
+    scores = (Q * d_k**-0.5) @ K.transpose(-2, -1)  # (..., n_q, n_k)
     if mask is not None:
-        # -inf becomes exactly 0 after exp; where() broadcasts both ways (masked_fill only one way).
-        scores = scores.where(mask, float("-inf"))
-    return softmax(scores, dim=-1) @ V  # (..., n_q, d_v)
+        # -inf becomes exactly 0 after exp. Adding a bias the size of the mask (not of the scores) costs the same
+        # forward as where() but nothing in backward, where where() would build a full-size tensor of zeros.
+        bias = torch.zeros(mask.shape, dtype=scores.dtype, device=scores.device).masked_fill_(~mask, float("-inf"))
+        scores = scores + bias
+    # softmax(scores) @ V, with the normalisation deferred (as FlashAttention does): dividing the (n_q, d_v) result
+    # by the row sums instead of the (n_q, n_k) weights saves a full-size division, forward and backward.
+    # softmax(scores, dim=-1) @ V is the same thing, and just as correct.
+    weights = torch.exp(scores - scores.amax(dim=-1, keepdim=True).detach())  # unnormalised, (..., n_q, n_k)
+    return (weights @ V) / weights.sum(dim=-1, keepdim=True)  # (..., n_q, d_v)
     # END SOLUTION
 
 

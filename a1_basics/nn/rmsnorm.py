@@ -27,6 +27,6 @@ class RMSNorm(nn.Module):
         in_dtype = x.dtype
         # subtle: in float16, x**2 overflows to inf once |x| > 256; square only after the upcast.
         x32 = x.to(torch.float32)
-        rms = torch.sqrt(x32.pow(2).mean(dim=-1, keepdim=True) + self.eps)  # (..., 1)
-        return (x32 / rms * self.weight).to(in_dtype)
+        inv_rms = torch.rsqrt(x32.pow(2).mean(dim=-1, keepdim=True) + self.eps)  # (..., 1)
+        return (x32 * inv_rms * self.weight).to(in_dtype)
         # END SOLUTION

@@ -36,9 +36,11 @@ class RotaryPositionalEmbedding(nn.Module):
         cos = self.cos[token_positions]  # (..., seq, d_k/2)
         sin = self.sin[token_positions]
         # subtle: pairs are ADJACENT features (0,1), (2,3), ...; not the halves (k, k + d_k/2) of rotate-half.
-        x_even, x_odd = x[..., 0::2], x[..., 1::2]  # (..., seq, d_k/2) each
-        rot_even = x_even * cos - x_odd * sin
-        rot_odd = x_even * sin + x_odd * cos
-        # stack -> (..., seq, d_k/2, 2), then flatten interleaves the pairs back in place.
-        return torch.stack((rot_even, rot_odd), dim=-1).flatten(-2).to(x.dtype)
+        # A pair (x0, x1) is the complex number x0 + i x1, and rotating it by theta is multiplying by
+        # cos theta + i sin theta: one complex product instead of four real products and a stack (several times
+        # faster in a training step). The real form: (x0 cos - x1 sin, x0 sin + x1 cos).
+        work = x if x.dtype in (torch.float32, torch.float64) else x.float()  # no complex half on the CPU
+        z = torch.view_as_complex(work.reshape(*work.shape[:-1], -1, 2))  # (..., seq, d_k/2) complex
+        rotated = torch.view_as_real(z * torch.complex(cos, sin).to(z.dtype))  # (..., seq, d_k/2, 2)
+        return rotated.flatten(-2).to(x.dtype)
         # END SOLUTION
