@@ -13,14 +13,14 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import queue
+import multiprocessing
 import sqlite3
 import tempfile
 import threading
 import time
 import zipfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -151,29 +151,41 @@ def run_batch(tree: Tree, aid: str, source: Path, store_path: Path, jobs: int = 
         skipped = [s.name for s in subs if s not in todo]
         if skipped:
             log(f"{len(skipped)} already graded (same content), skipped; --regrade grades them again")
-        slots: queue.Queue[int] = queue.Queue()
-        for k in range(jobs):
-            slots.put(k)
-
-        def one(s: Submission) -> str:
-            slot = slots.get()  # each parallel job has its own unprivileged uid
-            try:
-                store.start(aid, s)
-                t0 = time.perf_counter()
-                report = grade(tree, aid, s.path, job=slot)
-                cases = [{"id": c.id, "unit": c.unit, "status": c.status, "seconds": round(c.seconds, 4)}
-                         for u in report.units for c in u.cases]
-                results = gradescope(report)
-                store.finish(aid, s, results, cases, report.isolation, time.perf_counter() - t0, results["score"],
-                             report.max_score)
-                log(f"{s.name}: {results['score']:g}/{report.max_score:g}")
-                return s.name
-            finally:
-                slots.put(slot)
-
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            graded = list(pool.map(one, todo))
+        # Processes, not threads: the grader's own work (inputs, verdicts) holds the GIL, and each job needs its
+        # own unprivileged uid, which the pool's initializer hands out once per process.
+        counter = multiprocessing.get_context("fork").Value("i", 0)
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_init_slot, initargs=(counter,)) as pool:
+            futures = [pool.submit(_grade_one, tree, aid, s, store_path) for s in todo]
+            graded = []
+            for f in futures:
+                name, line = f.result()
+                graded.append(name)
+                log(line)
     return BatchSummary(graded, skipped, time.perf_counter() - started)
+
+
+_SLOT = 0
+
+
+def _init_slot(counter) -> None:
+    global _SLOT
+    with counter.get_lock():
+        _SLOT = counter.value
+        counter.value += 1
+
+
+def _grade_one(tree: Tree, aid: str, s: Submission, store_path: Path) -> tuple[str, str]:
+    store = Store(store_path)
+    store.start(aid, s)
+    t0 = time.perf_counter()
+    report = grade(tree, aid, s.path, job=_SLOT)
+    cases = [{"id": c.id, "unit": c.unit, "status": c.status, "seconds": round(c.seconds, 4)}
+             for u in report.units for c in u.cases]
+    results = gradescope(report)
+    store.finish(aid, s, results, cases, report.isolation, time.perf_counter() - t0, results["score"],
+                 report.max_score)
+    return s.name, f"{s.name}: {results['score']:g}/{report.max_score:g}"
 
 
 def export(store_path: Path, aid: str, out_dir: Path) -> Path:
