@@ -6,6 +6,7 @@ from a1_basics.cases import (
     attention,
     decoding,
     embedding,
+    kv_cache,
     linear,
     model,
     rmsnorm,
@@ -16,5 +17,5 @@ from a1_basics.cases import (
 )
 
 SUITE = (linear.SUITE + embedding.SUITE + rmsnorm.SUITE + activations.SUITE + attention.SUITE + rope.SUITE
-         + tokenizer_bpe.SUITE + tokenizer_encode.SUITE + model.SUITE + training.SUITE + decoding.SUITE
-         + accounting.SUITE)
+         + tokenizer_bpe.SUITE + tokenizer_encode.SUITE + model.SUITE + kv_cache.SUITE + training.SUITE
+         + decoding.SUITE + accounting.SUITE)

@@ -8,7 +8,7 @@ import io
 
 import numpy as np
 
-from a1_basics.cases import decoding, model, training
+from a1_basics.cases import decoding, kv_cache, model, training
 from a1_basics.cases.tensors import tensor
 from shared.cases import Case, Impl, Suite, close, distribution, exact, predicate, raises
 
@@ -92,8 +92,8 @@ SUITE = Suite(cases=(
          model.expect_block, seeds=(), hidden_draws=1, note="a single sequence of one token"),
     Case("lm/edge_one_token", model.LM, model.lm_inputs(batch=1, seq_range=(1, 2)), model.MODEL_CLOSE,
          model.run_lm, model.expect_lm, seeds=(), hidden_draws=1, note="token ids of shape (1, 1)"),
-    Case("kv_cache/edge_reset_reuse", model.KV_CACHE, model.cached_inputs([4, 1, 2], batch=1, first_batch=2),
-         model.MODEL_CLOSE, model.run_cache_reset, model.expect_lm, seeds=(), hidden_draws=1,
+    Case("kv_cache/edge_reset_reuse", model.KV_CACHE, kv_cache.cached_inputs([4, 1, 2], batch=1, first_batch=2),
+         model.MODEL_CLOSE, kv_cache.run_cache_reset, model.expect_lm, seeds=(), hidden_draws=1,
          note="a cache filled with a batch of 2, reset(), then reused for a batch of 1"),
     Case("cross_entropy/edge_float64", training.CE, training.ce_inputs((7,), 11, 5.0, np.float64),
          close(rtol=1e-10, atol=1e-12), training.run_ce, training.expect_ce, seeds=(), hidden_draws=1,
