@@ -19,8 +19,9 @@ import tempfile
 import threading
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -103,8 +104,15 @@ class Store:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
 
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=60, isolation_level=None)
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        # subtle: `with sqlite3.connect(...)` only commits; it never closes. Every connection is closed here, so
+        # no open handle (or its lock state) is ever inherited by a process of the grading pool.
+        db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        try:
+            yield db
+        finally:
+            db.close()
 
     def done(self, aid: str) -> dict[str, str]:
         """submission -> content hash, for finished rows."""
@@ -153,9 +161,11 @@ def run_batch(tree: Tree, aid: str, source: Path, store_path: Path, jobs: int = 
             log(f"{len(skipped)} already graded (same content), skipped; --regrade grades them again")
         # Processes, not threads: the grader's own work (inputs, verdicts) holds the GIL, and each job needs its
         # own unprivileged uid, which the pool's initializer hands out once per process.
-        counter = multiprocessing.get_context("fork").Value("i", 0)
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=_init_slot, initargs=(counter,)) as pool:
+        # spawn, not fork: a forked child would inherit the parent's SQLite and torch state
+        ctx = multiprocessing.get_context("spawn")
+        counter = ctx.Value("i", 0)
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_slot,
+                                 initargs=(counter,)) as pool:
             futures = [pool.submit(_grade_one, tree, aid, s, store_path) for s in todo]
             graded = []
             for f in futures:
