@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import pickle
 from typing import IO, BinaryIO
 
 import torch
@@ -32,10 +31,11 @@ def load_checkpoint(src: str | os.PathLike | BinaryIO | IO[bytes], model: nn.Mod
     name = src if isinstance(src, (str, os.PathLike)) else type(src).__name__
     try:
         state = torch.load(src, map_location="cpu", weights_only=True)
-    except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError, OSError) as e:
-        # subtle: a missing file is the caller's mistake, not a corrupt checkpoint: keep FileNotFoundError.
-        if isinstance(e, FileNotFoundError):
-            raise
+    except FileNotFoundError:
+        raise  # a missing file is the caller's mistake, not a corrupt checkpoint
+    except Exception as e:
+        # subtle: corrupt bytes reach the unpickler, which can fail with almost any exception (IndexError,
+        # KeyError, UnicodeDecodeError, ...), not only UnpicklingError: every one of them means "not a checkpoint".
         raise ValueError(f"{name}: not a checkpoint written by save_checkpoint ({type(e).__name__}: {e})") from e
     if not isinstance(state, dict) or set(KEYS) - set(state):
         raise ValueError(f"{name}: a checkpoint holds the keys {list(KEYS)}; this file has "
