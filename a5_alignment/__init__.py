@@ -1,1 +1,2 @@
-"""a5 Alignment: SFT, expert iteration, GRPO and DPO (planned: issue P6)."""
+"""a5 Alignment: SFT, expert iteration, GRPO and DPO on procedurally generated math tasks, with a tiny model
+trained from scratch and SmolLM2-135M-Instruct (HANDOUT.md)."""

@@ -1,0 +1,18 @@
+"""The public module map of a5: which file holds which name. Cases reach student code only through these
+names (shared/cases/impl.py), so this map is part of the assignment's API: keep it stable."""
+
+API: dict[str, str] = {
+    "tokenize_prompt_and_output": "a5_alignment.tokenization:tokenize_prompt_and_output",
+    "compute_entropy": "a5_alignment.log_probs:compute_entropy",
+    "get_response_log_probs": "a5_alignment.log_probs:get_response_log_probs",
+    "masked_normalize": "a5_alignment.masked:masked_normalize",
+    "masked_mean": "a5_alignment.masked:masked_mean",
+    "sft_microbatch_train_step": "a5_alignment.sft_step:sft_microbatch_train_step",
+    "compute_group_normalized_rewards": "a5_alignment.advantages:compute_group_normalized_rewards",
+    "compute_naive_policy_gradient_loss": "a5_alignment.pg_losses:compute_naive_policy_gradient_loss",
+    "compute_grpo_clip_loss": "a5_alignment.pg_losses:compute_grpo_clip_loss",
+    "compute_policy_gradient_loss": "a5_alignment.pg_losses:compute_policy_gradient_loss",
+    "grpo_microbatch_train_step": "a5_alignment.pg_losses:grpo_microbatch_train_step",
+    "per_instance_dpo_loss": "a5_alignment.dpo:per_instance_dpo_loss",
+    "r1_zero_reward_fn": "a5_alignment.reward:r1_zero_reward_fn",
+}

@@ -1,0 +1,6 @@
+"""The visible cases of a5: one module per concept, summed into the assignment's SUITE."""
+
+from a5_alignment.cases import dpo, log_probs, losses, masked, rewards, steps, tokenization
+
+SUITE = (tokenization.SUITE + log_probs.SUITE + masked.SUITE + steps.SUITE + rewards.SUITE + losses.SUITE
+         + dpo.SUITE)

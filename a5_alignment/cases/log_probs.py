@@ -1,0 +1,99 @@
+"""Cases for a5.entropy (against torch.distributions.Categorical in float64, worked examples, huge logits) and
+a5.response_log_probs (a stand-in prefix LM defined in tensors.py, against a float64 numpy log-softmax)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from a5_alignment.cases.tensors import (
+    f64,
+    log_softmax64,
+    make_prefix_lm,
+    prefix_lm_logits64,
+    prefix_lm_weights,
+    randn,
+    tensor,
+)
+from shared.cases import Case, Impl, Suite, close
+
+ENTROPY, LOGPROBS = "a5.entropy", "a5.response_log_probs"
+
+
+def expect_categorical(inp: dict) -> np.ndarray:
+    """Oracle: torch.distributions.Categorical(logits).entropy() in float64."""
+    import torch
+
+    z = torch.from_numpy(f64(inp["logits"]))
+    return torch.distributions.Categorical(logits=z).entropy().numpy().astype(inp["logits"].dtype)
+
+
+def run_entropy(impl: Impl, inp: dict) -> Any:
+    return impl.compute_entropy(tensor(inp["logits"]))
+
+
+def worked_entropy_inputs(rng: np.random.Generator) -> dict:
+    v = int(rng.integers(3, 9))
+    # row 0: uniform logits -> log(v); row 1: one logit 1e4 above the rest -> 0 (no NaN from exp(1e4));
+    # row 2: two equal maxima 30 above the rest -> log 2 + O(v * 30 e^-30) ~ log 2 (30, not 1e4: float32's
+    # spacing at 1e4 is 1e-3, which would swamp the log 2).
+    rows = np.zeros((3, v), dtype=np.float32)
+    rows[1, 0] = 1e4
+    rows[2, :2] = 30.0
+    return {"logits": rows}
+
+
+def expect_worked_entropy(inp: dict) -> np.ndarray:
+    v = inp["logits"].shape[1]
+    return np.array([math.log(v), 0.0, math.log(2.0)], dtype=np.float32)
+
+
+def lp_inputs(rng: np.random.Generator) -> dict:
+    vocab, b, t = int(rng.integers(5, 30)), int(rng.integers(1, 4)), int(rng.integers(2, 9))
+    ids = rng.integers(0, vocab, size=(b, t + 1))
+    return {"w": prefix_lm_weights(rng, vocab), "input_ids": ids[:, :-1].astype(np.int64),
+            "labels": ids[:, 1:].astype(np.int64)}
+
+
+def run_lp(impl: Impl, inp: dict, wrap: bool = False) -> Any:
+    model = make_prefix_lm(inp["w"], wrap_output=wrap)
+    out = impl.get_response_log_probs(model, tensor(inp["input_ids"]), tensor(inp["labels"]),
+                                      return_token_entropy=True)
+    lp = out["log_probs"]
+    lp.sum().backward()
+    grad = model.bias.grad
+    return {"log_probs": lp.detach(), "token_entropy": out["token_entropy"].detach(),
+            "bias_grad": grad if grad is not None else np.zeros(0, np.float32)}
+
+
+def expect_lp(inp: dict) -> dict:
+    """Oracle: float64 numpy log-softmax of the stand-in's logits, gathered at the labels; entropy -sum p log p;
+    d(sum log_probs)/d bias = sum over positions of (onehot(label) - p)."""
+    logits = prefix_lm_logits64(inp["w"], inp["input_ids"])
+    lsm = log_softmax64(logits)
+    lp = np.take_along_axis(lsm, inp["labels"][..., None], axis=-1)[..., 0]
+    p = np.exp(lsm)
+    onehot = np.eye(logits.shape[-1])[inp["labels"]]
+    return {"log_probs": lp.astype(np.float32), "token_entropy": (-(p * lsm).sum(-1)).astype(np.float32),
+            "bias_grad": (onehot - p).sum(axis=(0, 1)).astype(np.float32)}
+
+
+SUITE = Suite(cases=(
+    Case("entropy/random", ENTROPY, lambda rng: {"logits": randn(rng, (3, 4, 11), scale=3.0)}, close(),
+         run_entropy, expect_categorical, seeds=(0, 1), hidden_draws=2,
+         note="logits (3, 4, 11): entropy over the last dim, against torch Categorical in float64"),
+    Case("entropy/worked_extremes", ENTROPY, worked_entropy_inputs, close(atol=1e-5), run_entropy,
+         expect_worked_entropy, seeds=(0, 1), hidden_draws=1,
+         note="uniform -> log V; one logit 1e4 above the rest -> 0; two -> log 2 (no NaN: never exp(1e4))"),
+    Case("entropy/large_logits", ENTROPY, lambda rng: {"logits": randn(rng, (5, 17), scale=1e3)},
+         close(atol=1e-4), run_entropy, expect_categorical, seeds=(0,), hidden_draws=1,
+         note="logits of size ~1e3: a stable formula gives finite entropies"),
+    Case("log_probs/prefix_lm", LOGPROBS, lp_inputs, close(rtol=1e-4, atol=1e-5), run_lp, expect_lp,
+         seeds=(0, 1, 2), hidden_draws=2,
+         note="a stand-in LM: log p(label) per position, token entropy, and gradients flow into the model"),
+    Case("log_probs/hf_style_output", LOGPROBS, lp_inputs, close(rtol=1e-4, atol=1e-5),
+         lambda impl, inp: run_lp(impl, inp, wrap=True), expect_lp, seeds=(0,), hidden_draws=1,
+         note="a model returning an object with .logits (as transformers does) is accepted too"),
+))

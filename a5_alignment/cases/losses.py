@@ -1,0 +1,88 @@
+"""Cases for a5.pg_losses: the naive REINFORCE loss and the GRPO-clip loss per token against numpy formulas and
+a worked example, the dispatch of compute_policy_gradient_loss, and its ValueError on an unknown type."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from a5_alignment.cases.tensors import f64, randn, tensor
+from shared.cases import Case, Impl, Suite, close, raises
+
+UNIT = "a5.pg_losses"
+
+
+def pg_inputs(rng: np.random.Generator) -> dict:
+    b, t = int(rng.integers(2, 6)), int(rng.integers(2, 8))
+    old = -np.abs(randn(rng, (b, t), scale=1.5))
+    return {"lp": (old + randn(rng, (b, t), scale=0.4)).astype(np.float32), "old": old, "adv": randn(rng, (b, 1)),
+            "raw": rng.integers(0, 2, size=(b, 1)).astype(np.float32), "clip": float(rng.uniform(0.05, 0.3))}
+
+
+def run_naive(impl: Impl, inp: dict) -> Any:
+    return impl.compute_naive_policy_gradient_loss(tensor(inp["adv"]), tensor(inp["lp"]))
+
+
+def run_clip(impl: Impl, inp: dict) -> Any:
+    loss, _ = impl.compute_grpo_clip_loss(tensor(inp["adv"]), tensor(inp["lp"]), tensor(inp["old"]), inp["clip"])
+    return loss
+
+
+def clip_oracle(inp: dict) -> np.ndarray:
+    """-min(r A, clip(r, 1-c, 1+c) A) in float64 numpy."""
+    r = np.exp(f64(inp["lp"]) - f64(inp["old"]))
+    a, c = f64(inp["adv"]), inp["clip"]
+    return (-np.minimum(r * a, np.clip(r, 1 - c, 1 + c) * a)).astype(np.float32)
+
+
+def clip_worked_inputs(rng: np.random.Generator) -> dict:
+    ln = np.log
+    # ratios 1.5, 0.5, 1.1 for A = +1 and -1, cliprange 0.2
+    lp = np.array([[ln(1.5), ln(0.5), ln(1.1)], [ln(1.5), ln(0.5), ln(1.1)]], dtype=np.float32)
+    return {"lp": lp, "old": np.zeros((2, 3), dtype=np.float32), "adv": np.array([[1.0], [-1.0]], np.float32),
+            "clip": 0.2}
+
+
+def expect_clip_worked(inp: dict) -> np.ndarray:
+    # By hand. A=+1: r=1.5 -> -min(1.5, 1.2) = -1.2; r=0.5 -> -min(0.5, 0.8) = -0.5; r=1.1 -> -1.1.
+    # A=-1: r=1.5 -> -min(-1.5, -1.2) = 1.5; r=0.5 -> -min(-0.5, -0.8) = 0.8; r=1.1 -> 1.1.
+    return np.array([[-1.2, -0.5, -1.1], [1.5, 0.8, 1.1]], dtype=np.float32)
+
+
+def run_dispatch(impl: Impl, inp: dict) -> Any:
+    out = {}
+    for lt in ("no_baseline", "reinforce_with_baseline", "grpo_clip"):
+        loss, _ = impl.compute_policy_gradient_loss(tensor(inp["lp"]), lt, raw_rewards=tensor(inp["raw"]),
+                                                    advantages=tensor(inp["adv"]),
+                                                    old_log_probs=tensor(inp["old"]), cliprange=inp["clip"])
+        out[lt] = loss
+    return out
+
+
+def expect_dispatch(inp: dict) -> dict:
+    lp = f64(inp["lp"])
+    return {"no_baseline": (-f64(inp["raw"]) * lp).astype(np.float32),
+            "reinforce_with_baseline": (-f64(inp["adv"]) * lp).astype(np.float32), "grpo_clip": clip_oracle(inp)}
+
+
+def run_unknown(impl: Impl, inp: dict) -> Any:
+    return impl.compute_policy_gradient_loss(tensor(inp["lp"]), "ppo_with_value_head",
+                                             advantages=tensor(inp["adv"]))
+
+
+SUITE = Suite(cases=(
+    Case("pg_loss/naive", UNIT, pg_inputs, close(), run_naive,
+         lambda inp: (-f64(inp["adv"]) * f64(inp["lp"])).astype(np.float32), seeds=(0, 1), hidden_draws=2,
+         note="-A * log_probs, A (batch, 1) broadcast over (batch, seq)"),
+    Case("pg_loss/grpo_clip_worked", UNIT, clip_worked_inputs, close(rtol=1e-5, atol=1e-6), run_clip,
+         expect_clip_worked, seeds=(0,), hidden_draws=1,
+         note="ratios 1.5, 0.5, 1.1 with A = +1 and -1, cliprange 0.2: the min picks the pessimistic side"),
+    Case("pg_loss/grpo_clip_random", UNIT, pg_inputs, close(rtol=1e-5, atol=1e-6), run_clip, clip_oracle,
+         seeds=(0, 1, 2), hidden_draws=2, note="-min(r A, clip(r, 1-c, 1+c) A) per token"),
+    Case("pg_loss/dispatch", UNIT, pg_inputs, close(rtol=1e-5, atol=1e-6), run_dispatch, expect_dispatch,
+         seeds=(0, 1), hidden_draws=1,
+         note="compute_policy_gradient_loss: no_baseline uses raw rewards, the others the advantages"),
+    Case("pg_loss/unknown_type_raises", UNIT, pg_inputs, raises(ValueError), run_unknown, None, seeds=(0,),
+         hidden_draws=1, note="an unknown loss_type is a ValueError naming the valid types"),
+))

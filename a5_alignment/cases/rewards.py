@@ -1,0 +1,113 @@
+"""Cases for a5.group_rewards (numpy with ddof=1, a worked example, a constant group) and a5.r1_zero_reward
+(worked examples of the format and the verifier: numbers, fractions, expressions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from shared.cases import Case, Impl, Suite, close, raises
+
+GROUP, R1 = "a5.group_rewards", "a5.r1_zero_reward"
+
+
+def group_inputs(binary: bool, normalize: bool) -> Any:
+    def make(rng: np.random.Generator) -> dict:
+        g, n_prompts = int(rng.integers(2, 6)), int(rng.integers(1, 4))
+        n = g * n_prompts
+        rewards = rng.integers(0, 2, size=n).astype(float) if binary else rng.uniform(-1, 2, size=n)
+        return {"rewards": [float(r) for r in rewards], "group_size": g, "eps": float(rng.choice([1e-6, 0.1])),
+                "normalize": normalize}
+
+    return make
+
+
+def run_group(impl: Impl, inp: dict) -> Any:
+    table = {f"response {i}": r for i, r in enumerate(inp["rewards"])}
+
+    def reward_fn(response: str, truth: str) -> dict[str, float]:
+        return {"reward": table[response], "format_reward": 1.0, "answer_reward": table[response]}
+
+    responses = list(table)
+    adv, raw, _ = impl.compute_group_normalized_rewards(reward_fn, responses, ["gt"] * len(responses),
+                                                        inp["group_size"], inp["eps"], inp["normalize"])
+    return {"advantages": adv, "raw_rewards": raw}
+
+
+def expect_group(inp: dict) -> dict:
+    """Oracle: numpy, std with ddof=1 (the unbiased sample std)."""
+    r = np.asarray(inp["rewards"], dtype=np.float64).reshape(-1, inp["group_size"])
+    a = r - r.mean(axis=1, keepdims=True)
+    if inp["normalize"]:
+        a = a / (r.std(axis=1, ddof=1, keepdims=True) + inp["eps"])
+    return {"advantages": a.reshape(-1).astype(np.float32), "raw_rewards": r.reshape(-1).astype(np.float32)}
+
+
+def worked_inputs(rng: np.random.Generator) -> dict:
+    return {"rewards": [1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0], "group_size": 4, "eps": 1e-6, "normalize": True}
+
+
+def expect_worked(inp: dict) -> dict:
+    # group 1: mean 0.5, unbiased std sqrt((4 * 0.25) / 3) = 0.57735 -> A = +-0.5 / (0.57735 + 1e-6) = +-0.866024
+    # group 2: all equal -> std 0 -> A = 0 / (0 + eps) = 0 (no NaN)
+    a = 0.5 / (np.sqrt(1.0 / 3.0) + 1e-6)
+    return {"advantages": np.array([a, -a, -a, a, 0, 0, 0, 0], dtype=np.float32),
+            "raw_rewards": np.array(inp["rewards"], dtype=np.float32)}
+
+
+def run_bad_group(impl: Impl, inp: dict) -> Any:
+    def reward_fn(r: str, t: str) -> dict[str, float]:
+        return {"reward": 1.0}
+
+    return impl.compute_group_normalized_rewards(reward_fn, ["a", "b", "c"], ["x"] * 3, 2, 1e-6, True)
+
+
+# (response, ground truth, expected (format, answer, reward)): each worked out from the rules in the handout
+R1_EXAMPLES: list[tuple[str, str, tuple[float, float, float]]] = [
+    ("3 + 4 = 7 </think> <answer> 7 </answer>", "7", (1.0, 1.0, 1.0)),
+    ("3 + 4 = 7 </think> <answer> 8 </answer>", "7", (1.0, 0.0, 0.0)),
+    ("3 + 4 = 7 </think><answer> 7 </answer>", "7", (0.0, 0.0, 0.0)),  # no space: not the format
+    ("3 + 4 = 7 </think> <answer> 7", "7", (0.0, 0.0, 0.0)),  # never closed
+    ("<answer> 7 </answer>", "7", (0.0, 0.0, 0.0)),  # no </think>
+    ("half </think> <answer>1/2</answer>", "0.5", (1.0, 1.0, 1.0)),
+    ("x </think> <answer>\\frac{3}{4}</answer>", "0.75", (1.0, 1.0, 1.0)),
+    ("x </think> <answer>1,234</answer>", "1234", (1.0, 1.0, 1.0)),
+    ("x </think> <answer>2*(3+4)</answer>", "14", (1.0, 1.0, 1.0)),
+    ("x </think> <answer>-5</answer>", "5", (1.0, 0.0, 0.0)),
+    ("x </think> <answer>12.50</answer>", "25/2", (1.0, 1.0, 1.0)),
+    ("x </think> <answer>9**9**9**9</answer>", "1", (1.0, 0.0, 0.0)),  # rejected fast by the time limit
+    ("x </think> <answer>  Paris. </answer>", "paris", (1.0, 1.0, 1.0)),
+    ("x </think> <answer>Lyon</answer>", "Paris", (1.0, 0.0, 0.0)),
+]
+
+
+def r1_inputs(rng: np.random.Generator) -> dict:
+    idx = rng.permutation(len(R1_EXAMPLES))[:8]
+    return {"responses": [R1_EXAMPLES[i][0] for i in idx], "truths": [R1_EXAMPLES[i][1] for i in idx],
+            "want": [list(R1_EXAMPLES[i][2]) for i in idx]}
+
+
+def run_r1(impl: Impl, inp: dict) -> Any:
+    out = []
+    for r, t in zip(inp["responses"], inp["truths"], strict=True):
+        d = impl.r1_zero_reward_fn(r, t)
+        out.append([float(d["format_reward"]), float(d["answer_reward"]), float(d["reward"])])
+    return out
+
+
+SUITE = Suite(cases=(
+    Case("group_rewards/worked_example", GROUP, worked_inputs, close(rtol=1e-5, atol=1e-6), run_group,
+         expect_worked, seeds=(0,), hidden_draws=1,
+         note="rewards [1,0,0,1 | 0,0,0,0], G=4: A = +-0.866 (unbiased std), a constant group gives 0"),
+    *(Case(f"group_rewards/{name}", GROUP, group_inputs(binary, norm), close(rtol=1e-5, atol=1e-5), run_group,
+           expect_group, seeds=(0, 1), hidden_draws=2, note=note)
+      for name, binary, norm, note in (
+          ("binary_std", True, True, "0/1 rewards, normalize_by_std: (r - mean) / (std_unbiased + eps)"),
+          ("real_std", False, True, "real rewards, normalize_by_std"),
+          ("real_no_std", False, False, "normalize_by_std=False: r - group mean only"))),
+    Case("group_rewards/not_a_multiple_raises", GROUP, lambda rng: {}, raises(ValueError), run_bad_group, None,
+         seeds=(0,), hidden_draws=1, note="3 responses with group_size 2: ValueError"),
+    Case("r1_reward/worked_examples", R1, r1_inputs, close(), run_r1, lambda inp: inp["want"], seeds=(0, 1, 2),
+         hidden_draws=2, note="format needs '</think> <answer>' and '</answer>'; answers checked as values"),
+))

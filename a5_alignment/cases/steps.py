@@ -1,0 +1,99 @@
+"""Cases for a5.sft_step and a5.grpo_step: the returned loss and the gradient the step leaves on the log-probs,
+against numpy formulas (SFT, REINFORCE) and float64 autograd of an independently written GRPO-clip loss."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from a5_alignment.cases.tensors import f64, randn, random_mask, tensor
+from shared.cases import Case, Impl, Suite, close
+
+SFT, GRPO = "a5.sft_step", "a5.grpo_step"
+STEP_CLOSE = close(rtol=1e-5, atol=1e-6)
+
+
+def sft_inputs(rng: np.random.Generator) -> dict:
+    b, t = int(rng.integers(2, 5)), int(rng.integers(3, 9))
+    return {"lp": -np.abs(randn(rng, (b, t), scale=2.0)), "mask": random_mask(rng, (b, t)),
+            "k": int(rng.integers(2, 5)), "c": float(rng.uniform(1.0, 10.0))}
+
+
+def run_sft(impl: Impl, inp: dict) -> Any:
+    lp = tensor(inp["lp"], requires_grad=True)
+    loss, _ = impl.sft_microbatch_train_step(lp, tensor(inp["mask"]), inp["k"], inp["c"])
+    return {"loss": loss.detach(), "grad": lp.grad}
+
+
+def expect_sft(inp: dict) -> dict:
+    """loss = -mean_b(sum_t m*lp / c) / k; d loss / d lp = -m / (c * B * k)."""
+    lp, m, k, c = f64(inp["lp"]), inp["mask"], inp["k"], inp["c"]
+    b = lp.shape[0]
+    loss = -(np.where(m, lp, 0.0).sum(-1) / c).mean() / k
+    grad = -m.astype(np.float64) / (c * b * k)
+    return {"loss": np.asarray(loss, dtype=np.float32), "grad": grad.astype(np.float32)}
+
+
+def sft_worked_inputs(rng: np.random.Generator) -> dict:
+    return {"lp": np.array([[-1.0, -2.0, -3.0], [-0.5, -0.5, -4.0]], dtype=np.float32),
+            "mask": np.array([[True, True, False], [False, True, True]]), "k": 2, "c": 1.0}
+
+
+def expect_sft_worked(inp: dict) -> dict:
+    # by hand: row sums 3.0 and 4.5, mean 3.75, / k = 2 -> 1.875; grad = -mask / (1 * 2 * 2) = -0.25 * mask
+    return {"loss": np.asarray(1.875, dtype=np.float32),
+            "grad": np.array([[-0.25, -0.25, 0.0], [0.0, -0.25, -0.25]], dtype=np.float32)}
+
+
+def grpo_inputs(loss_type: str) -> Any:
+    def make(rng: np.random.Generator) -> dict:
+        b, t = int(rng.integers(2, 6)), int(rng.integers(3, 9))
+        old = -np.abs(randn(rng, (b, t), scale=1.5))
+        return {"loss_type": loss_type, "lp": (old + randn(rng, (b, t), scale=0.3)).astype(np.float32),
+                "old": old, "mask": random_mask(rng, (b, t)), "adv": randn(rng, (b, 1)),
+                "raw": rng.integers(0, 2, size=(b, 1)).astype(np.float32), "k": int(rng.integers(1, 5)),
+                "clip": float(rng.uniform(0.05, 0.3))}
+
+    return make
+
+
+def run_grpo(impl: Impl, inp: dict) -> Any:
+    lp = tensor(inp["lp"], requires_grad=True)
+    loss, _ = impl.grpo_microbatch_train_step(
+        lp, tensor(inp["mask"]), inp["k"], inp["loss_type"], raw_rewards=tensor(inp["raw"]),
+        advantages=tensor(inp["adv"]), old_log_probs=tensor(inp["old"]), cliprange=inp["clip"])
+    return {"loss": loss.detach(), "grad": lp.grad}
+
+
+def expect_grpo(inp: dict) -> dict:
+    """Oracle: the per-token loss written out in float64 torch, masked mean per row, batch mean, / k, and its
+    autograd gradient."""
+    import torch
+
+    lp = torch.tensor(f64(inp["lp"]), requires_grad=True)
+    old, adv, raw = (torch.tensor(f64(inp[k])) for k in ("old", "adv", "raw"))
+    m = torch.tensor(inp["mask"]).double()
+    if inp["loss_type"] == "no_baseline":
+        per_token = -raw * lp
+    elif inp["loss_type"] == "reinforce_with_baseline":
+        per_token = -adv * lp
+    else:
+        ratio = (lp - old).exp()
+        lo, hi = 1.0 - inp["clip"], 1.0 + inp["clip"]
+        per_token = -torch.where(adv >= 0, torch.minimum(ratio, torch.full_like(ratio, hi)) * adv,
+                                 torch.maximum(ratio, torch.full_like(ratio, lo)) * adv)
+    loss = ((per_token * m).sum(-1) / m.sum(-1)).mean() / inp["k"]
+    loss.backward()
+    return {"loss": np.asarray(loss.item(), dtype=np.float32), "grad": lp.grad.numpy().astype(np.float32)}
+
+
+SUITE = Suite(cases=(
+    Case("sft_step/worked_example", SFT, sft_worked_inputs, STEP_CLOSE, run_sft, expect_sft_worked, seeds=(0,),
+         hidden_draws=1, note="log-probs [[-1,-2,-3],[-.5,-.5,-4]], mask [[1,1,0],[0,1,1]], k=2: loss 1.875"),
+    Case("sft_step/random", SFT, sft_inputs, STEP_CLOSE, run_sft, expect_sft, seeds=(0, 1, 2), hidden_draws=2,
+         note="loss and gradient on the log-probs: divided by normalize_constant and by grad-accum steps"),
+    *(Case(f"grpo_step/{lt}", GRPO, grpo_inputs(lt), STEP_CLOSE, run_grpo, expect_grpo, seeds=(0, 1),
+           hidden_draws=2, note=f"loss_type={lt}: masked mean per sequence, batch mean, / grad-accum steps")
+      for lt in ("no_baseline", "reinforce_with_baseline", "grpo_clip")),
+))

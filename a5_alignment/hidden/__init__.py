@@ -1,0 +1,5 @@
+"""Hidden-only cases of a5 (instructor-only): edge cases the handout pins down, run at secret seeds only."""
+
+from a5_alignment.hidden import edges
+
+SUITE = edges.SUITE
