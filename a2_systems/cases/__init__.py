@@ -1,0 +1,7 @@
+"""The visible cases of a2: one module per concept, summed into the assignment's SUITE."""
+
+from a2_systems.cases import checkpointing, memory, mixed_precision, profile, timing
+from a2_systems.cases import flash_pytorch, flash_triton
+
+SUITE = timing.SUITE + profile.SUITE + memory.SUITE + mixed_precision.SUITE + checkpointing.SUITE
+SUITE += flash_pytorch.SUITE + flash_triton.SUITE

@@ -1,0 +1,85 @@
+"""Cases for a2.mixed_precision on CS336's toy model (fc1 -> ReLU -> LayerNorm -> fc2) with SGD(lr=1).
+
+Two kinds of evidence: the dtypes (autocast makes fc2's output bfloat16, the loss must be float32, parameters and
+their gradients stay float32: these are autocast's documented rules, not a reference's output), and the update
+itself, compared with a float32 step computed in the grader's process at a tolerance that bf16 matmuls meet
+(relative error ~2^-8 per product) and that a step that did nothing, or stepped twice, misses by far."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from a2_systems.cases.tensors import numpy, randn, tensor
+from shared.cases import Case, Impl, Suite, close, exact, fields, raises
+
+UNIT = "a2.mixed_precision"
+
+
+def toy_inputs(rng: np.random.Generator) -> dict:
+    d_in, d_out, batch = int(rng.integers(8, 32)), int(rng.integers(3, 10)), int(rng.integers(4, 16))
+    return {"x": randn(rng, (batch, d_in)), "y": rng.integers(0, d_out, batch).astype(np.int64),
+            "fc1": randn(rng, (10, d_in), scale=d_in ** -0.5), "fc2": randn(rng, (d_out, 10), scale=10 ** -0.5),
+            "ln_weight": (1.0 + randn(rng, (10,), scale=0.1)), "ln_bias": randn(rng, (10,), scale=0.1)}
+
+
+def _toy(inp: dict) -> Any:
+    from a2_systems.profiling.models import ToyModel
+
+    model = ToyModel(inp["x"].shape[1], inp["fc2"].shape[0])
+    model.load_state_dict({"fc1.weight": tensor(inp["fc1"]), "fc2.weight": tensor(inp["fc2"]),
+                           "ln.weight": tensor(inp["ln_weight"]), "ln.bias": tensor(inp["ln_bias"])})
+    return model
+
+
+def run_step(impl: Impl, inp: dict) -> Any:
+    import torch
+
+    # subtle: bf16 matmuls round differently with 1 and 2 threads; one thread keeps the output deterministic
+    torch.set_num_threads(1)
+    model = _toy(inp)
+    before = [p.detach().clone() for p in model.parameters()]
+    report = impl.mixed_precision_step(model, torch.nn.functional.cross_entropy, tensor(inp["x"]), tensor(inp["y"]),
+                                       torch.optim.SGD(model.parameters(), lr=1.0), dtype=torch.bfloat16)
+    return {"loss": float(report.loss), "logits_dtype": report.logits_dtype, "loss_dtype": report.loss_dtype,
+            "param_dtypes": list(report.param_dtypes), "grad_dtypes": list(report.grad_dtypes),
+            "updates": [numpy(p - b) for p, b in zip(model.parameters(), before, strict=True)]}
+
+
+def expect_step(inp: dict) -> dict:
+    import torch
+
+    model = _toy(inp)
+    before = [p.detach().clone() for p in model.parameters()]
+    opt = torch.optim.SGD(model.parameters(), lr=1.0)
+    loss = torch.nn.functional.cross_entropy(model(tensor(inp["x"])), tensor(inp["y"]))
+    loss.backward()
+    opt.step()
+    n = len(before)
+    return {"loss": float(loss.detach()), "logits_dtype": "torch.bfloat16", "loss_dtype": "torch.float32",
+            "param_dtypes": ["torch.float32"] * n, "grad_dtypes": ["torch.float32"] * n,
+            "updates": [numpy(p - b) for p, b in zip(model.parameters(), before, strict=True)]}
+
+
+def float16_cpu_inputs(rng: np.random.Generator) -> dict:
+    return toy_inputs(rng)
+
+
+def run_float16_cpu(impl: Impl, inp: dict) -> Any:
+    import torch
+
+    model = _toy(inp)
+    return impl.mixed_precision_step(model, torch.nn.functional.cross_entropy, tensor(inp["x"]), tensor(inp["y"]),
+                                     torch.optim.SGD(model.parameters(), lr=1.0), dtype=torch.float16)
+
+
+COMPARE = fields(loss=close(rtol=2e-2, atol=2e-2), logits_dtype=exact(), loss_dtype=exact(), param_dtypes=exact(),
+                 grad_dtypes=exact(), updates=close(rtol=5e-2, atol=2e-2))
+
+SUITE = Suite(cases=(
+    Case("mixed_precision/toy_step", UNIT, toy_inputs, COMPARE, run_step, expect=expect_step, seeds=(0, 1, 2),
+         hidden_draws=3, note="bf16 logits, float32 loss, float32 master weights, update close to a float32 step"),
+    Case("mixed_precision/float16_on_cpu", UNIT, float16_cpu_inputs, raises(ValueError), run_float16_cpu, seeds=(0,),
+         hidden_draws=0, note="float16 autocast on CPU is refused with a ValueError (it needs a GradScaler)"),
+))
