@@ -1,0 +1,145 @@
+"""Shared pieces of the FlashAttention cases (HANDOUT §3): seeded inputs, the float64 oracle, and the worker-side
+runs that call an autograd.Function and report outputs, gradients, the saved logsumexp and instrumentation.
+
+The oracle is naive attention in float64 (softmax(Q K^T / sqrt(d)) V with torch.logsumexp for L, gradients by
+torch autograd), computed in the grader's process; the code under test runs in float32, so outputs and gradients
+are held to rtol 1e-4, atol 1e-5 (observed errors are ~1e-6).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from shared.cases import close
+
+FLASH_CLOSE = close(rtol=1e-4, atol=1e-5)
+
+
+def attention_inputs(batch: int, n_q: int, n_k: int, d: int, causal: bool) -> Callable[[np.random.Generator], dict]:
+    """Q (batch, n_q, d), K and V (batch, n_k, d), an upstream gradient dO (batch, n_q, d), float32."""
+
+    def make(rng: np.random.Generator) -> dict:
+        def randn(*shape: int) -> np.ndarray:
+            return rng.standard_normal(shape).astype(np.float32)
+
+        return {"Q": randn(batch, n_q, d), "K": randn(batch, n_k, d), "V": randn(batch, n_k, d),
+                "dO": randn(batch, n_q, d), "is_causal": causal}
+
+    return make
+
+
+def _naive(inp: dict) -> tuple[Any, Any, Any, Any]:
+    """(O, L, dQ, dK, dV) of naive float64 attention, as torch tensors (grader side)."""
+    import torch
+
+    q, k, v = (torch.tensor(inp[n], dtype=torch.float64, requires_grad=True) for n in ("Q", "K", "V"))
+    scores = q @ k.transpose(-1, -2) / float(np.sqrt(q.shape[-1]))
+    if inp["is_causal"]:
+        n_q, n_k = scores.shape[-2:]
+        future = torch.ones(n_q, n_k, dtype=torch.bool).triu(1)  # key j > query i
+        scores = scores.masked_fill(future, float("-inf"))
+    out = torch.softmax(scores, dim=-1) @ v
+    lse = torch.logsumexp(scores, dim=-1)
+    out.backward(torch.tensor(inp["dO"], dtype=torch.float64))
+    return out, lse, q, k, v
+
+
+def expect_forward(inp: dict) -> dict:
+    out, lse, *_ = _naive(inp)
+    return {"O": out.detach().numpy().astype(np.float32), "L": lse.detach().numpy().astype(np.float32)}
+
+
+def expect_grads(inp: dict) -> dict:
+    _, _, q, k, v = _naive(inp)
+    return {"dQ": q.grad.numpy().astype(np.float32), "dK": k.grad.numpy().astype(np.float32),
+            "dV": v.grad.numpy().astype(np.float32)}
+
+
+def _tensors(inp: dict, requires_grad: bool = False) -> tuple[Any, Any, Any]:
+    import torch
+
+    return tuple(torch.tensor(inp[n], requires_grad=requires_grad) for n in ("Q", "K", "V"))
+
+
+def _saved(out: Any) -> list[Any]:
+    """Every tensor the autograd graph keeps for `out`'s backward: its node's saved tensors plus any tensor stored
+    as an attribute of the context (directly or inside a list, tuple or dict)."""
+    import torch
+
+    node = out.grad_fn
+    found = list(node.saved_tensors)
+    stack = list(vars(node).values()) if hasattr(node, "__dict__") else []
+    while stack:
+        x = stack.pop()
+        if isinstance(x, torch.Tensor):
+            found.append(x)
+        elif isinstance(x, (list, tuple)):
+            stack += list(x)
+        elif isinstance(x, dict):
+            stack += list(x.values())
+    return found
+
+
+def run_forward(target: str) -> Callable[[Any, dict], dict]:
+    """O, and L as saved in the autograd context (the saved tensor of shape (batch, n_queries))."""
+
+    def run(impl: Any, inp: dict) -> dict:
+        q, k, v = _tensors(inp, requires_grad=True)
+        out = getattr(impl, target).apply(q, k, v, inp["is_causal"])
+        lse = [t for t in _saved(out) if tuple(t.shape) == tuple(q.shape[:-1])]
+        if len(lse) != 1:
+            raise ValueError(f"expected exactly one saved tensor of shape (batch, n_queries) = "
+                             f"{tuple(q.shape[:-1])} (the logsumexp L), found {len(lse)}")
+        return {"O": out.detach().numpy(), "L": lse[0].detach().numpy()}
+
+    return run
+
+
+def run_grads(target: str) -> Callable[[Any, dict], dict]:
+    """dQ, dK, dV after out.backward(dO)."""
+
+    def run(impl: Any, inp: dict) -> dict:
+        import torch
+
+        q, k, v = _tensors(inp, requires_grad=True)
+        out = getattr(impl, target).apply(q, k, v, inp["is_causal"])
+        out.backward(torch.tensor(inp["dO"]))
+        return {"dQ": q.grad.numpy(), "dK": k.grad.numpy(), "dV": v.grad.numpy()}
+
+    return run
+
+
+def run_saved_shapes(target: str) -> Callable[[Any, dict], dict]:
+    """Instrumentation: the sorted shapes of every tensor reachable from the output's autograd node, and L's
+    dtype. Produced in the worker, so a determined student could forge it (HANDOUT §3.1 says so)."""
+
+    def run(impl: Any, inp: dict) -> dict:
+        q, k, v = _tensors(inp, requires_grad=True)
+        out = getattr(impl, target).apply(q, k, v, inp["is_causal"])
+        saved = _saved(out)
+        lse = [str(t.dtype) for t in saved if t.dim() == 2]
+        return {"shapes": sorted(list(t.shape) for t in saved), "L_dtype": lse[0] if len(lse) == 1 else "missing"}
+
+    return run
+
+
+def expect_saved_shapes(inp: dict) -> dict:
+    """Exactly L (b, n_q), Q, O (b, n_q, d), K, V (b, n_k, d): worked out from the inputs' shapes."""
+    b, n_q, d = inp["Q"].shape
+    n_k = inp["K"].shape[1]
+    return {"shapes": sorted([[b, n_q], [b, n_q, d], [b, n_k, d], [b, n_k, d], [b, n_q, d]]),
+            "L_dtype": "torch.float32"}
+
+
+
+def run_bad(target: str) -> Callable[[Any, dict], Any]:
+    """Calls the function on inputs it must refuse (the case's comparator says with what)."""
+
+    def run(impl: Any, inp: dict) -> Any:
+        q, k, v = _tensors(inp)
+        return getattr(impl, target).apply(q, k, v, inp["is_causal"]).numpy()
+
+    return run

@@ -1,0 +1,88 @@
+"""Cases for a2.flash_triton_forward and a2.flash_triton_backward (HANDOUT §3.2, §3.3). They run under
+TRITON_INTERPRET=1 on CPU float32 tensors (a2_systems sets it when no GPU exists), sized so that programs x loop
+iterations stay small: the interpreter costs milliseconds per iteration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from a2_systems.cases.flash_oracle import (
+    FLASH_CLOSE,
+    attention_inputs,
+    expect_forward,
+    expect_grads,
+    expect_saved_shapes,
+    run_bad,
+    run_forward,
+    run_grads,
+    run_saved_shapes,
+)
+from shared.cases import Case, Suite, exact, predicate, raises
+
+FORWARD = "a2.flash_triton_forward"
+BACKWARD = "a2.flash_triton_backward"
+TARGET = "FlashAttentionTriton"
+
+
+def count_dots(fn: Any) -> int:
+    """How many tl.dot calls the Triton interpreter executes while `fn()` runs (every program, every iteration).
+    Instrumentation: it hooks the interpreter's builder, so it needs TRITON_INTERPRET=1."""
+    from triton.runtime import interpreter
+
+    builder = interpreter.InterpreterBuilder
+    original = builder.create_dot
+    calls = [0]
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        return original(self, *args, **kwargs)
+
+    builder.create_dot = counted
+    try:
+        fn()
+    finally:
+        builder.create_dot = original
+    return calls[0]
+
+
+def run_tile_counts(impl: Any, inp: dict) -> dict:
+    """The number of tl.dot calls of one causal and one non-causal forward on the same inputs."""
+    import torch
+
+    q, k, v = (torch.tensor(inp[n]) for n in ("Q", "K", "V"))
+    f = impl.FlashAttentionTriton
+    return {"causal": count_dots(lambda: f.apply(q, k, v, True)),
+            "full": count_dots(lambda: f.apply(q, k, v, False))}
+
+
+def skips_tiles(inp: dict, out: dict) -> tuple[bool, str]:
+    causal, full = int(out["causal"]), int(out["full"])
+    if full <= 0:
+        return False, "the non-causal forward made no tl.dot call: is it a Triton kernel?"
+    # Bq, Bk <= 128 at n = 256: at least two tiles each way, so skipping leaves at most 3/4 of the tile pairs
+    return causal <= 0.8 * full, (f"causal forward: {causal} tl.dot calls, non-causal: {full}; skipping the "
+                                  f"key tiles above the diagonal needs at most 0.8x as many")
+
+
+SUITE = Suite(cases=(
+    Case("flash_triton/forward", FORWARD, attention_inputs(2, 48, 80, 16, False), FLASH_CLOSE, run_forward(TARGET),
+         expect_forward, seeds=(0,), hidden_draws=1,
+         note="O and the saved logsumexp L, 48 queries x 80 keys, d = 16: masked partial tiles"),
+    Case("flash_triton/causal_forward", FORWARD, attention_inputs(2, 72, 72, 16, True), FLASH_CLOSE,
+         run_forward(TARGET), expect_forward, seeds=(0,), hidden_draws=1, note="causal O and L, n = 72"),
+    Case("flash_triton/causal_skips_tiles", FORWARD, attention_inputs(1, 256, 256, 16, False),
+         predicate("causal skips the key tiles above the diagonal", skips_tiles), run_tile_counts, None,
+         seeds=(0,), hidden_draws=1,
+         note="n = 256: the causal forward runs at most 0.8x the tl.dot calls of the non-causal one"),
+    Case("flash_triton/saved_tensors", FORWARD, attention_inputs(1, 40, 56, 16, False), exact(),
+         run_saved_shapes(TARGET), expect_saved_shapes, seeds=(0,), hidden_draws=1,
+         note="the autograd context keeps exactly L (float32), Q, K, V, O"),
+    Case("flash_triton/causal_needs_square", FORWARD, attention_inputs(1, 16, 24, 16, True), raises(ValueError),
+         run_bad(TARGET), None, seeds=(0,), hidden_draws=1,
+         note="is_causal with n_queries != n_keys raises ValueError"),
+    Case("flash_triton/backward", BACKWARD, attention_inputs(2, 40, 56, 16, False), FLASH_CLOSE,
+         run_grads(TARGET), expect_grads, seeds=(0,), hidden_draws=1,
+         note="dQ, dK, dV for a random upstream dO, 40 x 56, d = 16"),
+    Case("flash_triton/causal_backward", BACKWARD, attention_inputs(2, 72, 72, 16, True), FLASH_CLOSE,
+         run_grads(TARGET), expect_grads, seeds=(0,), hidden_draws=1, note="causal dQ, dK, dV, n = 72"),
+))
