@@ -1,0 +1,86 @@
+"""Cases for a4.harmful and a4.quality: held-out texts drawn from the same generators as the training data but
+at other seeds, so their true labels are known; at least 90% must be labelled right (the models reach 100% on
+these draws), and the reference's probabilities are checked beside them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from a4_data.textgen import english
+from shared.cases import Case, Impl, Suite, close, predicate
+
+LABELS = {"classify_nsfw": ("nsfw", "non-nsfw"), "classify_toxic_speech": ("toxic", "non-toxic"),
+          "classify_quality": ("wiki", "cc")}
+
+
+def _neutral(rng: np.random.Generator) -> str:
+    return english.neutral_sentence(rng) if rng.random() < 0.5 else english.encyclopedic_paragraph(rng, 2)
+
+
+def _cc(rng: np.random.Generator) -> str:
+    return english.spam_text(rng, int(rng.integers(2, 8)))
+
+
+GENERATORS: dict[str, tuple[Callable, Callable]] = {
+    "classify_nsfw": (english.nsfw_sentence, _neutral),
+    "classify_toxic_speech": (english.toxic_sentence, _neutral),
+    "classify_quality": (lambda rng: english.encyclopedic_paragraph(rng, int(rng.integers(2, 8))), _cc),
+}
+
+
+def heldout_inputs(fn: str, multiline: bool = False) -> Callable[[np.random.Generator], dict]:
+    def inputs(rng: np.random.Generator) -> dict:
+        pos, neg = GENERATORS[fn]
+        texts, labels = [], []
+        for _ in range(10):
+            texts += [pos(rng), neg(rng)]
+            labels += list(LABELS[fn])
+        if multiline:
+            texts = [t.replace(" ", "\n", 2) for t in texts]
+        return {"fn": fn, "texts": texts, "labels": labels}
+    return inputs
+
+
+def run_classify(impl: Impl, inp: dict) -> list:
+    out = []
+    for t in inp["texts"]:
+        label, score = getattr(impl, inp["fn"])(t)
+        out.append([label, score])
+    return out
+
+
+def run_scores(impl: Impl, inp: dict) -> list[float]:
+    return [float(getattr(impl, inp["fn"])(t)[1]) for t in inp["texts"]]
+
+
+def mostly_right(inp: dict, out: list) -> tuple[bool, str]:
+    allowed = set(LABELS[inp["fn"]])
+    right = 0
+    for (label, score), want in zip(out, inp["labels"], strict=True):
+        if label not in allowed:
+            return False, f"label {label!r} is not one of {sorted(allowed)}"
+        if not isinstance(score, float) or not 0.5 <= score <= 1.0:
+            return False, f"score {score!r} is not the top label's probability (a float in [0.5, 1])"
+        right += label == want
+    return right >= 0.9 * len(out), f"{right} of {len(out)} held-out texts labelled right (at least 90% needed)"
+
+
+RIGHT = predicate("held-out texts labelled right (>= 90%), scores in [0.5, 1]", mostly_right)
+
+
+def cases_for(unit: str, fn: str, short: str) -> tuple[Case, ...]:
+    return (
+        Case(f"{short}/heldout_labels", unit, heldout_inputs(fn), RIGHT, run_classify, seeds=(0, 1), hidden_draws=2,
+             note=f"{LABELS[fn][0]} vs {LABELS[fn][1]} texts the model was not trained on"),
+        Case(f"{short}/multiline_text", unit, heldout_inputs(fn, multiline=True), RIGHT, run_classify, seeds=(0,),
+             hidden_draws=1, note="the same with newlines inside the text (collapse whitespace first)"),
+        Case(f"{short}/scores", unit, heldout_inputs(fn), close(rtol=1e-5, atol=1e-6), run_scores, "reference",
+             seeds=(0,), hidden_draws=1, note="the probability of the top label, as the model gives it"),
+    )
+
+
+SUITE = Suite(cases=(*cases_for("a4.harmful", "classify_nsfw", "nsfw"),
+                     *cases_for("a4.harmful", "classify_toxic_speech", "toxic"),
+                     *cases_for("a4.quality", "classify_quality", "quality")))

@@ -1,0 +1,79 @@
+"""Cases for a4.extract: pages built from known paragraphs, so the oracle is the text we put in. Properties
+(every paragraph present, script and style text absent, None for empty pages) hold without the reference; the
+reference's exact string (resiliparse's defaults, pinned by §2.1) is checked beside them."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from a4_data.textgen import english, languages
+from a4_data.textgen.pages import html_page, site_chrome
+from shared.cases import Case, Impl, Suite, exact, predicate
+
+UNIT = "a4.extract"
+ACCENTED = ("café crème", "naïve façade", "Größe über Maß", "déjà vu à côté", "señor año mañana")
+
+
+def page_inputs(rng: np.random.Generator) -> dict:
+    lang = str(rng.choice(["en", "de", "fr", "es"]))
+    paras = [languages.paragraph(rng, lang, int(rng.integers(1, 4))) for _ in range(int(rng.integers(2, 5)))]
+    if lang == "en":
+        paras.append(english.encyclopedic_paragraph(rng, 2))
+    nav, footer = site_chrome(rng)
+    title = f"Page {int(rng.integers(1000))}"
+    return {"html": html_page(title, paras, nav, footer, lang=lang).encode("utf-8"), "paragraphs": paras,
+            "title": title}
+
+
+def cp1252_inputs(rng: np.random.Generator) -> dict:
+    paras = [f"{ACCENTED[int(i)]}: {languages.paragraph(rng, 'fr', 2)}" for i in rng.permutation(len(ACCENTED))[:3]]
+    html = html_page("Menu du jour", paras, charset="windows-1252")
+    return {"html": html.encode("cp1252"), "paragraphs": paras, "title": "Menu du jour"}
+
+
+def short_utf8_inputs(rng: np.random.Generator) -> dict:
+    # subtle: encoding detection reads a short UTF-8 page like this one as a single-byte code page
+    word = ACCENTED[int(rng.integers(len(ACCENTED)))].split()[0]
+    return {"html": f"<p>{word}</p>".encode(), "paragraphs": [word], "title": ""}
+
+
+def run_extract(impl: Impl, inp: dict) -> str | None:
+    return impl.extract_text_from_html_bytes(inp["html"])
+
+
+def paragraphs_present(inp: dict, out: object) -> tuple[bool, str]:
+    if not isinstance(out, str):
+        return False, f"expected a str, got {type(out).__name__}"
+    missing = [p for p in inp["paragraphs"] if p not in out]
+    if missing:
+        return False, f"paragraph missing from the text: {missing[0][:80]!r}"
+    if "invisible script text" in out or "font-family" in out:
+        return False, "script or style content leaked into the text"
+    if inp["title"] and inp["title"] not in out:
+        return False, "the title is missing"
+    return True, ""
+
+
+def empty_inputs(rng: np.random.Generator) -> dict:
+    return {"pages": [b"", b"<html><head><script>var x = 1;</script></head><body>  \n </body></html>",
+                      b"<html><body><p> </p></body></html>"]}
+
+
+def run_empty(impl: Impl, inp: dict) -> list:
+    return [impl.extract_text_from_html_bytes(p) for p in inp["pages"]]
+
+
+PRESENT = predicate("every paragraph and the title are in the text; no script or style text", paragraphs_present)
+
+SUITE = Suite(cases=(
+    Case("extract/utf8_page", UNIT, page_inputs, PRESENT, run_extract, seeds=(0, 1, 2), hidden_draws=2,
+         note="a UTF-8 page with navigation, footer, script and style: every paragraph comes out"),
+    Case("extract/utf8_page_exact", UNIT, page_inputs, exact(), run_extract, "reference", seeds=(0, 1),
+         hidden_draws=1, note="the same pages: the exact text of resiliparse's extract_plain_text defaults"),
+    Case("extract/cp1252_page", UNIT, cp1252_inputs, PRESENT, run_extract, seeds=(0, 1), hidden_draws=1,
+         note="a windows-1252 page (not valid UTF-8): decoded by the detected encoding, accents intact"),
+    Case("extract/short_utf8_page", UNIT, short_utf8_inputs, PRESENT, run_extract, seeds=(0, 1, 2), hidden_draws=2,
+         note="a tiny UTF-8 page with accents: UTF-8 is tried before detection (§2.1)"),
+    Case("extract/empty_pages", UNIT, empty_inputs, exact(), run_empty, lambda inp: [None, None, None], seeds=(0,),
+         hidden_draws=1, note="no bytes, only a script, only whitespace: all None"),
+))

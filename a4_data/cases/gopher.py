@@ -1,0 +1,80 @@
+"""Cases for a4.gopher: texts built to sit exactly on, or one step past, each bound of §6.1, so the expected
+verdict is known by construction (a worked example per rule), plus the reference on generated web pages."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from a4_data.textgen import english
+from shared.cases import Case, Impl, Suite, exact
+
+UNIT = "a4.gopher"
+LETTERS = np.array(list("abcdefghijklmnopqrstuvwxyz"))
+
+
+def word(rng: np.random.Generator, n: int) -> str:
+    return "".join(rng.choice(LETTERS, size=n))
+
+
+def words_of_mean(rng: np.random.Generator, count: int, total_chars: int) -> list[str]:
+    """`count` alphabetic words whose lengths sum to `total_chars` (each between 1 and 20)."""
+    lengths = np.full(count, total_chars // count)
+    lengths[: total_chars % count] += 1
+    return [word(rng, int(n)) for n in rng.permutation(lengths)]
+
+
+def lines_of(rng: np.random.Generator, words: list[str], n_lines: int) -> list[str]:
+    cuts = np.linspace(0, len(words), n_lines + 1).astype(int)
+    return [" ".join(words[cuts[i]:cuts[i + 1]]) for i in range(n_lines)]
+
+
+def rule_inputs(rng: np.random.Generator) -> dict:
+    """[(text, expected verdict)] for each rule at its bound and one step past it."""
+    texts: list[str] = []
+    verdicts: list[bool] = []
+
+    def add(text: str, ok: bool) -> None:
+        texts.append(text)
+        verdicts.append(ok)
+
+    # word count: 50 words pass, 49 fail (mean length 5)
+    add(" ".join(words_of_mean(rng, 50, 250)), True)
+    add(" ".join(words_of_mean(rng, 49, 245)), False)
+    # mean word length: exactly 3 and exactly 10 pass; just below 3 and just above 10 fail
+    n = int(rng.integers(60, 120))
+    add(" ".join(words_of_mean(rng, n, 3 * n)), True)
+    add(" ".join(words_of_mean(rng, n, 3 * n - 1)), False)
+    add(" ".join(words_of_mean(rng, n, 10 * n)), True)
+    add(" ".join(words_of_mean(rng, n, 10 * n + 1)), False)
+    # ellipsis lines: 3 of 10 lines pass, 4 of 10 fail; "…" counts too, trailing spaces do not hide it
+    for bad, ok in ((3, True), (4, False)):
+        lines = lines_of(rng, words_of_mean(rng, 100, 500), 10)
+        for i in rng.permutation(10)[:bad]:
+            lines[int(i)] += rng.choice(["...", "…", "... "])
+        add("\n".join(lines), ok)
+    # alphabetic words: 80 of 100 pass, 79 of 100 fail (the others are numbers like "123" or "4.50")
+    for alpha, ok in ((80, True), (79, False)):
+        ws = words_of_mean(rng, alpha, alpha * 5) + [str(int(rng.integers(100, 999))) for _ in range(100 - alpha)]
+        add(" ".join(ws[int(i)] for i in rng.permutation(100)), ok)
+    # a word with one letter among digits is alphabetic: 100 words like "7a9" pass
+    add(" ".join(f"{int(rng.integers(10))}{word(rng, 1)}{int(rng.integers(10))}" for _ in range(100)), True)
+    return {"texts": texts, "verdicts": verdicts}
+
+
+def run_filter(impl: Impl, inp: dict) -> list:
+    return [bool(impl.gopher_quality_filter(t)) for t in inp["texts"]]
+
+
+def pages_inputs(rng: np.random.Generator) -> dict:
+    texts = [english.article(rng, int(rng.integers(1, 4))), english.spam_text(rng, int(rng.integers(2, 12))),
+             english.encyclopedic_paragraph(rng, 1), ""]
+    return {"texts": texts}
+
+
+SUITE = Suite(cases=(
+    Case("gopher/rule_bounds", UNIT, rule_inputs, exact(), run_filter, lambda inp: list(inp["verdicts"]),
+         seeds=(0, 1, 2), hidden_draws=2,
+         note="each rule at its inclusive bound (passes) and one step past it (fails)"),
+    Case("gopher/web_pages", UNIT, pages_inputs, exact(), run_filter, "reference", seeds=(0, 1), hidden_draws=1,
+         note="an article, spam, a short paragraph and an empty text"),
+))

@@ -1,0 +1,174 @@
+"""Cases for a4.minhash. Normalisation and shingles against worked examples; signatures against the exact
+Jaccard similarity they estimate; deduplication against clusters found by exact Jaccard over all pairs (the
+naive equivalent), on documents with planted near-duplicates that differ in case, punctuation, accents and a
+few words."""
+
+from __future__ import annotations
+
+import itertools
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from a4_data.textgen import english
+from shared.cases import Case, Impl, Suite, exact, predicate, raises
+
+UNIT = "a4.minhash"
+
+# worked by hand from §7.2's pins (NFD, drop Mn, lowercase, delete P*, collapse whitespace)
+NORMALIZE = (
+    ("Crème  Brûlée!", "creme brulee"),
+    ("Hello, World!!\n\tNew   line", "hello world new line"),
+    ("Don't STOP—ever.", "dont stopever"),
+    ("ÅNGSTRÖM (1814–1874)", "angstrom 18141874"),
+    ("  Ça va? Naïve façade, déjà vu…  ", "ca va naive facade deja vu"),
+    ("Ἀθῆναι «Athens»", "αθηναι athens"),
+)
+SHINGLES = (
+    ("The cat sat on the mat", 2, ["cat sat", "on the", "sat on", "the cat", "the mat"]),
+    ("The cat, the CAT!", 2, ["cat the", "the cat"]),
+    ("Only three words", 5, ["only three words"]),
+    ("  ...  ", 3, []),
+)
+
+
+def run_normalize(impl: Impl, inp: dict) -> list[str]:
+    return [impl.normalize_text(t) for t, _ in NORMALIZE]
+
+
+def run_shingles(impl: Impl, inp: dict) -> list:
+    return [sorted(impl.shingles(t, n)) for t, n, _ in SHINGLES]
+
+
+def jaccard_sets_inputs(rng: np.random.Generator) -> dict:
+    """Pairs of shingle sets with a chosen Jaccard similarity: |A ∩ B| = s, |A ∪ B| = u."""
+    pairs = []
+    for target in (0.0, 0.2, 0.5, 0.8, 1.0):
+        u = int(rng.integers(60, 200))
+        s = int(round(target * u))
+        only_a = int(rng.integers(0, u - s + 1))
+        tokens = [f"w{int(t)} x{int(t) % 7}" for t in rng.permutation(10 * u)[:u]]
+        a = tokens[:s] + tokens[s:s + only_a]
+        b = tokens[:s] + tokens[s + only_a:]
+        pairs.append([sorted(a), sorted(b), s / u])
+    return {"pairs": pairs, "num_hashes": 512}
+
+
+def run_signatures(impl: Impl, inp: dict) -> dict:
+    sets = [set(x) for a, b, _ in inp["pairs"] for x in (a, b)] + [set()]
+    sig = np.asarray(impl.minhash_signatures(sets, inp["num_hashes"]))
+    again = np.asarray(impl.minhash_signatures(sets, inp["num_hashes"]))
+    agree = [float(np.mean(sig[2 * i] == sig[2 * i + 1])) for i in range(len(inp["pairs"]))]
+    return {"shape": list(sig.shape), "dtype": str(sig.dtype), "agreement": agree,
+            "deterministic": bool(np.array_equal(sig, again)),
+            "empty_is_max": bool(np.all(sig[-1] == np.iinfo(np.uint64).max)) if sig.dtype == np.uint64 else False}
+
+
+def estimates_jaccard(inp: dict, out: dict) -> tuple[bool, str]:
+    n_sets, h = 2 * len(inp["pairs"]) + 1, inp["num_hashes"]
+    if out["shape"] != [n_sets, h] or out["dtype"] != "uint64":
+        return False, f"signatures must be ({n_sets}, {h}) uint64, got {out['shape']} {out['dtype']}"
+    if not out["deterministic"]:
+        return False, "two calls with the same seed gave different signatures"
+    if not out["empty_is_max"]:
+        return False, "an empty set's signature must be all 2**64 - 1"
+    for (_, _, j), a in zip(inp["pairs"], out["agreement"], strict=True):
+        # the agreement of 512 independent hashes has standard deviation <= 0.022: 0.12 is > 5 sigma
+        if abs(a - j) > 0.12:
+            return False, f"signatures agree on {a:.3f} of positions for sets of Jaccard similarity {j:.3f}"
+    return True, ""
+
+
+def perturb(rng: np.random.Generator, text: str, edits: int) -> str:
+    """A near-duplicate: changed case, punctuation and accents (all removed by normalisation) and `edits`
+    replaced words."""
+    words = text.split()
+    for i in rng.choice(len(words), size=edits, replace=False):
+        words[int(i)] = str(rng.choice(["lorem", "ipsum", "dolor", "sit", "amet"]))
+    out = " ".join(words)
+    out = out.upper() if rng.random() < 0.5 else out.replace("e", "é").replace(" a ", " à ")
+    return out.replace(".", "!!").replace(",", ";")
+
+
+def docs_inputs(rng: np.random.Generator) -> dict:
+    """Base articles, near-duplicates of some (chains of them too), shuffled; file names are random, so input
+    order is not name order."""
+    docs: list[str] = []
+    for _ in range(int(rng.integers(6, 10))):
+        base = english.article(rng, 3, sentences=(4, 7))
+        docs.append(base)
+        prev = base
+        for _ in range(int(rng.integers(0, 3))):
+            prev = perturb(rng, prev, int(rng.integers(0, 3)))
+            docs.append(prev)
+    docs.append("")  # no shingles: never a duplicate, always kept
+    order = rng.permutation(len(docs))
+    names = [f"{int(x):05d}.txt" for x in rng.choice(100000, size=len(docs), replace=False)]
+    return {"names": names, "docs": [docs[int(i)] for i in order], "num_hashes": 100, "num_bands": 25,
+            "ngrams": 5, "threshold": 0.8}
+
+
+def run_dedup(impl: Impl, inp: dict) -> list[str]:
+    with tempfile.TemporaryDirectory(prefix="a4-minhash-") as tmp:
+        paths = []
+        for name, text in zip(inp["names"], inp["docs"], strict=True):
+            (Path(tmp) / name).write_bytes(text.encode("utf-8"))
+            paths.append(str(Path(tmp) / name))
+        out = Path(tmp) / "out"
+        impl.minhash_deduplication(paths, inp["num_hashes"], inp["num_bands"], inp["ngrams"], inp["threshold"],
+                                   str(out))
+        kept = sorted(p.name for p in out.iterdir())
+        for name in kept:  # content unchanged
+            if (out / name).read_bytes() != (Path(tmp) / name).read_bytes():
+                return [f"{name} was changed"]
+        return kept
+
+
+def _naive_shingles(text: str, n: int) -> set[tuple[str, ...]]:
+    import unicodedata
+
+    t = unicodedata.normalize("NFD", text)
+    t = "".join(c for c in t if unicodedata.category(c) != "Mn" and not unicodedata.category(c).startswith("P"))
+    w = t.lower().split()
+    return {tuple(w)} if 0 < len(w) < n else {tuple(w[i:i + n]) for i in range(len(w) - n + 1)}
+
+
+def expect_dedup(inp: dict) -> list[str]:
+    """Exact Jaccard over all pairs, connected components, first in input order kept."""
+    sets = [_naive_shingles(d, inp["ngrams"]) for d in inp["docs"]]
+    parent = list(range(len(sets)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for i, j in itertools.combinations(range(len(sets)), 2):
+        if sets[i] and sets[j] and len(sets[i] & sets[j]) / len(sets[i] | sets[j]) >= inp["threshold"]:
+            a, b = find(i), find(j)
+            parent[max(a, b)] = min(a, b)
+    return sorted(inp["names"][i] for i in range(len(sets)) if find(i) == i)
+
+
+def bad_bands_inputs(rng: np.random.Generator) -> dict:
+    return {**docs_inputs(rng), "num_hashes": 100, "num_bands": 7}
+
+
+SUITE = Suite(cases=(
+    Case("minhash/normalize_worked", UNIT, lambda rng: {}, exact(), run_normalize,
+         lambda inp: [want for _, want in NORMALIZE], seeds=(0,), hidden_draws=1,
+         note="accents, case, punctuation (deleted, not spaced), whitespace: worked examples of §7.2"),
+    Case("minhash/shingles_worked", UNIT, lambda rng: {}, exact(), run_shingles,
+         lambda inp: [want for _, _, want in SHINGLES], seeds=(0,), hidden_draws=1,
+         note="word n-grams of the normalised text; short and empty texts"),
+    Case("minhash/signatures_estimate_jaccard", UNIT, jaccard_sets_inputs,
+         predicate("agreement of signature positions estimates Jaccard (within 0.12 at 512 hashes)",
+                   estimates_jaccard), run_signatures, seeds=(0, 1), hidden_draws=2,
+         note="pairs of sets at Jaccard 0, 0.2, 0.5, 0.8, 1; shape, dtype, determinism, the empty set"),
+    Case("minhash/dedup_clusters", UNIT, docs_inputs, exact(), run_dedup, expect_dedup, seeds=(0, 1, 2, 3),
+         hidden_draws=3, note="planted near-duplicates (chains too): one document per cluster, the first in input "
+                              "order, against exact Jaccard over all pairs"),
+    Case("minhash/bands_must_divide", UNIT, bad_bands_inputs, raises(ValueError), run_dedup, seeds=(0,),
+         hidden_draws=1, note="100 hashes cannot be cut into 7 bands: ValueError"),
+))

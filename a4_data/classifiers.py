@@ -1,0 +1,113 @@
+"""The fastText classifiers of §5 and §6, trained by the project on text it generates (textgen/english.py).
+
+Finished infrastructure: students call `model("nsfw")`, `model("toxic")` or `model("quality")` and interpret its
+predictions. Each model trains in under a second, single-threaded with a fixed seed, so it is the same model on
+every machine; it is trained once per process (no file is needed, so it works in a read-only sandbox).
+`python -m a4_data.classifiers --out data/a4/models` writes the three models and their training files for
+inspection.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from a4_data.textgen import english
+
+
+@dataclass(frozen=True)
+class Spec:
+    labels: tuple[str, str]  # (positive, negative) label names
+    positive: Callable[[np.random.Generator], str]
+    negative: Callable[[np.random.Generator], str]
+    n_per_label: int
+    epochs: int = 25
+    word_ngrams: int = 2
+
+
+def _web_negative(rng: np.random.Generator) -> str:
+    """Ordinary web text the harmful-content classifiers must leave alone: neutral sentences and prose."""
+    if rng.random() < 0.5:
+        return english.neutral_sentence(rng)
+    return english.encyclopedic_paragraph(rng, int(rng.integers(1, 4)))
+
+
+def _wiki(rng: np.random.Generator) -> str:
+    return english.encyclopedic_paragraph(rng, int(rng.integers(2, 8)))
+
+
+def _cc(rng: np.random.Generator) -> str:
+    # web text: spam and boilerplate, sometimes around a little prose
+    text = english.spam_text(rng, int(rng.integers(2, 8)))
+    if rng.random() < 0.3:
+        text += "\n" + english.encyclopedic_paragraph(rng, 1)
+    return text
+
+
+SPECS: dict[str, Spec] = {
+    "nsfw": Spec(("nsfw", "non-nsfw"), english.nsfw_sentence, _web_negative, 400),
+    "toxic": Spec(("toxic", "non-toxic"), english.toxic_sentence, _web_negative, 400),
+    "quality": Spec(("wiki", "cc"), _wiki, _cc, 400),
+}
+SEEDS = {"nsfw": 11, "toxic": 12, "quality": 13}
+
+
+def training_lines(name: str) -> list[str]:
+    """fastText's training format: `__label__<label> <text on one line>`, deterministic, shuffled."""
+    spec = SPECS[name]
+    rng = np.random.default_rng(SEEDS[name])
+    lines = []
+    for _ in range(spec.n_per_label):
+        lines.append(f"__label__{spec.labels[0]} {' '.join(spec.positive(rng).split())}")
+        lines.append(f"__label__{spec.labels[1]} {' '.join(spec.negative(rng).split())}")
+    return [lines[int(i)] for i in rng.permutation(len(lines))]
+
+
+def train(name: str, path: Path) -> Any:
+    """Train classifier `name` on its generated data (written to `path`) and return the fastText model."""
+    import fasttext
+
+    fasttext.FastText.eprint = lambda *args, **kwargs: None
+    spec = SPECS[name]
+    path.write_text("\n".join(training_lines(name)) + "\n", encoding="utf-8")
+    # subtle: thread=1 and a fixed seed make training deterministic; more threads race on the shared weights
+    return fasttext.train_supervised(str(path), epoch=spec.epochs, wordNgrams=spec.word_ngrams, lr=0.5, dim=32,
+                                     minCount=1, thread=1, seed=SEEDS[name], verbose=0)
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("LMFS_DATA_DIR")
+    return (Path(env) if env else Path(__file__).resolve().parent.parent / "data") / "a4" / "models"
+
+
+@functools.cache
+def model(name: str) -> Any:
+    """The trained classifier `name` ("nsfw", "toxic", "quality"), trained on first use in this process."""
+    if name not in SPECS:
+        raise ValueError(f"no classifier '{name}'; known: {', '.join(SPECS)}")
+    with tempfile.TemporaryDirectory(prefix="lmfs-a4-") as tmp:
+        return train(name, Path(tmp) / f"{name}.train.txt")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m a4_data.classifiers", description=__doc__)
+    p.add_argument("--out", type=Path, default=cache_dir(), help="folder for <name>.bin and <name>.train.txt")
+    args = p.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name in SPECS:
+        m = train(name, args.out / f"{name}.train.txt")
+        m.save_model(str(args.out / f"{name}.bin"))
+        print(f"{name}: {len(training_lines(name))} examples -> {args.out / f'{name}.bin'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
