@@ -151,6 +151,26 @@ def expect_dedup(inp: dict) -> list[str]:
     return sorted(inp["names"][i] for i in range(len(sets)) if find(i) == i)
 
 
+def chain_inputs(rng: np.random.Generator) -> dict:
+    """Chains A ~ B ~ C in input order: each step edits about 1.4% of the words at spread-out positions, so
+    J(A, B) and J(B, C) are about 0.87 but J(A, C) about 0.76: one cluster only through B (threshold 0.8)."""
+    docs: list[str] = []
+    for _ in range(3):
+        words = english.article(rng, 3, sentences=(5, 7)).split()
+        edits = max(2, round(0.014 * len(words)))
+        slots = rng.permutation(np.arange(2, len(words) - 2, 8))[: 2 * edits]
+        chain = [list(words)]
+        for step in range(2):
+            nxt = list(chain[-1])
+            for i in slots[step * edits:(step + 1) * edits]:
+                nxt[int(i)] = f"edit{step}x{int(i)}"
+            chain.append(nxt)
+        docs += [" ".join(w) for w in chain]
+        docs.append(english.article(rng, 3, sentences=(5, 7)))
+    names = [f"{int(x):05d}.txt" for x in rng.choice(100000, size=len(docs), replace=False)]
+    return {"names": names, "docs": docs, "num_hashes": 128, "num_bands": 32, "ngrams": 5, "threshold": 0.8}
+
+
 def bad_bands_inputs(rng: np.random.Generator) -> dict:
     return {**docs_inputs(rng), "num_hashes": 100, "num_bands": 7}
 
@@ -169,6 +189,8 @@ SUITE = Suite(cases=(
     Case("minhash/dedup_clusters", UNIT, docs_inputs, exact(), run_dedup, expect_dedup, seeds=(0, 1, 2, 3),
          hidden_draws=3, note="planted near-duplicates (chains too): one document per cluster, the first in input "
                               "order, against exact Jaccard over all pairs"),
+    Case("minhash/dedup_chains", UNIT, chain_inputs, exact(), run_dedup, expect_dedup, seeds=(0, 1), hidden_draws=2,
+         note="A ~ B ~ C with A and C below the threshold: still one cluster (connected components)"),
     Case("minhash/bands_must_divide", UNIT, bad_bands_inputs, raises(ValueError), run_dedup, seeds=(0,),
          hidden_draws=1, note="100 hashes cannot be cut into 7 bands: ValueError"),
 ))
