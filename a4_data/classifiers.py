@@ -1,8 +1,9 @@
 """The fastText classifiers of §5 and §6, trained by the project on text it generates (textgen/english.py).
 
 Finished infrastructure: students call `model("nsfw")`, `model("toxic")` or `model("quality")` and interpret its
-predictions. Each model trains in under a second, single-threaded with a fixed seed, so it is the same model on
-every machine; it is trained once per process (no file is needed, so it works in a read-only sandbox).
+predictions. Each model trains in about a second, single-threaded with a fixed seed, so it is the same model on
+every machine; it is cached under data/a4/models/ by a fingerprint of its training data (in a read-only sandbox
+it is simply trained once per process).
 `python -m a4_data.classifiers --out data/a4/models` writes the three models and their training files for
 inspection.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import hashlib
 import os
 import tempfile
 from collections.abc import Callable
@@ -58,6 +60,7 @@ SPECS: dict[str, Spec] = {
     "quality": Spec(("wiki", "cc"), _wiki, _cc, 400),
 }
 SEEDS = {"nsfw": 11, "toxic": 12, "quality": 13}
+FASTTEXT_PARAMS = {"lr": 0.5, "dim": 32, "minCount": 1, "thread": 1, "bucket": 50_000}
 
 
 def training_lines(name: str) -> list[str]:
@@ -79,8 +82,8 @@ def train(name: str, path: Path) -> Any:
     spec = SPECS[name]
     path.write_text("\n".join(training_lines(name)) + "\n", encoding="utf-8")
     # subtle: thread=1 and a fixed seed make training deterministic; more threads race on the shared weights
-    return fasttext.train_supervised(str(path), epoch=spec.epochs, wordNgrams=spec.word_ngrams, lr=0.5, dim=32,
-                                     minCount=1, thread=1, seed=SEEDS[name], verbose=0)
+    return fasttext.train_supervised(str(path), epoch=spec.epochs, wordNgrams=spec.word_ngrams, seed=SEEDS[name],
+                                     verbose=0, **FASTTEXT_PARAMS)
 
 
 def cache_dir() -> Path:
@@ -88,13 +91,39 @@ def cache_dir() -> Path:
     return (Path(env) if env else Path(__file__).resolve().parent.parent / "data") / "a4" / "models"
 
 
+def fingerprint(name: str) -> str:
+    """A digest of the training data and settings: a cached model file is reused only when it matches."""
+    spec = SPECS[name]
+    h = hashlib.sha256("\n".join(training_lines(name)).encode())
+    h.update(f"{spec.epochs}/{spec.word_ngrams}/{SEEDS[name]}/{FASTTEXT_PARAMS}".encode())
+    return h.hexdigest()[:16]
+
+
 @functools.cache
 def model(name: str) -> Any:
-    """The trained classifier `name` ("nsfw", "toxic", "quality"), trained on first use in this process."""
+    """The trained classifier `name` ("nsfw", "toxic", "quality"). Loaded from the cache folder when a file
+    with the matching fingerprint is there, else trained (about a second) and saved there if it is writable
+    (a read-only sandbox just trains)."""
+    import fasttext
+
     if name not in SPECS:
         raise ValueError(f"no classifier '{name}'; known: {', '.join(SPECS)}")
+    fasttext.FastText.eprint = lambda *args, **kwargs: None
+    cached = cache_dir() / f"{name}-{fingerprint(name)}.bin"
+    if cached.exists():
+        try:
+            return fasttext.load_model(str(cached))
+        except ValueError:
+            pass  # a damaged cache file: train again
     with tempfile.TemporaryDirectory(prefix="lmfs-a4-") as tmp:
-        return train(name, Path(tmp) / f"{name}.train.txt")
+        m = train(name, Path(tmp) / f"{name}.train.txt")
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            m.save_model(str(Path(tmp) / "model.bin"))
+            os.replace(Path(tmp) / "model.bin", cached)  # atomic: a concurrent reader never sees half a file
+        except OSError:
+            pass
+        return m
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,25 @@
+"""python -m a4_data.pipeline --inputs out/a4/warc --out out/a4/filtered [--workers 2] (see --help)."""
+
+from __future__ import annotations
+
+import sys
+
+from a4_data.pipeline.report import render
+from a4_data.pipeline.runner import PipelineConfig, run_pipeline
+from shared.config_cli import ConfigError, parse_config
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        cfg = parse_config(PipelineConfig, argv)
+        result = run_pipeline(cfg)
+    except (ConfigError, FileNotFoundError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(render(result, cfg.samples))
+    print(f"statistics: {cfg.out / 'stats.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
