@@ -1,0 +1,67 @@
+"""Case groups that run in a world of ranks (a2_systems/distributed/world.py): one forked world per group runs
+every member case, each rank returns its own outputs, and a failure in one case is that case's output (an
+"error" text) rather than the whole group's. Torch-free at import: drivers are imported inside the ranks.
+
+A member's inputs name their driver, "package.module:function", called on every rank as
+`driver(impl, inputs, rank, world_size) -> plain data`; the member's output is `{"ranks": [rank 0's, ...]}` or
+`{"error": "rank 1 raised ...: ... at file:line"}`.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from shared.cases import Comparator, Group, Verdict
+
+WORLD_SIZE = 2
+TASK_TIMEOUT_S = 30.0
+COLLECTIVE_TIMEOUT_S = 15.0
+
+
+def _driver(path: str) -> Callable[..., Any]:
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _task(rank: int, world_size: int, payload: tuple[Any, dict]) -> Any:
+    impl, inputs = payload
+    return _driver(inputs["driver"])(impl, inputs, rank, world_size)
+
+
+def run_group(impl: Any, inputs_list: list[dict], warm: str | None = None) -> list[dict]:
+    """Group.run: every member in one world (a fresh one after a member fails). `warm` ("module:function") runs
+    first in this process, so the ranks inherit what it imports."""
+    from a2_systems.distributed.world import run_world
+
+    if warm is not None:
+        _driver(warm)()
+    results = run_world(_task, [(impl, inp) for inp in inputs_list], world_size=WORLD_SIZE,
+                        task_timeout_s=TASK_TIMEOUT_S, collective_timeout_s=COLLECTIVE_TIMEOUT_S)
+    return [{"ranks": r.values} if r.ok else {"error": r.error.describe()} for r in results]
+
+
+def world_group(name: str, warm: str | None = None, time_limit_s: float = 120.0) -> Group:
+    return Group(name, functools.partial(run_group, warm=warm), time_limit_s=time_limit_s)
+
+
+class world(Comparator):
+    """Unwraps a world member's output: a rank's error fails the case with its text; otherwise
+    `check(inputs, ranks, expected) -> Verdict` judges the per-rank outputs."""
+
+    def __init__(self, name: str, check: Callable[[dict, list, Any], Verdict]) -> None:
+        self.name, self.check = f"world({name})", check
+
+    def __call__(self, inputs: Any, outputs: Any, expected: Any) -> Verdict:
+        if isinstance(outputs, dict) and "error" in outputs:
+            return Verdict(False, str(outputs["error"]))
+        if not isinstance(outputs, dict) or not isinstance(outputs.get("ranks"), list) or \
+                len(outputs["ranks"]) != WORLD_SIZE:
+            return Verdict(False, f"expected one output per rank of the {WORLD_SIZE}-rank world, got "
+                                  f"{type(outputs).__name__}")
+        try:
+            return self.check(inputs, outputs["ranks"], expected)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as e:
+            return Verdict(False, f"{self.name}: malformed rank output ({type(e).__name__}: {e})")
