@@ -1,0 +1,177 @@
+"""Cases for approach 2 (a3.parabola_minima, a3.best_run, a3.power_law, a3.isoflops_fit). Oracles: numpy.polyfit
+per budget, a plain loop for the best run, numpy.polyfit in log-log space, and the generating law's own closed-form
+optimum (tables.optimum); properties: exact parabolas give back their vertex, noise-free tables recover the law's
+exponent within 10% (the issue's bar)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from a3_scaling.cases.tables import budgets, law_loss, optimum, random_law, table
+from shared.cases import Case, Impl, Suite, close, fields, predicate, raises
+
+
+def _minima_out(m: dict) -> dict:
+    return {k: np.asarray(m[k], dtype=np.float64) for k in ("compute", "n_opt", "loss_opt")}
+
+
+def run_parabola(impl: Impl, inp: dict) -> dict:
+    return _minima_out(impl.parabola_minima(inp["params"], inp["compute"], inp["loss"]))
+
+
+def run_best(impl: Impl, inp: dict) -> dict:
+    return _minima_out(impl.best_run_minima(inp["params"], inp["compute"], inp["loss"]))
+
+
+def noisy_table(rng: np.random.Generator) -> dict:
+    return table(rng, random_law(rng), budgets(rng), noise=0.002)
+
+
+def expect_polyfit(inp: dict) -> dict:
+    """numpy.polyfit(ln N, loss, 2) per budget, vertex by hand."""
+    out = {"compute": [], "n_opt": [], "loss_opt": []}
+    for c in np.unique(inp["compute"]):
+        sel = inp["compute"] == c
+        a, b, c0 = np.polyfit(np.log(inp["params"][sel]), inp["loss"][sel], 2)
+        out["compute"].append(c)
+        out["n_opt"].append(np.exp(-b / (2 * a)))
+        out["loss_opt"].append(c0 - b * b / (4 * a))
+    return {k: np.array(v) for k, v in out.items()}
+
+
+def exact_parabolas(rng: np.random.Generator) -> dict:
+    """loss = k (ln N - ln n0)^2 + l0 exactly: the vertex (n0, l0) is known by construction."""
+    cs = budgets(rng, 4)
+    n0 = 10 ** rng.uniform(7, 10, len(cs))
+    l0 = rng.uniform(2.0, 3.5, len(cs))
+    params, compute, loss = [], [], []
+    for c, n, lo in zip(cs, n0, l0, strict=True):
+        sizes = n * np.exp(rng.uniform(-2.0, 2.0, 7))
+        params += list(sizes)
+        compute += [c] * 7
+        loss += list(rng.uniform(0.01, 0.1) * (np.log(sizes) - np.log(n)) ** 2 + lo)
+    order = rng.permutation(len(params))
+    return {"params": np.array(params)[order], "compute": np.array(compute)[order], "loss": np.array(loss)[order],
+            "n0": n0, "l0": l0, "budgets": np.array(cs)}
+
+
+def two_sizes(rng: np.random.Generator) -> dict:
+    t = table(rng, random_law(rng), budgets(rng, 2), n_sizes=5)
+    mask = np.ones(t["params"].size, bool)
+    mask[np.flatnonzero(t["compute"] == t["compute"].min())[2:]] = False  # the first budget keeps two sizes
+    return {k: v[mask] for k, v in t.items()}
+
+
+def expect_best(inp: dict) -> dict:
+    """A plain loop: per budget, the lowest loss (ties: the smaller model)."""
+    rows = sorted(zip(inp["compute"].tolist(), inp["loss"].tolist(), inp["params"].tolist(), strict=True))
+    best: dict[float, tuple[float, float]] = {}
+    for c, y, n in rows:
+        if c not in best:
+            best[c] = (y, n)
+    cs = sorted(best)
+    return {"compute": np.array(cs), "n_opt": np.array([best[c][1] for c in cs]),
+            "loss_opt": np.array([best[c][0] for c in cs])}
+
+
+def tied_table(rng: np.random.Generator) -> dict:
+    t = noisy_table(rng)
+    c = t["compute"].min()
+    sel = np.flatnonzero(t["compute"] == c)
+    best = sel[np.argmin(t["loss"][sel])]
+    other = next(j for j in sel if t["params"][j] < t["params"][best]) if (t["params"][sel] < t["params"][best]).any() \
+        else next(j for j in sel if j != best)
+    t["loss"][other] = t["loss"][best]
+    return t
+
+
+def power_inputs(rng: np.random.Generator) -> dict:
+    x = 10 ** rng.uniform(15, 22, 12)
+    k, a = 10 ** rng.uniform(-2, 2), rng.uniform(0.3, 0.7)
+    return {"x": x, "y": k * x**a * np.exp(0.3 * rng.standard_normal(x.size))}
+
+
+def run_power(impl: Impl, inp: dict) -> list:
+    k, a = impl.fit_power_law(inp["x"], inp["y"])
+    return [float(k), float(a)]
+
+
+def expect_power(inp: dict) -> list:
+    a, lnk = np.polyfit(np.log(inp["x"]), np.log(inp["y"]), 1)
+    return [float(np.exp(lnk)), float(a)]
+
+
+def law_minima(rng: np.random.Generator) -> dict:
+    """Exact per-budget optima of a random law (as the ideal approach-2 output) plus budgets to extrapolate to."""
+    law = random_law(rng)
+    cs = np.array(budgets(rng))
+    n = optimum(law, cs)
+    return {"law": law, "minima": {"compute": cs, "n_opt": n, "loss_opt": law_loss(law, n, cs / (6 * n))},
+            "targets": np.array([1e23, 1e24])}
+
+
+def run_fit(impl: Impl, inp: dict) -> dict:
+    fit = impl.isoflops_fit(inp["minima"])
+    pred = impl.extrapolate(fit, inp["targets"])
+    return {"fit": {k: float(fit[k]) for k in ("n_coef", "n_exp", "d_coef", "d_exp")},
+            "n_opt": np.asarray(pred["n_opt"], dtype=np.float64), "d_opt": np.asarray(pred["d_opt"], dtype=np.float64)}
+
+
+def expect_fit(inp: dict) -> dict:
+    """The law's closed form: N_opt = G (C/6)^(beta/(alpha+beta)), D_opt = C / (6 N_opt) = G^-1 (C/6)^(alpha/(..))."""
+    law = inp["law"]
+    a, b = law["alpha"], law["beta"]
+    g = (a * law["A"] / (b * law["B"])) ** (1 / (a + b))
+    fit = {"n_coef": g * 6 ** (-b / (a + b)), "n_exp": b / (a + b), "d_coef": 6 ** (-a / (a + b)) / g,
+           "d_exp": a / (a + b)}
+    n = optimum(law, inp["targets"])
+    return {"fit": fit, "n_opt": n, "d_opt": inp["targets"] / (6 * n)}
+
+
+def approach2_inputs(rng: np.random.Generator) -> dict:
+    law = random_law(rng)
+    return {"law": law, **table(rng, law, budgets(rng), span=64.0, per_decade=4)}
+
+
+def run_approach2(impl: Impl, inp: dict) -> dict:
+    fit = impl.isoflops_fit(impl.parabola_minima(inp["params"], inp["compute"], inp["loss"]))
+    return {"n_exp": float(fit["n_exp"]), "d_exp": float(fit["d_exp"])}
+
+
+def within_10_percent(inp: dict, out: dict) -> tuple[bool, str]:
+    law = inp["law"]
+    true = {"n_exp": law["beta"] / (law["alpha"] + law["beta"]), "d_exp": law["alpha"] / (law["alpha"] + law["beta"])}
+    err = {k: abs(out[k] / true[k] - 1) for k in true}
+    return max(err.values()) <= 0.10, f"relative errors {err} (true exponents {true})"
+
+
+FIT_CLOSE = close(rtol=1e-7, atol=0.0)
+
+SUITE = Suite(cases=(
+    Case("parabola/polyfit", "a3.parabola_minima", noisy_table, close(rtol=1e-6, atol=1e-9), run_parabola,
+         expect_polyfit, seeds=(0, 1), hidden_draws=2,
+         note="a shuffled noisy table, 5 budgets: each budget's vertex against numpy.polyfit(ln N, loss, 2)"),
+    Case("parabola/exact_vertex", "a3.parabola_minima", exact_parabolas, predicate(
+        "exact parabolas give back their vertex",
+        lambda inp, out: bool(np.allclose(out["n_opt"], inp["n0"], rtol=1e-6) and
+                              np.allclose(out["loss_opt"], inp["l0"], rtol=1e-9)
+                              and np.array_equal(out["compute"], inp["budgets"]))),
+         run_parabola, None, seeds=(0,), hidden_draws=1,
+         note="losses exactly k (ln N - ln n0)^2 + l0: the minima are (n0, l0), budgets ascending"),
+    Case("parabola/two_sizes_raises", "a3.parabola_minima", two_sizes, raises(ValueError), run_parabola, None,
+         seeds=(0,), hidden_draws=1, note="a budget with only two sizes cannot hold a parabola: ValueError"),
+    Case("best_run/loop", "a3.best_run", noisy_table, close(rtol=0.0, atol=0.0), run_best, expect_best,
+         seeds=(0, 1), hidden_draws=2, note="per budget the lowest-loss run of a shuffled noisy table"),
+    Case("power_law/polyfit", "a3.power_law", power_inputs, close(rtol=1e-8, atol=0.0), run_power, expect_power,
+         seeds=(0, 1), hidden_draws=2, note="(k, a) for noisy y = k x^a against numpy.polyfit(ln x, ln y, 1)"),
+    Case("power_law/negative_raises", "a3.power_law",
+         lambda rng: {"x": np.array([1.0, 2.0, 3.0]), "y": np.array([1.0, -2.0, 3.0])}, raises(ValueError),
+         run_power, None, seeds=(0,), hidden_draws=1, note="a non-positive y has no logarithm: ValueError"),
+    Case("isoflops_fit/law_optima", "a3.isoflops_fit", law_minima,
+         fields(fit=FIT_CLOSE, n_opt=FIT_CLOSE, d_opt=FIT_CLOSE), run_fit, expect_fit, seeds=(0, 1), hidden_draws=2,
+         note="the law's exact optima: coefficients, exponents and the 1e23/1e24 extrapolation in closed form"),
+    Case("isoflops_fit/approach2_within_10pct", "a3.isoflops_fit", approach2_inputs,
+         predicate("approach 2 recovers the law's exponents within 10%", within_10_percent), run_approach2, None,
+         seeds=(0, 1), hidden_draws=1,
+         note="noise-free table on a shared size grid: parabola minima, then the power laws"),
+))

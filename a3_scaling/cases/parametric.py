@@ -1,0 +1,191 @@
+"""Cases for approach 3 (a3.objective, a3.parametric_fit, a3.bootstrap). Oracles: scipy.special.huber and
+scipy.special.logsumexp for the objective, central finite differences for its gradient, the generating law itself
+for noise-free and outlier-laden tables, scipy.optimize.curve_fit (least squares on log-loss) as an independent
+fitter on noisy tables; properties: bootstrap intervals are ordered, non-degenerate and shrink with the noise."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from a3_scaling.cases.tables import LAW_KEYS, budgets, random_law, table
+from shared.cases import Case, Impl, Suite, close, fields, predicate, raises
+from shared.cases.compare import PASS, Comparator, Verdict
+
+DELTA = 1e-3
+
+
+def objective_inputs(rng: np.random.Generator, scale: float = 1.0) -> dict:
+    law = random_law(rng)
+    t = table(rng, law, budgets(rng), n_sizes=6, noise=0.01)
+    theta = np.array([np.log(law["A"]) + rng.normal(0, 0.5), np.log(law["B"]) + rng.normal(0, 0.5),
+                      np.log(law["E"]) + rng.normal(0, 0.05), law["alpha"] + rng.normal(0, 0.05),
+                      law["beta"] + rng.normal(0, 0.05)])
+    theta[:2] *= scale
+    return {"theta": theta, "log_n": np.log(t["params"]), "log_d": np.log(t["tokens"]),
+            "log_loss": np.log(t["loss"]), "delta": float(rng.choice([1e-3, 1e-2]))}
+
+
+def run_objective(impl: Impl, inp: dict) -> dict:
+    value, grad = impl.parametric_objective(inp["theta"], inp["log_n"], inp["log_d"], inp["log_loss"], inp["delta"])
+    return {"value": float(value), "grad": np.asarray(grad, dtype=np.float64)}
+
+
+def _scipy_objective(theta: np.ndarray, inp: dict) -> float:
+    from scipy.special import huber, logsumexp
+
+    a, b, e, alpha, beta = theta
+    terms = np.stack([a - alpha * inp["log_n"], b - beta * inp["log_d"], np.full_like(inp["log_n"], e)])
+    return float(huber(inp["delta"], logsumexp(terms, axis=0) - inp["log_loss"]).sum())
+
+
+def expect_objective(inp: dict) -> dict:
+    """scipy's huber and logsumexp for the value; central differences (step 1e-6) for the gradient."""
+    theta = inp["theta"]
+    grad = np.empty(5)
+    for i in range(5):
+        h = np.zeros(5)
+        h[i] = 1e-6
+        grad[i] = (_scipy_objective(theta + h, inp) - _scipy_objective(theta - h, inp)) / 2e-6
+    return {"value": _scipy_objective(theta, inp), "grad": grad}
+
+
+def run_fit(impl: Impl, inp: dict) -> dict:
+    law = impl.fit_parametric(inp["params"], inp["tokens"], inp["loss"])
+    return {k: float(law[k]) for k in LAW_KEYS}
+
+
+def clean_inputs(rng: np.random.Generator) -> dict:
+    law = random_law(rng)
+    return {"law": law, **table(rng, law, budgets(rng), n_sizes=9)}
+
+
+def outlier_inputs(rng: np.random.Generator) -> dict:
+    """A noise-free table with three runs 15% too high (diverged runs): Huber's linear tails ignore them, a squared
+    loss does not."""
+    law = random_law(rng)
+    t = table(rng, law, budgets(rng), n_sizes=9)
+    t["loss"][rng.choice(t["loss"].size, 3, replace=False)] *= 1.15
+    return {"law": law, **t}
+
+
+def noisy_inputs(rng: np.random.Generator) -> dict:
+    law = random_law(rng)
+    return {"law": law, **table(rng, law, budgets(rng), n_sizes=9, noise=0.002)}
+
+
+def recovers(rtol: dict):
+    def check(inp: dict, out: dict) -> tuple[bool, str]:
+        err = {k: abs(out[k] / inp["law"][k] - 1) for k in LAW_KEYS}
+        bad = {k: round(v, 4) for k, v in err.items() if v > rtol[k]}
+        return not bad, f"relative errors beyond {rtol}: {bad} (true law {inp['law']}, fitted {out})"
+    return check
+
+
+def expect_curve_fit(inp: dict) -> dict:
+    """scipy.optimize.curve_fit of ln L = ln(E + A/N^alpha + B/D^beta), started at the generating law."""
+    from scipy.optimize import curve_fit
+
+    def f(x: np.ndarray, e: float, a: float, b: float, alpha: float, beta: float) -> np.ndarray:
+        return np.log(e + a / x[0] ** alpha + b / x[1] ** beta)
+
+    p, _ = curve_fit(f, (inp["params"], inp["tokens"]), np.log(inp["loss"]),
+                     p0=[inp["law"][k] for k in LAW_KEYS], maxfev=20000)
+    return dict(zip(LAW_KEYS, (float(v) for v in p), strict=True))
+
+
+CURVE_FIT_CLOSE = fields(E=close(rtol=0.01, atol=0.0), A=close(rtol=0.2, atol=0.0), B=close(rtol=0.2, atol=0.0),
+                         alpha=close(rtol=0.03, atol=0.0), beta=close(rtol=0.03, atol=0.0))
+
+
+def bootstrap_inputs(rng: np.random.Generator) -> dict:
+    law = random_law(rng)
+    t = table(rng, law, budgets(rng), n_sizes=7, noise=0.0)
+    z = rng.standard_normal(t["loss"].size)
+    return {"law": law, "params": t["params"], "tokens": t["tokens"], "clean": t["loss"], "z": z,
+            "noise": 0.003, "n_boot": 100, "seed": int(rng.integers(0, 2**31))}
+
+
+def run_bootstrap(impl: Impl, inp: dict) -> dict:
+    iv = impl.bootstrap_intervals(inp["params"], inp["tokens"], inp["clean"] * (1 + inp["noise"] * inp["z"]),
+                                  n_boot=inp["n_boot"], seed=inp["seed"], level=0.9)
+    return {k: np.asarray(iv[k], dtype=np.float64) for k in LAW_KEYS}
+
+
+def run_bootstrap_scaling(impl: Impl, inp: dict) -> dict:
+    """The same table at the noise level and at a tenth of it (the same draws z)."""
+    out = {}
+    for name, noise in (("full", inp["noise"]), ("tenth", inp["noise"] / 10)):
+        iv = impl.bootstrap_intervals(inp["params"], inp["tokens"], inp["clean"] * (1 + noise * inp["z"]),
+                                      n_boot=inp["n_boot"], seed=inp["seed"], level=0.9)
+        out[name] = {k: np.asarray(iv[k], dtype=np.float64) for k in LAW_KEYS}
+    return out
+
+
+def widths_scale(inp: dict, out: dict) -> tuple[bool, str]:
+    """For small noise the bootstrap distribution is a linear image of the noise: intervals ordered, not
+    degenerate, and a tenth of the noise gives about a tenth of the width (4x to 25x narrower allowed)."""
+    ratios = {}
+    for k in ("E", "alpha", "beta"):
+        (lo, hi), (lo10, hi10) = out["full"][k], out["tenth"][k]
+        if not (lo < hi and lo10 < hi10):
+            return False, f"{k}: interval not ordered or of zero width: {out['full'][k]}, {out['tenth'][k]}"
+        ratios[k] = (hi - lo) / (hi10 - lo10)
+    ok = all(4.0 <= r <= 25.0 for r in ratios.values())
+    return ok, f"width ratios (noise / noise-tenth) {ratios}, expected about 10"
+
+
+class _BootstrapClose(Comparator):
+    """Interval ends within 40% of the reference interval's width of the reference's ends: two correct bootstraps
+    with different random streams differ by Monte-Carlo error only (about 10% of the width at 100 resamples)."""
+
+    name = "bootstrap_close(0.4 x width)"
+
+    def __call__(self, inputs: dict, outputs: dict, expected: dict) -> Verdict:
+        if not isinstance(outputs, dict) or set(outputs) != set(LAW_KEYS):
+            return Verdict(False, f"expected a dict with keys {LAW_KEYS}")
+        for k in LAW_KEYS:
+            got, want = np.asarray(outputs[k], dtype=np.float64), np.asarray(expected[k], dtype=np.float64)
+            if got.shape != (2,):
+                return Verdict(False, f"{k}: expected a (lo, hi) pair, got shape {got.shape}")
+            width = want[1] - want[0]
+            if not np.all(np.abs(got - want) <= 0.4 * width):
+                return Verdict(False, f"{k}: interval {got.tolist()} is too far from {want.tolist()} (tolerance "
+                                      f"0.4 x width = {0.4 * width:.3g})")
+        return PASS
+
+
+SUITE = Suite(cases=(
+    Case("objective/scipy", "a3.objective", objective_inputs,
+         fields(value=close(rtol=1e-9, atol=1e-12), grad=close(rtol=1e-4, atol=1e-7)), run_objective,
+         expect_objective, seeds=(0, 1), hidden_draws=2,
+         note="value against scipy.special.huber(logsumexp(...)), gradient against central finite differences"),
+    Case("objective/large_terms", "a3.objective", lambda rng: objective_inputs(rng, scale=120.0),
+         fields(value=close(rtol=1e-9, atol=1e-12), grad=close(rtol=1e-4, atol=1e-7)), run_objective,
+         expect_objective, seeds=(0,), hidden_draws=1,
+         note="a and b near 800: exp overflows unless the log-sum-exp subtracts its max"),
+    Case("parametric/noise_free_recovers_law", "a3.parametric_fit", clean_inputs, predicate(
+        "noise-free runs give back the generating law (alpha, beta within 5%, E within 2%, A, B within 10%)",
+        recovers({"E": 0.02, "A": 0.1, "B": 0.1, "alpha": 0.05, "beta": 0.05})), run_fit, None, seeds=(0, 1),
+         hidden_draws=2, note="45 noise-free runs of a random law"),
+    Case("parametric/huber_ignores_outliers", "a3.parametric_fit", outlier_inputs, predicate(
+        "three diverged runs do not move the fit (alpha, beta within 3%, E within 1%)",
+        recovers({"E": 0.01, "A": 1.0, "B": 1.0, "alpha": 0.03, "beta": 0.03})), run_fit, None, seeds=(0, 1),
+         hidden_draws=1, note="noise-free runs plus three 15% too high: the Huber loss must be used"),
+    Case("parametric/noisy_vs_curve_fit", "a3.parametric_fit", noisy_inputs, CURVE_FIT_CLOSE, run_fit,
+         expect_curve_fit, seeds=(0, 1), hidden_draws=1,
+         note="0.2% noise: close to scipy.optimize.curve_fit's least squares on log-loss"),
+    Case("parametric/too_few_runs_raises", "a3.parametric_fit",
+         lambda rng: {"params": np.array([1e8, 2e8, 4e8]), "tokens": np.array([1e9, 1e9, 1e9]),
+                      "loss": np.array([3.0, 2.9, 2.95])}, raises(ValueError), run_fit, None, seeds=(0,),
+         hidden_draws=1, note="three runs cannot determine five parameters: ValueError"),
+    Case("bootstrap/shrinks_with_noise", "a3.bootstrap", bootstrap_inputs,
+         predicate("intervals are ordered and scale with the noise", widths_scale), run_bootstrap_scaling, None,
+         seeds=(0,), hidden_draws=1, note="the same runs at 0.3% and 0.03% noise: widths about 10x apart"),
+    Case("bootstrap/reference_intervals", "a3.bootstrap", bootstrap_inputs, _BootstrapClose(), run_bootstrap,
+         "reference", seeds=(0,), hidden_draws=1,
+         note="90% intervals within Monte-Carlo error of the reference's (another random stream is fine)"),
+    Case("bootstrap/bad_level_raises", "a3.bootstrap", lambda rng: {**bootstrap_inputs(rng), "level": 95.0},
+         raises(ValueError), lambda impl, inp: impl.bootstrap_intervals(
+             inp["params"], inp["tokens"], inp["clean"], n_boot=20, seed=0, level=inp["level"]), None,
+         seeds=(0,), hidden_draws=1, note="level=95 (a percentage, not a fraction): ValueError"),
+))

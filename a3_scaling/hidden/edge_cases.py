@@ -1,0 +1,42 @@
+"""Edge cases graded only at hidden seeds, each within what the handout pins down: a tie in the best run goes to
+the smaller model, a single budget, budgets given as a 2-D array to extrapolate, a budget exactly 6 FLOPs."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from a3_scaling.cases import isoflops
+from a3_scaling.cases.tables import budgets, optimum, random_law, table
+from shared.cases import Case, Suite, close
+
+
+def single_budget(rng: np.random.Generator) -> dict:
+    return table(rng, random_law(rng), budgets(rng, 1), noise=0.002)
+
+
+def grid_targets(rng: np.random.Generator) -> dict:
+    inp = isoflops.law_minima(rng)
+    return {**inp, "targets": np.array([[1e21, 1e22], [1e23, 1e24]])}
+
+
+def run_extrapolate_2d(impl, inp: dict) -> dict:
+    fit = impl.isoflops_fit(inp["minima"])
+    pred = impl.extrapolate(fit, inp["targets"])
+    return {k: np.asarray(pred[k], dtype=np.float64) for k in ("n_opt", "d_opt")}
+
+
+def expect_extrapolate_2d(inp: dict) -> dict:
+    n = optimum(inp["law"], inp["targets"])
+    return {"n_opt": n, "d_opt": inp["targets"] / (6 * n)}
+
+
+SUITE = Suite(cases=(
+    Case("best_run/edge_tie_smaller_model", "a3.best_run", isoflops.tied_table, close(rtol=0.0, atol=0.0),
+         isoflops.run_best, isoflops.expect_best, seeds=(), hidden_draws=1,
+         note="two runs of one budget share the lowest loss: the smaller model wins"),
+    Case("parabola/edge_single_budget", "a3.parabola_minima", single_budget, close(rtol=1e-6, atol=1e-9),
+         isoflops.run_parabola, isoflops.expect_polyfit, seeds=(), hidden_draws=1, note="one budget only"),
+    Case("isoflops_fit/edge_targets_2d", "a3.isoflops_fit", grid_targets, close(rtol=1e-7, atol=0.0),
+         run_extrapolate_2d, expect_extrapolate_2d, seeds=(), hidden_draws=1,
+         note="extrapolation budgets as a (2, 2) array keep their shape"),
+))
