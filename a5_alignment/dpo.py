@@ -18,13 +18,14 @@ DPO_PROMPT_TEMPLATE = (
 )
 
 
-def dpo_token_ids(tokenizer: Any, prompt: str, response: str) -> tuple[list[int], int]:
+def dpo_token_ids(tokenizer: Any, prompt: str, response: str,
+                  template: str = DPO_PROMPT_TEMPLATE) -> tuple[list[int], int]:
     """(ids, n_prompt): encode(template(prompt)) + encode(response) + [eos_token_id], and how many ids the
     templated prompt takes. The prompt and the response are encoded separately (as §2.1)."""
     eos = getattr(tokenizer, "eos_token_id", None)
     if eos is None:
         raise ValueError("the DPO tokenizer needs an eos_token_id (HANDOUT §5.1)")
-    p = list(tokenizer.encode(DPO_PROMPT_TEMPLATE.format(prompt=prompt)))
+    p = list(tokenizer.encode(template.format(prompt=prompt)))
     return p + list(tokenizer.encode(response)) + [int(eos)], len(p)
 
 
@@ -38,14 +39,16 @@ def response_log_prob(lm: Any, ids: list[int], n_prompt: int) -> Tensor:
 
 
 def per_instance_dpo_loss(lm: Any, lm_ref: Any, tokenizer: Any, beta: float, prompt: str, response_chosen: str,
-                          response_rejected: str) -> Tensor:
+                          response_rejected: str, prompt_template: str = DPO_PROMPT_TEMPLATE) -> Tensor:
     """-log sigmoid(beta * ((log pi(y_w) - log ref(y_w)) - (log pi(y_l) - log ref(y_l)))) for one pair,
     where log pi(y) sums the response tokens' log-probs (EOS included) after the templated prompt. The prompt's
     own tokens are not scored (they would cancel). Gradients flow into lm only. Returns a 0-d tensor.
+    `prompt_template` (a str.format pattern with {prompt}) exists for the experiments, whose policies were
+    trained on another prompt format; the graded cases always use the pinned default.
     """
     # BEGIN SOLUTION
-    chosen, n_c = dpo_token_ids(tokenizer, prompt, response_chosen)
-    rejected, n_r = dpo_token_ids(tokenizer, prompt, response_rejected)
+    chosen, n_c = dpo_token_ids(tokenizer, prompt, response_chosen, prompt_template)
+    rejected, n_r = dpo_token_ids(tokenizer, prompt, response_rejected, prompt_template)
     with torch.no_grad():
         ref_c = response_log_prob(lm_ref, chosen, n_c)
         ref_r = response_log_prob(lm_ref, rejected, n_r)

@@ -1,0 +1,122 @@
+"""Expert iteration (HANDOUT.md §8.3): sample G responses per training question, keep those the verifier marks
+correct, fine-tune on them with the SFT step, repeat.
+
+    python -m a5_alignment.experiments.expert_iteration --preset tiny
+    python -m a5_alignment.experiments.expert_iteration --preset tiny_full --init-checkpoint out/a5/tiny/sft/policy.pt
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from a5_alignment.experiments.batching import chunks, response_log_probs
+from a5_alignment.experiments.evaluation import evaluate
+from a5_alignment.experiments.logging_utils import RunLog
+from a5_alignment.experiments.setup import make_optimizer, problems, set_lr, set_threads, start_policy
+from a5_alignment.models import save_policy
+from a5_alignment.reward import r1_zero_reward_fn
+from a5_alignment.sampler import SamplingParams, sample
+from a5_alignment.sft_step import sft_microbatch_train_step
+from a5_alignment.tasks import format_prompt
+from shared.config_cli import parse_config, to_dict
+
+
+@dataclass
+class EIConfig:
+    policy: str = field(default="tiny", metadata={"help": "tiny or smollm2"})
+    init_checkpoint: str = field(default="", metadata={"help": "policy to start from"})
+    out_dir: str = field(default="out/a5/ei", metadata={"help": "log.json, curves.png and policy.pt go here"})
+    families: str = field(default="add", metadata={"help": "task families, comma-separated"})
+    max_value: int = field(default=99, metadata={"help": "largest operand"})
+    template: str = field(default="short", metadata={"help": "prompt template: short or r1_zero"})
+    n_train: int = field(default=5000, metadata={"help": "distinct training problems"})
+    n_test: int = field(default=400, metadata={"help": "held-out problems"})
+    ei_steps: int = field(default=5, metadata={"help": "expert-iteration rounds"})
+    questions_per_step: int = field(default=256, metadata={"help": "training questions sampled per round"})
+    group_size: int = field(default=4, metadata={"help": "samples per question"})
+    temperature: float = field(default=1.0, metadata={"help": "sampling temperature"})
+    max_new_tokens: int = field(default=40, metadata={"help": "sampling and evaluation budget"})
+    sft_epochs: int = field(default=2, metadata={"help": "passes over each round's correct samples"})
+    batch_size: int = field(default=64, metadata={"help": "sequences per optimizer step"})
+    lr: float = field(default=3e-4, metadata={"help": "learning rate (cosine over all SFT steps)"})
+    time_budget_s: float = field(default=0.0, metadata={"help": "stop after this many seconds (0 = none)"})
+    seed: int = field(default=0, metadata={"help": "seed"})
+    threads: int = field(default=1, metadata={"help": "torch threads (0 = torch default)"})
+
+
+PRESETS = {
+    "tiny": EIConfig(out_dir="out/a5/ei_tiny_quick", n_train=500, n_test=32, ei_steps=2, questions_per_step=16,
+                     group_size=2, batch_size=16, max_new_tokens=24),
+    "tiny_full": EIConfig(out_dir="out/a5/tiny/ei"),
+}
+
+
+def run(c: EIConfig) -> dict:
+    set_threads(c.threads)
+    torch.manual_seed(c.seed)
+    rng = np.random.default_rng(c.seed)
+    model, tok = start_policy(c.policy, c.init_checkpoint, c.seed)
+    train, test = problems(c.families, c.max_value, c.n_train, c.n_test, c.seed)
+    log = RunLog(c.out_dir, "expert_iteration", to_dict(c))
+    opt = make_optimizer(model, c.lr, 0.0)
+    # an estimate of the total number of optimizer steps, for the schedule (the kept set varies per round)
+    total = max(1, c.ei_steps * c.sft_epochs * (c.questions_per_step * c.group_size // 2) // c.batch_size)
+
+    def do_eval(step: int) -> dict:
+        r = evaluate(model, tok, test, c.template, c.max_new_tokens)
+        log.log(step, eval_accuracy=r.accuracy, eval_format_rate=r.format_rate, samples=r.samples)
+        return r.summary()
+
+    before = do_eval(0)
+    start, opt_step, step = time.time(), 0, 0
+    for step in tqdm(range(1, c.ei_steps + 1), desc="expert iteration", disable=not sys.stderr.isatty()):
+        qs = [train[i] for i in rng.choice(len(train), size=c.questions_per_step, replace=False)]
+        prompts = [format_prompt(q, c.template) for q in qs for _ in range(c.group_size)]
+        truths = [q.answer for q in qs for _ in range(c.group_size)]
+        params = SamplingParams(c.temperature, 1.0, c.max_new_tokens, ("</answer>",), seed=c.seed * 7919 + step)
+        outs = sample(model, tok, prompts, params, batch_size=256)
+        # keep each distinct correct response once per prompt
+        kept = sorted({(p, o.text) for p, o, t in zip(prompts, outs, truths, strict=True)
+                       if r1_zero_reward_fn(o.text, t)["reward"] == 1.0})
+        losses = []
+        model.train()
+        for _ in range(c.sft_epochs):
+            order = rng.permutation(len(kept))
+            for s in chunks(len(kept), c.batch_size):
+                pairs = [kept[i] for i in order[s]]
+                set_lr(opt, min(opt_step, total - 1), c.lr, total, 0)
+                lp, mask = response_log_probs(model, tok, [p for p, _ in pairs], [r for _, r in pairs])
+                _, meta = sft_microbatch_train_step(lp, mask, 1, normalize_constant=float(mask.sum()) / len(pairs))
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                opt.step()
+                opt.zero_grad(set_to_none=True)
+                opt_step += 1
+                losses.append(float(meta["nll"]))
+        log.log(step, kept=len(kept), train_reward=len(kept) / len(prompts),
+                train_nll=float(np.mean(losses)) if losses else None)
+        do_eval(step)
+        if c.time_budget_s > 0 and time.time() - start > c.time_budget_s:
+            break
+    after = {k: log.records[-1][k] for k in ("eval_accuracy", "eval_format_rate")}
+    after = {"n": len(test), "accuracy": after["eval_accuracy"], "format_rate": after["eval_format_rate"]}
+    save_policy(model, f"{c.out_dir}/policy.pt", {"method": "expert_iteration", "steps": step})
+    log.results = {"before": before, "after": after, "ei_steps": step, "train_seconds": round(time.time() - start, 1)}
+    log.write()
+    log.plot(("eval_accuracy", "eval_format_rate", "train_reward"))
+    return log.results
+
+
+def main(argv: list[str] | None = None) -> int:
+    c = parse_config(EIConfig, argv, presets=PRESETS)
+    print(run(c))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,56 @@
+"""Run records: a JSON log (config, every logged step, final results) and a PNG plot of the curves."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+
+class RunLog:
+    """Collects {"step", ...metrics} records; `write()` saves out_dir/log.json and out_dir/curves.png."""
+
+    def __init__(self, out_dir: str | Path, name: str, config: dict) -> None:
+        self.out_dir = Path(out_dir)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self.name, self.config = name, config
+        self.records: list[dict[str, Any]] = []
+        self.results: dict[str, Any] = {}
+        self.start = time.time()
+
+    def log(self, step: int, **metrics: Any) -> None:
+        self.records.append({"step": step, "time_s": round(time.time() - self.start, 2), **metrics})
+        self.write()
+
+    def write(self) -> Path:
+        path = self.out_dir / "log.json"
+        path.write_text(json.dumps({"name": self.name, "config": self.config, "records": self.records,
+                                    "results": self.results}, indent=1, default=str))
+        return path
+
+    def plot(self, keys: tuple[str, ...] = ("eval_accuracy", "eval_format_rate", "train_reward")) -> Path | None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(6, 3.5))
+        drawn = False
+        for k in keys:
+            pts = [(r["step"], r[k]) for r in self.records if k in r]
+            if pts:
+                ax.plot(*zip(*pts, strict=True), marker="o", markersize=3, label=k)
+                drawn = True
+        if not drawn:
+            plt.close(fig)
+            return None
+        ax.set_xlabel("step")
+        ax.set_title(self.name)
+        ax.grid(alpha=0.3)
+        ax.legend()
+        path = self.out_dir / "curves.png"
+        fig.tight_layout()
+        fig.savefig(path, dpi=100)
+        plt.close(fig)
+        return path

@@ -1,0 +1,49 @@
+"""What every experiment shares: the policy to start from, the train/test problems, the optimizer, threads."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import torch
+
+from a1_basics.optim.schedule import lr_cosine_schedule
+from a5_alignment.models import load_policy, new_tiny_model, tiny_config
+from a5_alignment.tasks import Problem, generate
+
+
+def start_policy(policy: str, checkpoint: str | None, seed: int = 0) -> tuple[Any, Any]:
+    """The tiny model from a checkpoint (or freshly initialised when checkpoint is empty), or SmolLM2."""
+    from a5_alignment.char_tokenizer import CharTokenizer
+
+    if policy == "tiny" and not checkpoint:
+        return new_tiny_model(tiny_config(), seed), CharTokenizer()
+    return load_policy(policy, checkpoint or None)
+
+
+def problems(families: str, max_value: int, n_train: int, n_test: int, seed: int) -> tuple[list[Problem],
+                                                                                          list[Problem]]:
+    fams = tuple(f.strip() for f in families.split(",") if f.strip())
+    # subtle: the test set's seed is fixed (not the run's seed), so every method is scored on the same problems
+    return generate(n_train, "train", fams, max_value, seed), generate(n_test, "test", fams, max_value, 1234)
+
+
+def set_threads(threads: int) -> None:
+    if threads > 0:
+        torch.set_num_threads(threads)
+
+
+def make_optimizer(model: Any, lr: float, weight_decay: float) -> torch.optim.Optimizer:
+    return torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay, betas=(0.9, 0.95))
+
+
+def set_lr(opt: torch.optim.Optimizer, step: int, lr: float, total: int, warmup: int) -> float:
+    """a1's cosine schedule with warm-up, decaying to lr / 10 at the last step."""
+    value = lr_cosine_schedule(step, lr, lr / 10, min(warmup, max(total - 1, 0)), max(total, 1))
+    for g in opt.param_groups:
+        g["lr"] = value
+    return value
+
+
+def finite(x: float) -> float:
+    return x if math.isfinite(x) else float("nan")
