@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -138,7 +139,10 @@ def run_pipeline(cfg: PipelineConfig, progress: bool = True) -> PipelineResult:
             results.append(_safe(f, shard_dir, cfg))
             _progress(progress, results[-1], len(results), len(files))
     else:
-        with ProcessPoolExecutor(cfg.workers, mp_context=get_context("spawn")) as pool:
+        ctx = get_context("fork" if sys.platform == "linux" else "spawn")
+        if ctx.get_start_method() == "fork":
+            _warm_up(cfg)  # forked workers inherit the loaded models instead of each loading its own
+        with ProcessPoolExecutor(cfg.workers, mp_context=ctx) as pool:
             futures = {pool.submit(process_file, str(f), str(shard_dir), cfg): f for f in files}
             for fut in as_completed(futures):
                 try:
@@ -170,6 +174,12 @@ def run_pipeline(cfg: PipelineConfig, progress: bool = True) -> PipelineResult:
         {"files": results, "read": dict(read), "steps": [s.to_dict() for s in steps], "kept": len(docs),
          "input_bytes": result.input_bytes, "seconds": round(result.seconds, 3)}, indent=2, ensure_ascii=False))
     return result
+
+
+def _warm_up(cfg: PipelineConfig) -> None:
+    doc = Document("warm-up", "warm up " * 60, "warm-up")
+    for step in build_steps(cfg):
+        step.process(doc)
 
 
 def _safe(f: Path, shard_dir: Path, cfg: PipelineConfig) -> dict:
