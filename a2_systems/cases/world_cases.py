@@ -1,10 +1,10 @@
 """Case groups that run in a world of ranks (a2_systems/distributed/world.py): one forked world per group runs
 every member case, each rank returns its own outputs, and a failure in one case is that case's output (an
-"error" text) rather than the whole group's. Torch-free at import: drivers are imported inside the ranks.
+"raised" record) rather than the whole group's. Torch-free at import: drivers are imported inside the ranks.
 
 A member's inputs name their driver, "package.module:function", called on every rank as
-`driver(impl, inputs, rank, world_size) -> plain data`; the member's output is `{"ranks": [rank 0's, ...]}` or
-`{"error": "rank 1 raised ...: ... at file:line"}`.
+`driver(impl, inputs, rank, world_size) -> plain data`; the member's output is `{"ranks": [rank 0's, ...]}` or,
+when a rank raised, `{"raised": {"type", "message", "where"}}`.
 """
 
 from __future__ import annotations
@@ -40,7 +40,15 @@ def run_group(impl: Any, inputs_list: list[dict], warm: str | None = None) -> li
         _driver(warm)()
     results = run_world(_task, [(impl, inp) for inp in inputs_list], world_size=WORLD_SIZE,
                         task_timeout_s=TASK_TIMEOUT_S, collective_timeout_s=COLLECTIVE_TIMEOUT_S)
-    return [{"ranks": r.values} if r.ok else {"error": r.error.describe()} for r in results]
+    return [{"ranks": r.values} if r.ok else _raised(r.error) for r in results]
+
+
+def _raised(error: Any) -> dict:
+    """A member that raised (on any rank), as `{"raised": {type, message, where}}` with the message naming
+    the rank. world() fails it with that text; a grader that maps this form to a raised reply reports a stub's
+    NotImplementedError as "not implemented"."""
+    message = error.message if error.rank < 0 else f"rank {error.rank}: {error.message}"
+    return {"raised": {"type": error.type, "message": message, "where": error.where}}
 
 
 def world_group(name: str, warm: str | None = None, time_limit_s: float = 120.0) -> Group:
@@ -55,8 +63,10 @@ class world(Comparator):
         self.name, self.check = f"world({name})", check
 
     def __call__(self, inputs: Any, outputs: Any, expected: Any) -> Verdict:
-        if isinstance(outputs, dict) and "error" in outputs:
-            return Verdict(False, str(outputs["error"]))
+        if isinstance(outputs, dict) and isinstance(outputs.get("raised"), dict):
+            r = outputs["raised"]
+            where = f" at {r.get('where')}" if r.get("where") else ""
+            return Verdict(False, f"raised {r.get('type')}: {r.get('message')}{where}")
         if not isinstance(outputs, dict) or not isinstance(outputs.get("ranks"), list) or \
                 len(outputs["ranks"]) != WORLD_SIZE:
             return Verdict(False, f"expected one output per rank of the {WORLD_SIZE}-rank world, got "

@@ -212,8 +212,9 @@ def _run_once(fn: Callable, payloads: Sequence[Any], world_size: int, task_timeo
                     failure = RankError(dead[0], "RankDied", f"rank {dead[0]} died (exit code "
                                                              f"{procs[dead[0]].exitcode}) during this task")
                 else:
-                    failure = RankError(-1, "TimeoutError", f"no answer from every rank within {task_timeout_s:g} s "
-                                                            f"(a hung collective, or a rank waiting for its partner)")
+                    failure = RankError(-1, "builtins.TimeoutError",
+                                        f"no answer from every rank within {task_timeout_s:g} s (a hung "
+                                        f"collective, or a rank waiting for its partner)")
             results.append(TaskResult(error=failure))
     finally:
         _stop(procs, conns, store_dir)
