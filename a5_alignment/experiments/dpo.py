@@ -110,7 +110,7 @@ def run(c: DPOConfig) -> dict:
             for q, chosen, rejected in batch:
                 loss = per_instance_dpo_loss(model, ref, tok, c.beta, q, chosen, rejected, template) / len(batch)
                 loss.backward()
-                losses.append(float(loss) * len(batch))
+                losses.append(float(loss.detach()) * len(batch))
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             opt.zero_grad(set_to_none=True)

@@ -59,7 +59,7 @@ class GRPOConfig:
                            metadata={"help": "no_baseline, reinforce_with_baseline or grpo_clip"})
     use_std_normalization: bool = field(default=True, metadata={"help": "divide advantages by the group std"})
     cliprange: float = field(default=0.2, metadata={"help": "GRPO-clip range"})
-    eval_every: int = field(default=25, metadata={"help": "evaluate every this many GRPO steps"})
+    eval_every: int = field(default=40, metadata={"help": "evaluate every this many GRPO steps"})
     time_budget_s: float = field(default=0.0, metadata={"help": "stop after this many seconds (0 = none)"})
     seed: int = field(default=0, metadata={"help": "seed of prompts and sampling"})
     threads: int = field(default=1, metadata={"help": "torch threads (0 = torch default; 1 suits a shared CPU)"})
