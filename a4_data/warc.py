@@ -24,7 +24,7 @@ class WarcDocument:
 def iter_warc_documents(path: str | Path, counts: Counter | None = None) -> Iterator[WarcDocument]:
     """Yield the `response` and `conversion` records of a WARC/WET file (gzip or plain) in file order.
 
-    Other record types (warcinfo, request, metadata, ...) are skipped and counted as `skipped_<type>`. A damaged
+    Other record types (warcinfo, request, metadata, ...) are read, skipped and counted as `skipped_<type>`. A damaged
     file never raises; each damage found is counted as `corrupt_record`:
     - a record whose block digest (WARC-Block-Digest) does not match is skipped, and reading goes on;
     - a record cut short (fewer bytes than its Content-Length) ends the file;
@@ -46,18 +46,20 @@ def iter_warc_documents(path: str | Path, counts: Counter | None = None) -> Iter
                     # subtle: warcio parses the start of a gzip member cut short as a record of a cut-off type
                     counts["corrupt_record"] += 1
                     return
-                if kind not in ("response", "conversion"):
-                    counts[f"skipped_{kind}"] += 1
-                    continue
+                wanted = kind in ("response", "conversion")
                 try:
-                    content = rec.content_stream().read()
+                    # skipped records are read too: a cut can fall inside them
+                    content = rec.content_stream().read() if wanted else rec.raw_stream.read()
                 except Exception:
                     counts["corrupt_record"] += 1
                     continue
                 if rec.raw_stream.limit > 0:
-                    # subtle: a plain file cut short ends the block early without any error
+                    # subtle: a block cut short just ends early, without any error
                     counts["corrupt_record"] += 1
                     return
+                if not wanted:
+                    counts[f"skipped_{kind}"] += 1
+                    continue
                 counts["documents"] += 1
                 yield WarcDocument(rec.rec_headers.get_header("WARC-Target-URI") or "", content, kind)
         except Exception:
