@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from grader.session import Reply, WorkerSession
-from shared.cases import Case, Fixture, Group, Impl, Instance, Suite, instances
+from shared.cases import Case, Fixture, Group, Impl, Instance, Suite, instances, service
 from shared.codec import decode, encode
 
 
@@ -54,9 +54,22 @@ def make_plan(suite: Suite, secret: str | None, hidden_names: frozenset[str], li
     return Plan(steps, {g.name: g for g in suite.groups})
 
 
+def _worker_inputs(step: Step) -> dict:
+    d = step.definition
+    return d.worker_inputs(step.inputs) if isinstance(d, Case) else step.inputs
+
+
+def _service(step: Step) -> Any:
+    """The step's service handler, built here in the grader's process from the full inputs (or None)."""
+    d = step.definition
+    if not isinstance(d, Case) or d.service is None:
+        return None
+    return service.guarded(d.service(step.inputs))
+
+
 def _request(step: Step) -> dict:
     inst = step.instance
-    req: dict[str, Any] = {"id": inst.id, "kind": inst.kind, "name": inst.name, "inputs": step.inputs}
+    req: dict[str, Any] = {"id": inst.id, "kind": inst.kind, "name": inst.name, "inputs": _worker_inputs(step)}
     if step.fixture_inputs is not None:
         req["fixture_inputs"] = step.fixture_inputs
     return req
@@ -98,7 +111,7 @@ def run_with_worker(plan: Plan, session: WorkerSession, progress=None, budget_s:
             reply = session.run(req, group.time_limit_s)
             replies.update(_split_group(reply, members))
         else:
-            replies[inst.id] = session.run(_request(step), step.time_limit_s)
+            replies[inst.id] = session.run(_request(step), step.time_limit_s, service=_service(step))
             if replies[inst.id].status == "timeout":
                 timeouts[inst.unit] = timeouts.get(inst.unit, 0) + 1
         if progress:
@@ -159,7 +172,8 @@ def run_in_process(plan: Plan, impl: Impl, package: str, steps: list[Step] | Non
                 reply = (Reply("ok", decode(encode(d.run(impl, step.inputs, obj)))) if ok
                          else Reply("fixture_failed", raised=obj))
             else:
-                reply = Reply("ok", decode(encode(d.run(impl, step.inputs))))
+                with service.connected(_service(step)):
+                    reply = Reply("ok", decode(encode(d.run(impl, _worker_inputs(step)))))
         except Exception as e:
             reply = Reply("raised", raised=_raised(e, package))
         reply.seconds = time.perf_counter() - start

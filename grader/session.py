@@ -14,6 +14,7 @@ import sys
 import sysconfig
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -132,8 +133,9 @@ class WorkerSession:
     def _extra_ro(self) -> tuple[Path, ...]:
         return (self.tool_dir,) if self.tool_dir and self.tool_dir != self.root else ()
 
-    def run(self, request: dict, time_limit_s: float) -> Reply:
-        """Send one request and wait for its reply; restart the worker after a fatal failure."""
+    def run(self, request: dict, time_limit_s: float, service: Callable[[Any], Any] | None = None) -> Reply:
+        """Send one request and wait for its reply; restart the worker after a fatal failure. `service` answers
+        the case's service requests (shared/cases/service.py) here, in the grader's process, while it runs."""
         if self.boot_error:  # boot runs no student code, so a failed boot is final for this session
             return Reply("boot_failed", message=self.boot_error)
         if self._proc is None or self._proc.poll() is not None:
@@ -149,7 +151,15 @@ class WorkerSession:
         except (BrokenPipeError, OSError):
             self._kill()
             return Reply("died", message="the worker exited before the case could be sent")
-        reply = self._receive(time_limit_s + GRACE_S)
+        deadline = time.monotonic() + time_limit_s + GRACE_S
+        while True:
+            reply = self._receive(max(0.0, deadline - time.monotonic()))
+            if not (isinstance(reply, dict) and reply.get("op") == "service"):
+                break
+            try:
+                self._answer(reply.get("request"), service)
+            except (BrokenPipeError, OSError):
+                break
         elapsed = time.perf_counter() - start
         if reply is None:
             alive = self._proc is not None and self._proc.poll() is None
@@ -164,6 +174,23 @@ class WorkerSession:
             return Reply("malformed", seconds=elapsed, message=f"unknown status {status!r}")
         raised = reply.get("raised") if isinstance(reply.get("raised"), dict) else None
         return Reply(status, reply.get("outputs"), raised, str(reply.get("message", ""))[:2000], elapsed)
+
+    def _answer(self, request: Any, service: Callable[[Any], Any] | None) -> None:
+        """One service request from the running case: the handler's reply, or the reason it was refused."""
+        from shared.cases.service import ServiceError
+
+        if service is None:
+            answer: dict[str, Any] = {"error": "this case has no service"}
+        else:
+            try:
+                answer = {"reply": service(request)}
+            except ServiceError as e:
+                answer = {"error": str(e)[:2000]}
+        try:
+            payload = encode(answer)
+        except CodecError as e:
+            payload = encode({"error": f"the service's reply cannot be sent: {e}"})
+        write_frame(self._proc.stdin.fileno(), payload)
 
     def _receive(self, timeout: float) -> Any:
         """One frame from the worker, or None on EOF, timeout or garbage."""

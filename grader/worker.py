@@ -25,16 +25,27 @@ import traceback
 from typing import Any
 
 MAX_FRAME = 256 * 2**20
+# A child's frame with this bit set in its length is a service request (shared/cases/service.py) for the grader,
+# not the case's reply: the zygote relays it up and the grader's answer back down, then keeps waiting.
+SERVICE_BIT = 1 << 63
 
 
 def read_frame(fd: int, max_bytes: int = MAX_FRAME) -> bytes | None:
+    got = read_tagged_frame(fd, max_bytes)
+    return None if got is None else got[1]
+
+
+def read_tagged_frame(fd: int, max_bytes: int = MAX_FRAME) -> tuple[bool, bytes] | None:
+    """(is a service request, payload), or None at end of file."""
     head = _read_exact(fd, 8)
     if head is None:
         return None
     (n,) = struct.unpack("<Q", head)
+    tagged, n = bool(n & SERVICE_BIT), n & ~SERVICE_BIT
     if n > max_bytes:
         raise OverflowError(f"frame of {n} bytes exceeds the cap of {max_bytes}")
-    return _read_exact(fd, n)
+    payload = _read_exact(fd, n)
+    return None if payload is None else (tagged, payload)
 
 
 def _read_exact(fd: int, n: int) -> bytes | None:
@@ -48,8 +59,8 @@ def _read_exact(fd: int, n: int) -> bytes | None:
     return b"".join(chunks)
 
 
-def write_frame(fd: int, payload: bytes) -> None:
-    data = struct.pack("<Q", len(payload)) + payload
+def write_frame(fd: int, payload: bytes, service: bool = False) -> None:
+    data = struct.pack("<Q", len(payload) | (SERVICE_BIT if service else 0)) + payload
     view = memoryview(data)
     while view:
         n = os.write(fd, view)
@@ -133,7 +144,19 @@ def _raised(e: BaseException, package: str) -> dict:
 
 
 def _child_loop(fd_in: int, fd_out: int, defs: _Cases, package: str) -> None:
+    from shared.cases import service
     from shared.codec import CodecError, decode, encode
+
+    def remote(request: Any) -> Any:
+        """A service request, answered by the grader's process through the zygote."""
+        write_frame(fd_out, encode({"op": "service", "request": request}), service=True)
+        frame = read_frame(fd_in)
+        if frame is None:
+            os._exit(0)
+        answer = decode(frame)
+        if "error" in answer:
+            raise service.ServiceError(answer["error"])
+        return answer["reply"]
 
     fixtures: dict[str, tuple[bool, Any]] = {}
 
@@ -172,7 +195,8 @@ def _child_loop(fd_in: int, fd_out: int, defs: _Cases, package: str) -> None:
                     else:
                         reply.update(status="ok", outputs=case.run(defs.impl, req["inputs"], obj))
                 else:
-                    reply.update(status="ok", outputs=case.run(defs.impl, req["inputs"]))
+                    with service.connected(remote):
+                        reply.update(status="ok", outputs=case.run(defs.impl, req["inputs"]))
         except BaseException as e:  # noqa: BLE001 - SystemExit and KeyboardInterrupt from student code too
             reply = {"id": req["id"], "status": "raised", "raised": _raised(e, package)}
         reply["seconds"] = time.perf_counter() - start
@@ -199,9 +223,8 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def _wait(fd: int, pid: int, limit: float, max_rss: int) -> tuple[bool, dict | None]:
-    """Wait for the child's answer, polling its memory; (answered, failure)."""
-    deadline = time.monotonic() + limit
+def _wait(fd: int, pid: int, deadline: float, limit: float, max_rss: int) -> tuple[bool, dict | None]:
+    """Wait for the child's next frame until `deadline` (monotonic), polling its memory; (ready, failure)."""
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
@@ -284,14 +307,32 @@ def zygote(package: str, preload: list[str]) -> None:
         except BrokenPipeError:
             pass
         max_rss = int(header.get("max_rss_bytes", DEFAULT_MAX_RSS))
-        ready, failure = _wait(r, pid, limit, max_rss)
+        deadline = time.monotonic() + limit
         reply: bytes | None = None
-        if ready:
+        while True:
+            ready, failure = _wait(r, pid, deadline, limit, max_rss)
+            reply = None
+            if not ready:
+                break
             try:
-                reply = read_frame(r, int(header.get("max_output_bytes", MAX_FRAME)))
+                got = read_tagged_frame(r, int(header.get("max_output_bytes", MAX_FRAME)))
             except OverflowError as e:
                 failure = {"status": "malformed", "message": str(e)}
-            if reply is None and failure is None:
+                break
+            if got is None or not got[0]:
+                reply = None if got is None else got[1]
+                break
+            # a service request: up to the grader, its answer down to the child, then wait on
+            write_frame(proto_out, got[1])
+            answer = read_frame(proto_in)
+            if answer is None:
+                return
+            try:
+                write_frame(w, answer)
+            except BrokenPipeError:
+                pass
+        if ready and failure is None:
+            if reply is None:
                 _, status = os.waitpid(pid, 0)
                 failure = {"status": "died", "message": f"the process running the case {_describe_exit(status)}"}
                 pid = -1

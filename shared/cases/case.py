@@ -42,6 +42,14 @@ class Case:
     fixture: str | None = None
     group: str | None = None
     note: str = ""  # one line for the student: what this case exercises
+    # Interactive cases (service.py): `service(inputs)` builds, in the grader's process, the handler that student
+    # code queries through `shared.cases.service.call`; `public(inputs)` is what the worker receives instead of
+    # the full inputs (default: everything), so a secret used by the service never reaches student code.
+    service: Callable[[dict], Callable[[Any], Any]] | None = None
+    public: Callable[[dict], dict] | None = None
+
+    def worker_inputs(self, inputs: dict) -> dict:
+        return inputs if self.public is None else self.public(inputs)
 
     @property
     def independent(self) -> bool:
@@ -144,6 +152,8 @@ def validate(suite: Suite, units: set[str]) -> list[str]:
             problems.append(f"case '{c.name}' is in group '{c.group}', which is not defined")
         if (c.run is None) == (c.group is None):
             problems.append(f"case '{c.name}' must have exactly one of run= and group=")
+        if c.service is not None and (c.group is not None or c.fixture is not None):
+            problems.append(f"case '{c.name}': a case with a service cannot be in a group or use a fixture")
         if "@" in c.name or "#" in c.name:
             problems.append(f"case name '{c.name}' may not contain '@' or '#'")
     for f in suite.fixtures:
