@@ -15,7 +15,7 @@ EXTRAS := $(if $(wildcard .lmfs-release),$(strip $(shell cat .lmfs-release)),dev
 .PHONY: help venv test fuzz submit grade check build release bench lint clean
 
 help:
-	@echo "make grade              build the a1 release, grade the example submissions (python -m grader demo -a a1)"
+	@echo "make grade              every assignment: build the release, grade the example submissions (python -m grader demo)"
 	@echo "make test               the whole suite (python -m grader test)"
 	@echo "make test A=a1          the visible cases of one assignment, student mode (python -m grader test -a a1)"
 	@echo "make fuzz A=a1          oracle/property cases at fresh seeds (python -m grader fuzz -a a1)"
@@ -48,7 +48,7 @@ submit: venv
 	$(PY) -m grader submit -a $(or $(A),a1)
 
 grade: venv
-	$(PY) -m grader demo -a $(or $(A),a1) --out $(OUT)
+	$(PY) -m grader demo $(if $(A),-a $(A)) --out $(OUT)
 
 check: venv
 	$(PY) -m grader check -a $(or $(A),a1)

@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--quick", action="store_true", help="the numpy fixture assignment instead of a1")
 
     s = sub.add_parser("demo", help="build the release and grade the bundled example submissions (make grade)")
-    s.add_argument("-a", "--assignment", default="a1")
+    s.add_argument("-a", "--assignment", default=None, help="one assignment (default: every assignment)")
     s.add_argument("--out", type=Path, default=TOOL_ROOT / "out")
 
     s = sub.add_parser("reference-outputs", help=argparse.SUPPRESS)
@@ -161,9 +161,9 @@ def _dispatch(args: argparse.Namespace, tree: Tree) -> int:
 
         return bench_main(["--quick"] if args.quick else [])
     if args.command == "demo":
-        from grader.demo import demo
+        from grader.demo import demo_all
 
-        return demo(tree, args.assignment, args.out.resolve())
+        return demo_all(tree, [args.assignment] if args.assignment else None, args.out.resolve())
     if args.command == "reference-outputs":
         from grader.check import reference_outputs
 

@@ -1,7 +1,7 @@
-"""`make grade` / `python -m grader demo -a a1`: the main job on a fresh clone.
+"""`make grade` / `python -m grader demo [-a a1]`: the main job on a fresh clone.
 
-Builds the expected outputs if this machine has none yet, writes the student release, then grades the
-bundled example submissions (the reference itself, and the partly-wrong ones under `<package>/examples/`)
+For every assignment (or the one named): builds the expected outputs if this machine has none yet, writes the
+student release, then grades the bundled example submissions (the reference itself, and the partly-wrong ones under `<package>/examples/`)
 against visible and hidden cases: a score table each, a Gradescope results.json each, and a comparison with
 what each example's `expected.toml` says it deserves.
 """
@@ -39,7 +39,22 @@ def expected_states(example: Path) -> dict[str, str]:
     return tomllib.loads(f.read_text())["units"] if f.exists() else {}
 
 
-def demo(tree: Tree, aid: str, out: Path) -> int:
+def demo_all(tree: Tree, aids: list[str] | None, out: Path) -> int:
+    """Every assignment's demo in course order, then one summary line per graded submission."""
+    aids = aids or [aid for aid, a in tree.assignments().items() if (a.package_dir / "cases").is_dir()]
+    summary: list[str] = []
+    failed = 0
+    for aid in aids:
+        print(f"==== {aid} ====")
+        failed += demo(tree, aid, out, summary)
+    if len(aids) > 1:
+        print()
+        print("summary")
+        print("\n".join(summary))
+    return 1 if failed else 0
+
+
+def demo(tree: Tree, aid: str, out: Path, summary: list[str] | None = None) -> int:
     a = tree.assignment(aid)
     ensure_hidden(a)
     out.mkdir(parents=True, exist_ok=True)
@@ -69,6 +84,9 @@ def demo(tree: Tree, aid: str, out: Path) -> int:
                 print(f"  MISMATCH {k}: expected {v}, graded {got}")
             mismatches += bool(wrong)
             print(f"  results.json: {results}")
+            if summary is not None:
+                verdict = "as expected" if not wrong and not report.error else "MISMATCH"
+                summary.append(f"  {aid:<4} {name:<12} {report.score:>6g} / {report.max_score:<6g} {verdict}")
     print()
     print(f"demo: {'every submission graded as expected' if not mismatches else f'{mismatches} mismatches'}")
     return 0 if not mismatches else 1
