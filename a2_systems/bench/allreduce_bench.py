@@ -1,4 +1,4 @@
-"""All-reduce bandwidth on this machine (HANDOUT.md §4.7): float32 tensors of 1, 10 and 100 MB summed over 2
+"""All-reduce bandwidth on this machine (HANDOUT.md §4.6): float32 tensors of 1, 10 and 100 MB summed over 2
 and 4 gloo ranks (forked processes on one host, one thread each), against a plain in-process copy of the same
 tensor as the anchor (the memory bandwidth every all-reduce on one host is built from).
 

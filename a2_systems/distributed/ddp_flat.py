@@ -8,7 +8,7 @@ import torch
 import torch.distributed as dist
 from torch import nn
 
-from a2_systems.distributed.broadcast import broadcast_module
+from a2_systems.distributed.ddp_naive import broadcast_module
 from a2_systems.distributed.world import require_world
 
 

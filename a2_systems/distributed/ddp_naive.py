@@ -1,4 +1,5 @@
-"""Naive data parallelism: after backward, one blocking all-reduce per parameter's gradient."""
+"""Naive data parallelism: broadcast rank 0's weights at construction (`broadcast_module`, reused by every
+wrapper), then after backward one blocking all-reduce per parameter's gradient."""
 
 from __future__ import annotations
 
@@ -7,8 +8,23 @@ from typing import Any
 import torch.distributed as dist
 from torch import nn
 
-from a2_systems.distributed.broadcast import broadcast_module
 from a2_systems.distributed.world import require_world
+
+
+def broadcast_module(module: nn.Module, src: int = 0) -> None:
+    """Overwrite, in place, every parameter and buffer of `module` on every rank with rank `src`'s values.
+
+    Frozen parameters (requires_grad=False) are broadcast too: they are part of the model every rank must agree
+    on. A tied parameter (one tensor reachable under two names) is broadcast once. Collective: every rank of the
+    default process group must call it, with the same module structure.
+    Naive equivalent: `for t in module.state_dict().values(): dist.broadcast(t, src)`.
+    """
+    # BEGIN SOLUTION
+    # parameters() and buffers() skip duplicates, so a tied weight is sent once
+    for tensor in [*module.parameters(), *module.buffers()]:
+        # subtle: broadcast into .data: a leaf that requires grad cannot be written in place under autograd
+        dist.broadcast(tensor.data, src=src)
+    # END SOLUTION
 
 
 class DDPNaive(nn.Module):

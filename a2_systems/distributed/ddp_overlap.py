@@ -8,7 +8,7 @@ from typing import Any
 import torch.distributed as dist
 from torch import Tensor, nn
 
-from a2_systems.distributed.broadcast import broadcast_module
+from a2_systems.distributed.ddp_naive import broadcast_module
 from a2_systems.distributed.world import require_world
 
 

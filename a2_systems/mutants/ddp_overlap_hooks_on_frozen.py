@@ -3,7 +3,7 @@ registering a hook on a tensor that does not require grad raises at construction
 
 from torch import nn
 
-from a2_systems.distributed.broadcast import broadcast_module
+from a2_systems.distributed.ddp_naive import broadcast_module
 from a2_systems.distributed.ddp_overlap import DDPIndividualParameters
 from a2_systems.distributed.world import require_world
 

@@ -4,7 +4,7 @@ finish_gradient_synchronization: right values, no overlap (every launch comes af
 import torch.distributed as dist
 from torch import nn
 
-from a2_systems.distributed.broadcast import broadcast_module
+from a2_systems.distributed.ddp_naive import broadcast_module
 from a2_systems.distributed.ddp_overlap import DDPIndividualParameters
 from a2_systems.distributed.world import require_world
 
