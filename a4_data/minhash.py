@@ -82,7 +82,7 @@ def minhash_deduplication(input_files: Sequence[str | Path], num_hashes: int, nu
     paths = [Path(p) for p in input_files]
     if len({p.name for p in paths}) != len(paths):
         raise ValueError("minhash_deduplication: two input files share a file name; their copies would collide")
-    sets = [_hashed_shingles(p.read_text(encoding="utf-8"), ngrams, seed) for p in paths]
+    sets = _hashed_shingles([p.read_text(encoding="utf-8") for p in paths], ngrams, seed)
     keep = _first_of_clusters(sets, num_hashes, num_bands, jaccard_threshold, seed)
     out_dir = Path(output_directory)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -99,12 +99,46 @@ def minhash_deduplication(input_files: Sequence[str | Path], num_hashes: int, nu
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
-def _hashed_shingles(text: str, ngrams: int, seed: int) -> np.ndarray:
-    """Sorted unique 64-bit hashes of the shingles."""
+def _hashed_shingles(texts: list[str], ngrams: int, seed: int) -> list[np.ndarray]:
+    """Per text, the sorted unique 64-bit hashes of the word n-grams of `shingles(text, ngrams)`, computed for
+    the whole corpus at once from one hash per word (never building n-gram strings, no per-document numpy
+    calls): h(w_1..w_k) = mix(sum_i h(w_i) * m_i) mod 2^64 with random odd m_i per position, so equal n-grams
+    hash equally and distinct ones collide with probability ~2^-64."""
     import mmh3
 
-    group = shingles(text, ngrams)
-    return np.unique(np.fromiter((mmh3.hash64(s, seed, signed=False)[0] for s in group), np.uint64, len(group)))
+    if ngrams < 1:
+        raise ValueError(f"ngrams must be >= 1, got {ngrams}")
+    words = [normalize_text(t).split() for t in texts]
+    lens = np.array([len(w) for w in words], dtype=np.int64)
+    flat = [w for ws in words for w in ws]
+    wh = np.fromiter((mmh3.hash64(w, seed, signed=False)[0] for w in flat), np.uint64, len(flat))
+    doc_start = np.concatenate([[0], np.cumsum(lens)[:-1]]).astype(np.int64)
+    doc_of = np.repeat(np.arange(len(texts)), lens)
+    pos = np.arange(len(flat)) - doc_start[doc_of]
+    # an n-gram starts at every position with n words left in its document; a short document (fewer than
+    # n words) is one shingle of all its words, starting at its first word
+    width = np.minimum(lens, ngrams)[doc_of]
+    starts = pos <= lens[doc_of] - width
+    h = np.zeros(len(flat), np.uint64)
+    m = np.random.default_rng(seed).integers(1, 2**63, size=(ngrams, ngrams), dtype=np.uint64) * np.uint64(2) + 1
+    with np.errstate(over="ignore"):
+        for i in range(ngrams):
+            take = starts & (i < width)
+            idx = np.flatnonzero(take)
+            h[idx] += wh[idx + i] * m[width[idx] - 1, i]
+        h ^= h >> np.uint64(30)  # splitmix64's finaliser: spread the sum before MinHash uses the top half
+        h *= np.uint64(0xBF58476D1CE4E5B9)
+        h ^= h >> np.uint64(27)
+        h *= np.uint64(0x94D049BB133111EB)
+        h ^= h >> np.uint64(31)
+    doc_ids, hs = doc_of[starts], h[starts]
+    order = np.lexsort((hs, doc_ids))
+    doc_ids, hs = doc_ids[order], hs[order]
+    first = np.ones(len(hs), bool)
+    first[1:] = (hs[1:] != hs[:-1]) | (doc_ids[1:] != doc_ids[:-1])
+    doc_ids, hs = doc_ids[first], hs[first]
+    bounds = np.searchsorted(doc_ids, np.arange(1, len(texts)))
+    return np.split(hs, bounds)
 
 
 def _coefficients(num_hashes: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
