@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from a4_data.pipeline.report import render
+from a4_data.pipeline.report import manifest_check, render
 from a4_data.pipeline.runner import PipelineConfig, run_pipeline
 from shared.config_cli import ConfigError, parse_config
 
@@ -17,6 +17,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     print(render(result, cfg.samples))
+    check = manifest_check(cfg.inputs, cfg.out)
+    if check:
+        print(check)
     print(f"statistics: {cfg.out / 'stats.json'}")
     return 0
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from a4_data.pipeline.runner import PipelineResult
 
 
@@ -26,3 +29,20 @@ def render(result: PipelineResult, samples: int = 2) -> str:
             text = " ".join(x["text"].split())[:100]
             lines.append(f"  [{s.name}: {x['reason']}] {x['url']}  {text!r}")
     return "\n".join(lines)
+
+
+def manifest_check(inputs: str, out: Path) -> str | None:
+    """When the inputs come from demo_data.py (a manifest.jsonl beside them): how many pages ended where the
+    ground truth expects. None without a manifest."""
+    manifest = Path(inputs) / "manifest.jsonl"
+    if not manifest.exists():
+        return None
+    pages = [json.loads(x) for x in manifest.read_text(encoding="utf-8").splitlines() if x]
+    kept = {json.loads(x)["url"] for x in (out / "kept.jsonl").read_text(encoding="utf-8").splitlines() if x}
+    keep = [p for p in pages if p["expected"] == "keep"]
+    drop = [p for p in pages if p["expected"] not in ("keep", "read (corrupt_record)")]
+    lost = [p["url"] for p in keep if p["url"] not in kept]
+    leaked = [p["url"] for p in drop if p["url"] in kept]
+    line = (f"ground truth ({manifest}): {len(keep) - len(lost)}/{len(keep)} pages to keep were kept, "
+            f"{len(drop) - len(leaked)}/{len(drop)} pages to drop were dropped")
+    return line + "".join(f"\n  not as expected: {u}" for u in (lost + leaked)[:10])
