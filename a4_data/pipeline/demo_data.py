@@ -6,7 +6,7 @@ Writes `crawl-NNN.warc.gz` files and `manifest.jsonl` (one line per page: url, k
 it or "keep"). Kinds: English articles (some carrying emails, phone numbers and IPs to mask; some encoded as
 windows-1252), pages in eleven other languages, short pages, spam, toxic comment threads, NSFW pages,
 near-duplicates of earlier articles (in other files, differing in case, punctuation and a few words), empty
-pages, pages with a huge line, and, in the last file, a record cut short.
+pages, binary (undecodable) payloads, pages with a huge line, and, in the last file, a record cut short.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ KINDS = {
     "article": (0.34, "keep"), "article_pii": (0.08, "keep"), "article_cp1252": (0.04, "keep"),
     "foreign": (0.16, "language"), "short": (0.08, "gopher"), "spam": (0.08, "gopher|quality"),
     "toxic": (0.05, "harmful"), "nsfw": (0.05, "harmful"), "near_duplicate": (0.07, "minhash_dedup"),
-    "empty": (0.03, "extract"), "huge_line": (0.02, "size"),
+    "empty": (0.03, "extract"), "binary": (0.02, "extract"), "huge_line": (0.02, "size"),
 }
 
 
@@ -74,6 +74,8 @@ def make_page(rng: np.random.Generator, kind: str, url: str, chrome: tuple[list[
         paras = [_perturb(rng, p) for p in base]
     elif kind == "empty":
         return Page(url, b"<html><head><title></title></head><body>\n</body></html>"), None
+    elif kind == "binary":  # an image served as text/html: undecodable bytes
+        return Page(url, rng.integers(0, 256, size=int(rng.integers(500, 3000)), dtype=np.uint8).tobytes()), None
     elif kind == "huge_line":
         blob = "".join(rng.choice(list("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef0123456789+/"), size=40_000))
         paras = [*_article_paragraphs(rng), blob]

@@ -93,6 +93,8 @@ def process_file(path: str, shard_dir: str, cfg: PipelineConfig) -> dict:
                 text, reason = None, f"error:{type(e).__name__}"
             else:
                 reason = "no_text"
+                if text is not None and _garbled(text):
+                    text, reason = None, "undecodable"
             if text is None:
                 extract.reasons[reason] += 1
                 if len(extract.samples) < cfg.samples:
@@ -174,6 +176,13 @@ def run_pipeline(cfg: PipelineConfig, progress: bool = True) -> PipelineResult:
         {"files": results, "read": dict(read), "steps": [s.to_dict() for s in steps], "kept": len(docs),
          "input_bytes": result.input_bytes, "seconds": round(result.seconds, 3)}, indent=2, ensure_ascii=False))
     return result
+
+
+def _garbled(text: str, limit: float = 0.1) -> bool:
+    """More than `limit` of the characters are replacement characters or control codes: binary data or a
+    wrongly declared encoding, not text."""
+    bad = sum(1 for c in text if c == "\ufffd" or (ord(c) < 32 and c not in "\n\t\r"))
+    return bad > limit * len(text)
 
 
 def _warm_up(cfg: PipelineConfig) -> None:
