@@ -30,7 +30,16 @@ R1_ZERO_PROMPT = (
     "User: {question}\nAssistant: <think>"
 )
 SHORT_PROMPT = "Q: {question}\nA: <think>"
-PROMPTS = {"r1_zero": R1_ZERO_PROMPT, "short": SHORT_PROMPT}
+# SmolLM2-Instruct's chat format: the r1-zero instruction as the system turn and one worked exchange (one-shot;
+# zero-shot the 135M model almost never closes </think> <answer>); the assistant turn opens with "<think>" so the
+# reward applies unchanged.
+SMOL_CHAT_PROMPT = (
+    "<|im_start|>system\nYou are a careful math assistant. Think inside <think> </think>, then give only the final "
+    "number inside <answer> </answer>.<|im_end|>\n<|im_start|>user\nCompute 12+7<|im_end|>\n"
+    "<|im_start|>assistant\n<think> 12+7=19 </think> <answer> 19 </answer><|im_end|>\n"
+    "<|im_start|>user\nCompute {question}<|im_end|>\n<|im_start|>assistant\n<think>"
+)
+PROMPTS = {"r1_zero": R1_ZERO_PROMPT, "short": SHORT_PROMPT, "smol_chat": SMOL_CHAT_PROMPT}
 
 
 def format_prompt(problem: Problem, template: str = "short") -> str:

@@ -69,7 +69,7 @@ PRESETS = {
     "tiny": GRPOConfig(out_dir="out/a5/grpo_tiny_quick", n_train=500, n_test=32, n_grpo_steps=3,
                        rollout_batch_size=16, group_size=4, train_batch_size=16, eval_every=2, max_new_tokens=24),
     "tiny_full": GRPOConfig(out_dir="out/a5/tiny/grpo"),
-    "smollm2": GRPOConfig(policy="smollm2", out_dir="out/a5/smollm2/grpo", template="r1_zero", n_train=2000,
+    "smollm2": GRPOConfig(policy="smollm2", out_dir="out/a5/smollm2/grpo", template="smol_chat", n_train=2000,
                           n_test=64, n_grpo_steps=10, lr=1e-5, rollout_batch_size=16, group_size=4,
                           train_batch_size=16, grad_accum=4, max_new_tokens=96, eval_every=5,
                           loss_type="reinforce_with_baseline"),

@@ -52,7 +52,7 @@ PRESETS = {
     "tiny": SFTConfig(out_dir="out/a5/sft_tiny_quick", n_train=500, n_test=32, steps=20, eval_every=10,
                       batch_size=16, max_new_tokens=24),
     "tiny_full": SFTConfig(out_dir="out/a5/tiny/sft"),
-    "smollm2": SFTConfig(policy="smollm2", out_dir="out/a5/smollm2/sft", template="r1_zero", n_train=2000,
+    "smollm2": SFTConfig(policy="smollm2", out_dir="out/a5/smollm2/sft", template="smol_chat", n_train=2000,
                          n_test=100, steps=20, batch_size=4, grad_accum=2, lr=1e-5, warmup=2, eval_every=10,
                          max_new_tokens=96),
 }
