@@ -1,6 +1,7 @@
 """Cases for a4.harmful and a4.quality: held-out texts drawn from the same generators as the training data but
 at other seeds, so their true labels are known; at least 90% must be labelled right (the models reach 100% on
-these draws), and the reference's probabilities are checked beside them."""
+these draws), and the reference's probabilities are checked beside them, to 1e-3: the model is trained on the
+student's machine, and another CPU's float rounding may move the last digits of a trained weight."""
 
 from __future__ import annotations
 
@@ -76,7 +77,7 @@ def cases_for(unit: str, fn: str, short: str) -> tuple[Case, ...]:
              note=f"{LABELS[fn][0]} vs {LABELS[fn][1]} texts the model was not trained on"),
         Case(f"{short}/multiline_text", unit, heldout_inputs(fn, multiline=True), RIGHT, run_classify, seeds=(0,),
              hidden_draws=1, note="the same with newlines inside the text (collapse whitespace first)"),
-        Case(f"{short}/scores", unit, heldout_inputs(fn), close(rtol=1e-5, atol=1e-6), run_scores, "reference",
+        Case(f"{short}/scores", unit, heldout_inputs(fn), close(rtol=1e-3, atol=1e-3), run_scores, "reference",
              seeds=(0,), hidden_draws=1, note="the probability of the top label, as the model gives it"),
     )
 

@@ -50,6 +50,6 @@ SUITE = Suite(cases=(
          note=f"one to three sentences in each of {len(languages.LANGUAGES)} languages"),
     Case("langid/multiline_texts", UNIT, multiline_inputs, LABELS, run_identify, seeds=(0,), hidden_draws=1,
          note="texts with newlines (fastText's predict refuses them: replace them first)"),
-    Case("langid/scores", UNIT, labelled_inputs, close(rtol=1e-5, atol=1e-6), run_scores, "reference", seeds=(0,),
+    Case("langid/scores", UNIT, labelled_inputs, close(rtol=1e-4, atol=1e-5), run_scores, "reference", seeds=(0,),
          hidden_draws=1, note="the probability of the top label, as lid.176 gives it"),
 ))
