@@ -118,3 +118,17 @@ def run_parse_gsm8k_response(model_output: str) -> str | None:
     from a5_alignment.math_data import parse_gsm8k_response
 
     return parse_gsm8k_response(model_output)
+
+
+def get_packed_sft_dataset(tokenizer: Any, dataset_path: str, seq_length: int, shuffle: bool) -> Any:
+    """A torch Dataset of packed {input_ids, labels} examples of length seq_length (HANDOUT §3.2)."""
+    from a5_alignment.packing import PackedSFTDataset
+
+    return PackedSFTDataset(tokenizer, dataset_path, seq_length, shuffle)
+
+
+def run_iterate_batches(dataset: Any, batch_size: int, shuffle: bool) -> Any:
+    """Batches of stacked examples from a packed dataset."""
+    from a5_alignment.packing import iterate_batches
+
+    return iterate_batches(dataset, batch_size, shuffle)

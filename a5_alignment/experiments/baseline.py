@@ -31,7 +31,7 @@ class BaselineConfig:
 PRESETS = {
     "tiny": BaselineConfig(out_dir="out/a5/baseline_tiny_quick", n_test=16, max_new_tokens=16),
     "smollm2": BaselineConfig(policy="smollm2", out_dir="out/a5/smollm2/baseline", template="smol_chat", n_test=64,
-                              max_new_tokens=96, batch_size=16),
+                              max_new_tokens=48, batch_size=16),
 }
 
 

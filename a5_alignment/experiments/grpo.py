@@ -70,8 +70,8 @@ PRESETS = {
                        rollout_batch_size=16, group_size=4, train_batch_size=16, eval_every=2, max_new_tokens=24),
     "tiny_full": GRPOConfig(out_dir="out/a5/tiny/grpo"),
     "smollm2": GRPOConfig(policy="smollm2", out_dir="out/a5/smollm2/grpo", template="smol_chat", n_train=2000,
-                          n_test=64, n_grpo_steps=10, lr=1e-5, rollout_batch_size=16, group_size=4,
-                          train_batch_size=16, grad_accum=4, max_new_tokens=96, eval_every=5,
+                          n_test=64, n_grpo_steps=12, lr=3e-5, warmup=1, rollout_batch_size=16, group_size=4,
+                          train_batch_size=16, grad_accum=4, max_new_tokens=48, eval_every=1000,
                           loss_type="reinforce_with_baseline"),
 }
 

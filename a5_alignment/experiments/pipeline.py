@@ -23,7 +23,9 @@ class PipelineConfig:
     sft_time_s: float = field(default=480.0, metadata={"help": "SFT wall-clock budget (0 = none)"})
     grpo_steps: int = field(default=400, metadata={"help": "GRPO steps"})
     grpo_time_s: float = field(default=1200.0, metadata={"help": "GRPO wall-clock budget (0 = none)"})
-    stages: str = field(default="sft,grpo,ei,dpo", metadata={"help": "stages to run, comma-separated"})
+    grpo_lr: float = field(default=1e-3, metadata={"help": "GRPO peak learning rate"})
+    stages: str = field(default="sft,grpo,ei,dpo",
+                        metadata={"help": "stages to run, comma-separated (others are read from earlier logs)"})
     quick: bool = field(default=False, metadata={"help": "use every stage's tiny preset (for tests)"})
     threads: int = field(default=1, metadata={"help": "torch threads"})
 
@@ -47,7 +49,7 @@ def run(c: PipelineConfig) -> dict:
         results["sft"] = sft.run(cfg)
     if "grpo" in stages:
         cfg = replace(grpo.PRESETS[key], out_dir=str(out / "grpo"), init_checkpoint=ckpt,
-                      n_grpo_steps=c.grpo_steps, time_budget_s=c.grpo_time_s, threads=c.threads)
+                      n_grpo_steps=c.grpo_steps, time_budget_s=c.grpo_time_s, lr=c.grpo_lr, threads=c.threads)
         results["grpo"] = grpo.run(cfg)
     if "ei" in stages:
         cfg = replace(expert_iteration.PRESETS[key], out_dir=str(out / "ei"), init_checkpoint=ckpt,
@@ -56,6 +58,11 @@ def run(c: PipelineConfig) -> dict:
     if "dpo" in stages:
         cfg = replace(dpo.PRESETS[key], out_dir=str(out / "dpo"), init_checkpoint=ckpt, threads=c.threads)
         results["dpo"] = dpo.run(cfg)
+    for name in ("sft", "grpo", "ei", "dpo"):  # stages run earlier (a resumed pipeline) still enter the summary
+        log = out / name / "log.json"
+        if name not in results and log.exists():
+            results[name] = json.loads(log.read_text())["results"]
+    results = {k: results[k] for k in ("sft", "grpo", "ei", "dpo") if k in results}
     summary = {"config": to_dict(c), "wall_seconds": round(time.time() - t0, 1), "stages": results}
     out.mkdir(parents=True, exist_ok=True)
     (out / "summary.json").write_text(json.dumps(summary, indent=1))
