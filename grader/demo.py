@@ -1,9 +1,9 @@
 """`make grade` / `python -m grader demo [-a a1]`: the main job on a fresh clone.
 
 For every assignment (or the one named): builds the expected outputs if this machine has none yet, writes the
-student release, then grades the bundled example submissions (the reference itself, and the partly-wrong ones under `<package>/examples/`)
-against visible and hidden cases: a score table each, a Gradescope results.json each, and a comparison with
-what each example's `expected.toml` says it deserves.
+student release, then grades the bundled example submissions (the reference itself, and the partly-wrong ones
+under `<package>/examples/`) against visible and hidden cases: a score table each, a Gradescope results.json
+each, and a comparison with what each example's `expected.toml` says it deserves.
 """
 
 from __future__ import annotations

@@ -97,7 +97,8 @@ def manifest(files: dict[str, bytes]) -> str:
 
 
 def student_readme(a: Assignment) -> str:
-    units = "\n".join(f"| `{u.key}` | {u.title} | {u.points:g} | {u.handout} |" for u in a.rubric.units.values())
+    units = "\n".join(f"| `{u.key}` | {u.title} | {u.points:g}{' (optional)' if u.optional else ''} | {u.handout} |"
+                      for u in a.rubric.units.values())
     return f"""# {a.rubric.title}: student release
 
 Everything you need for this assignment. Read `{a.package}/HANDOUT.md` first.

@@ -38,7 +38,8 @@ class GradeReport:
 
     @property
     def max_score(self) -> float:
-        return round(sum(u.points for u in self.units), 4)
+        """Optional units are extra credit: their earned points count in `score`, not here."""
+        return round(sum(u.points for u in self.units if not u.optional), 4)
 
 
 def case_line(c: CaseResult, number: int = 0) -> str:
@@ -62,13 +63,13 @@ def gradescope(report: GradeReport) -> dict:
             elif u.blocked_by and any(not c.passed for c in cases):
                 head += f"\n{u.detail} (fix that unit first)"
             tests.append({
-                "name": f"{u.key} [{vis}]",
+                "name": f"{u.key} [{vis}]" + (" (optional, extra credit)" if u.optional else ""),
                 "number": f"{i}.{j}",
                 "score": round(earned if u.status != "forbidden" else 0.0, 4),
                 "max_score": round(possible, 4),
                 "status": "passed" if all(c.passed for c in cases) and u.status != "forbidden" else "failed",
                 "output": head + "\n" + "\n".join(case_line(c, n) for n, c in enumerate(cases, 1)),
-                "tags": [u.key],
+                "tags": [u.key, *(["optional"] if u.optional else [])],
                 "visibility": "visible" if vis == "visible" else "after_due_date",
             })
     lines = [f"{report.assignment}: {report.score:g} / {report.max_score:g} points",
@@ -99,9 +100,10 @@ STATUS_WORDS = {PASSED: "passed", "wrong": "wrong", NOT_IMPL: "not implemented",
 
 def _state(u: UnitResult) -> str:
     if u.status == "blocked" and u.blocked_by:
-        return "blocked by " + ", ".join(u.blocked_by)
+        return "blocked by " + ", ".join(u.blocked_by) + (" · optional" if u.optional else "")
     word = STATUS_WORDS.get(u.status, u.status)
-    return f"{word} ({u.detail})" if u.status == "forbidden" else word
+    word = f"{word} ({u.detail})" if u.status == "forbidden" else word
+    return word + (" · optional" if u.optional else "")
 
 
 def table(units: list[UnitResult], title: str = "") -> str:
@@ -109,9 +111,11 @@ def table(units: list[UnitResult], title: str = "") -> str:
     rows = [(u.key, f"{u.earned:.4g}/{u.points:g}", f"{sum(c.passed for c in u.cases)}/{len(u.cases)}",
              _state(u)) for u in units]
     total = sum(u.earned for u in units)
-    possible = sum(u.points for u in units)
+    possible = sum(u.points for u in units if not u.optional)
+    extra = sum(u.earned for u in units if u.optional)
     rows.append(("total", f"{total:.4g}/{possible:g}", f"{sum(sum(c.passed for c in u.cases) for u in units)}/"
-                 f"{sum(len(u.cases) for u in units)}", f"{100.0 * total / possible if possible else 0:.0f}%"))
+                 f"{sum(len(u.cases) for u in units)}", f"{100.0 * total / possible if possible else 0:.0f}%"
+                 + (f" (incl. {extra:.4g} extra credit)" if any(u.optional for u in units) else "")))
     widths = [max(len(r[i]) for r in [("unit", "points", "cases", "state"), *rows]) for i in range(3)]
     fmt = f"{{:<{widths[0]}}}  {{:>{widths[1]}}}  {{:>{widths[2]}}}  {{}}"
     out = [title] if title else []

@@ -45,6 +45,7 @@ class Unit:
     time_limit_s: float = 20.0
     budget_s: float = 2.0  # what the reference should need per case; grader check warns past it
     leaderboard: Leaderboard | None = None
+    optional: bool = False  # extra credit: graded and reported, its points outside the assignment's total
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ class Rubric:
 
     @property
     def total_points(self) -> float:
-        return sum(u.points for u in self.units.values())
+        """The assignment's total: optional units are extra credit on top of it."""
+        return sum(u.points for u in self.units.values() if not u.optional)
 
     def is_student_file(self, rel: str) -> bool:
         return any(_match(rel, g) for g in self.student_files) and not self.is_protected(rel)
@@ -115,6 +117,7 @@ def load(path: Path) -> Rubric:
             forbidden=tuple(u.get("forbidden", ())), time_limit_s=float(u.get("time_limit_s", default_limit)),
             budget_s=float(u.get("budget_s", default_limit / 10.0)),
             leaderboard=_leaderboard(u.get("leaderboard"), f"{where}: [unit.\"{key}\".leaderboard]"),
+            optional=_flag(u.get("optional", False), f"{where}: [unit.\"{key}\"] optional"),
         )
     for u in units.values():
         for d in u.depends:
@@ -135,6 +138,12 @@ def load(path: Path) -> Rubric:
         max_output_bytes=int(float(a.get("max_output_mb", 64)) * 2**20),
         handout_files=dict(a.get("handout_files", {})),
     )
+
+
+def _flag(value: object, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise RubricError(f"{where} must be true or false, got {value!r}")
+    return value
 
 
 def _leaderboard(data: dict | None, where: str) -> Leaderboard | None:

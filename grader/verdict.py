@@ -44,6 +44,7 @@ class UnitResult:
     detail: str
     cases: list[CaseResult] = field(default_factory=list)
     blocked_by: list[str] = field(default_factory=list)
+    optional: bool = False  # extra credit (rubric `optional = true`): outside the max score
 
     def part(self, visibility: str) -> tuple[float, float, list[CaseResult]]:
         """(earned, possible, cases) of this unit's visible or hidden cases."""
@@ -136,6 +137,8 @@ def score(rubric: Rubric, results: list[CaseResult], forbidden: dict[str, list[s
             units[key] = UnitResult(key, unit.title, unit.points, earned, status, detail, cases, blockers)
             continue
         units[key] = UnitResult(key, unit.title, unit.points, earned, status, detail, cases)
+    for key, u in units.items():
+        u.optional = rubric.units[key].optional
     return [units[k] for k in rubric.units]
 
 

@@ -39,3 +39,23 @@ def test_loads_units_and_file_rules(tmp_path):
 def test_errors(tmp_path, extra, message):
     with pytest.raises(RubricError, match=message):
         load(write(tmp_path, BASE + extra))
+
+
+def test_optional_units_are_extra_credit(tmp_path):
+    from grader.report import GradeReport, gradescope, table
+    from grader.verdict import CaseResult, score
+
+    r = load(write(tmp_path, BASE + '[unit."zz.a"]\ntitle = "A"\npoints = 4\nhandout = "§1"\ntargets = ["a"]\n'
+                   '[unit."zz.x"]\ntitle = "X"\npoints = 2\nhandout = "§9"\ntargets = ["x"]\noptional = true\n'))
+    assert r.units["zz.x"].optional and not r.units["zz.a"].optional and r.total_points == 4
+    results = [CaseResult(id="a@0", unit="zz.a", visibility="visible", status="passed", message=""),
+               CaseResult(id="x@0", unit="zz.x", visibility="visible", status="passed", message="")]
+    units = score(r, results)
+    report = GradeReport(assignment="zz", units=units)
+    assert report.score == 6 and report.max_score == 4  # 2 points of extra credit above the total
+    assert "6/4" in table(units) and "extra credit" in table(units) and "optional" in table(units)
+    tests = gradescope(report)["tests"]
+    assert [t["name"] for t in tests] == ["zz.a [visible]", "zz.x [visible] (optional, extra credit)"]
+    with pytest.raises(RubricError, match="true or false"):
+        load(write(tmp_path, BASE + '[unit."zz.x"]\ntitle = "X"\npoints = 2\nhandout = "§9"\ntargets = ["x"]\n'
+                   'optional = "yes"\n'))
