@@ -14,8 +14,8 @@ IP_MASK = "|||IP_ADDRESS|||"
 # BEGIN SOLUTION ONLY
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # optional country code (+1 / 1 and a separator), area code with or without parentheses, then 3 + 4 digits;
-# separators are one space, '-' or '.', or none
-_PHONE = re.compile(r"(?<![\w+])(?:\+?1[ .-]?)?(?:\(\d{3}\) ?|\d{3}[ .-]?)\d{3}[ .-]?\d{4}(?!\w)")
+# separators are one space, '-' or '.', or none (also after a parenthesised area code: CS336's "(283)-182-3829")
+_PHONE = re.compile(r"(?<![\w+])(?:\+?1[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-]?)\d{3}[ .-]?\d{4}(?!\w)")
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 # subtle: not inside a longer dotted number (1.2.3.4.5) nor a longer digit run (256.1.1.1 is no address)
 _IPV4 = re.compile(rf"(?<![\d.]){_OCTET}(?:\.{_OCTET}){{3}}(?!\d)(?!\.\d)")

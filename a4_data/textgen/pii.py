@@ -14,7 +14,7 @@ DOMAINS = ("example.com", "mail.example.org", "uni-northam.ac.uk", "corvale.net"
 # (area, exchange, line) -> text; every format HANDOUT.md §5 pins
 PHONE_FORMATS = (
     "({a}) {e}-{n}", "{a}-{e}-{n}", "{a}.{e}.{n}", "{a} {e} {n}", "{a}{e}{n}", "+1 {a} {e} {n}", "+1-{a}-{e}-{n}",
-    "1-{a}-{e}-{n}", "+1 ({a}) {e}-{n}", "({a}){e}-{n}",
+    "1-{a}-{e}-{n}", "+1 ({a}) {e}-{n}", "({a}){e}-{n}", "({a})-{e}-{n}", "({a}) {e} {n}",
 )
 CONTEXTS = (
     "Please write to {x} if you have questions about the order.",
