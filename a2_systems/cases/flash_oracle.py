@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from shared.cases import close
+from shared.cases import close, predicate
 
 FLASH_CLOSE = close(rtol=1e-4, atol=1e-5)
 
@@ -143,3 +143,48 @@ def run_bad(target: str) -> Callable[[Any, dict], Any]:
         return getattr(impl, target).apply(q, k, v, inp["is_causal"]).numpy()
 
     return run
+
+
+def run_largest_tensor(target: str) -> Callable[[Any, dict], dict]:
+    """Instrumentation: the bytes of the largest storage any torch op makes during forward and backward, as a
+    fraction of one float32 attention matrix (batch, n_q, n_k). A TorchDispatchMode sees every op's output (Triton
+    kernels write into tensors allocated outside them, so their tiles are not torch tensors at all)."""
+
+    def run(impl: Any, inp: dict) -> dict:
+        import torch
+        from torch.utils._python_dispatch import TorchDispatchMode
+        from torch.utils._pytree import tree_flatten
+
+        class Largest(TorchDispatchMode):
+            biggest = 0
+
+            def __torch_dispatch__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+                out = func(*args, **(kwargs or {}))
+                for t in tree_flatten(out)[0]:
+                    if isinstance(t, torch.Tensor):
+                        Largest.biggest = max(Largest.biggest, t.untyped_storage().nbytes())
+                return out
+
+        q, k, v = _tensors(inp, requires_grad=True)
+        threads = torch.get_num_threads()
+        # subtle: hundreds of tiny tile matmuls on 2 threads of a busy machine stall for milliseconds each
+        torch.set_num_threads(1)
+        try:
+            with Largest():
+                out = getattr(impl, target).apply(q, k, v, inp["is_causal"])
+                out.backward(torch.tensor(inp["dO"]))
+        finally:
+            torch.set_num_threads(threads)
+        b, n_q, n_k = q.shape[0], q.shape[1], k.shape[1]
+        return {"fraction": Largest.biggest / (4.0 * b * n_q * n_k)}
+
+    return run
+
+
+def _at_most_quarter(inp: dict, out: dict) -> tuple[bool, str]:
+    f = float(out["fraction"])
+    return f <= 0.25, (f"the largest tensor made holds {f:.3g} of a (batch, n_q, n_k) float32 attention matrix; "
+                       f"at most 1/4 is allowed (a 128 x 128 tile at n = 512 holds 1/16)")
+
+
+quarter_matrix_at_most = predicate("no tensor holds more than a quarter of an attention matrix", _at_most_quarter)

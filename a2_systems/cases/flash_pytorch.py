@@ -3,8 +3,6 @@ what the autograd context keeps, the size of the largest tensor made, and refuse
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from a2_systems.cases.flash_oracle import (
@@ -13,46 +11,17 @@ from a2_systems.cases.flash_oracle import (
     expect_forward,
     expect_grads,
     expect_saved_shapes,
+    quarter_matrix_at_most,
     run_bad,
     run_forward,
     run_grads,
+    run_largest_tensor,
     run_saved_shapes,
 )
-from shared.cases import Case, Suite, exact, predicate, raises
+from shared.cases import Case, Suite, exact, raises
 
 UNIT = "a2.flash_pytorch"
 TARGET = "FlashAttentionPytorch"
-
-
-def run_largest_tensor(impl: Any, inp: dict) -> dict:
-    """Instrumentation: the bytes of the largest storage any op creates during forward and backward, as a
-    fraction of one float32 attention matrix (batch, n_q, n_k). A TorchDispatchMode sees every op's output."""
-    import torch
-    from torch.utils._python_dispatch import TorchDispatchMode
-    from torch.utils._pytree import tree_flatten
-
-    class Largest(TorchDispatchMode):
-        biggest = 0
-
-        def __torch_dispatch__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
-            out = func(*args, **(kwargs or {}))
-            for t in tree_flatten(out)[0]:
-                if isinstance(t, torch.Tensor):
-                    Largest.biggest = max(Largest.biggest, t.untyped_storage().nbytes())
-            return out
-
-    q, k, v = (torch.tensor(inp[n], requires_grad=True) for n in ("Q", "K", "V"))
-    with Largest():
-        out = impl.FlashAttentionPytorch.apply(q, k, v, inp["is_causal"])
-        out.backward(torch.tensor(inp["dO"]))
-    b, n_q, n_k = q.shape[0], q.shape[1], k.shape[1]
-    return {"fraction": Largest.biggest / (4.0 * b * n_q * n_k)}
-
-
-def at_most_quarter(inp: dict, out: dict) -> tuple[bool, str]:
-    f = float(out["fraction"])
-    return f <= 0.25, (f"the largest tensor made holds {f:.3g} of a (batch, n_q, n_k) attention matrix; tiles "
-                       f"of at most 128 x 128 at n = 512 hold 1/16")
 
 
 def bad_rank(rng: np.random.Generator) -> dict:
@@ -75,8 +44,7 @@ SUITE = Suite(cases=(
          run_saved_shapes(TARGET), expect_saved_shapes, seeds=(0,), hidden_draws=1,
          note="the autograd context keeps exactly L (float32), Q, K, V, O: no attention matrix"),
     Case("flash_pytorch/no_quadratic_tensor", UNIT, attention_inputs(1, 512, 512, 16, False),
-         predicate("no tensor holds more than a quarter of an attention matrix", at_most_quarter),
-         run_largest_tensor, None, seeds=(0,), hidden_draws=1,
+         quarter_matrix_at_most, run_largest_tensor(TARGET), None, seeds=(0,), hidden_draws=1,
          note="forward + backward at n = 512 never make a tensor of more than n*n/4 floats"),
     Case("flash_pytorch/causal_needs_square", UNIT, attention_inputs(1, 16, 24, 8, True), raises(ValueError),
          run_bad(TARGET), None, seeds=(0,), hidden_draws=1,

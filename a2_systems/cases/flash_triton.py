@@ -12,9 +12,11 @@ from a2_systems.cases.flash_oracle import (
     expect_forward,
     expect_grads,
     expect_saved_shapes,
+    quarter_matrix_at_most,
     run_bad,
     run_forward,
     run_grads,
+    run_largest_tensor,
     run_saved_shapes,
 )
 from shared.cases import Case, Suite, exact, predicate, raises
@@ -85,4 +87,7 @@ SUITE = Suite(cases=(
          note="dQ, dK, dV for a random upstream dO, 40 x 56, d = 16"),
     Case("flash_triton/causal_backward", BACKWARD, attention_inputs(2, 72, 72, 16, True), FLASH_CLOSE,
          run_grads(TARGET), expect_grads, seeds=(0,), hidden_draws=1, note="causal dQ, dK, dV, n = 72"),
+    Case("flash_triton/backward_no_quadratic_tensor", BACKWARD, attention_inputs(1, 256, 256, 16, True),
+         quarter_matrix_at_most, run_largest_tensor(TARGET), None, seeds=(0,), hidden_draws=1,
+         note="forward + backward at n = 256 make no torch tensor of more than n*n/4 floats: P stays in the kernels"),
 ))
