@@ -53,11 +53,26 @@ _GRID = np.stack(np.meshgrid(np.arange(0.0, 26.0, 5.0), np.arange(0.0, 26.0, 5.0
 
 
 def _minimise(theta0: np.ndarray, logs: tuple[np.ndarray, ...], delta: float) -> tuple[float, np.ndarray]:
+    """L-BFGS-B from theta0. The same objective in better coordinates: ln N and ln D centred (a - alpha ln N =
+    (a - alpha m) - alpha (ln N - m), so a and alpha stop being almost collinear) and scaled to O(1) per run."""
     from scipy.optimize import minimize
 
-    res = minimize(parametric_objective, theta0, args=(*logs, delta), jac=True, method="L-BFGS-B",
-                   options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-12})
-    return float(res.fun), np.asarray(res.x, dtype=np.float64)
+    ln_n, ln_d, ln_l = logs
+    mn, md = float(ln_n.mean()), float(ln_d.mean())
+    scale = 1.0 / (delta * delta * ln_n.size)
+    start = np.array(theta0, dtype=np.float64)
+    start[0] -= start[3] * mn
+    start[1] -= start[4] * md
+
+    def f(x: np.ndarray) -> tuple[float, np.ndarray]:
+        value, grad = parametric_objective(x, ln_n - mn, ln_d - md, ln_l, delta)
+        return value * scale, grad * scale
+
+    res = minimize(f, start, jac=True, method="L-BFGS-B", options={"maxiter": 1000, "ftol": 1e-12, "gtol": 1e-9})
+    x = np.asarray(res.x, dtype=np.float64).copy()
+    x[0] += x[3] * mn
+    x[1] += x[4] * md
+    return float(res.fun), x
 
 
 def _grid_values(logs: tuple[np.ndarray, ...], delta: float) -> np.ndarray:
@@ -94,7 +109,7 @@ def law_to_theta(law: dict) -> np.ndarray:
     return np.array([np.log(law["A"]), np.log(law["B"]), np.log(law["E"]), law["alpha"], law["beta"]])
 
 
-def fit_parametric(params: Any, tokens: Any, loss: Any, delta: float = DELTA, n_starts: int = 8,
+def fit_parametric(params: Any, tokens: Any, loss: Any, delta: float = DELTA, n_starts: int = 4,
                    init: dict | None = None) -> dict[str, float]:
     """Fit E, A, B, alpha, beta to a table of runs by minimising `parametric_objective` with L-BFGS(-B).
 

@@ -99,12 +99,12 @@ def _and(*checks):
 
 SUITE = Suite(cases=(
     Case("plan/size_within_2x", "a3.plan", plan_inputs, predicate("model size within 2x", _and(size_within(2.0))),
-         run_plan, None, seeds=(0, 1), hidden_draws=2, note="predicted N at 1e19 FLOPs within a factor 2"),
+         run_plan, None, seeds=(0, 1), hidden_draws=1, note="predicted N at 1e19 FLOPs within a factor 2"),
     Case("plan/size_within_20pct", "a3.plan", plan_inputs,
-         predicate("model size within 20%", _and(size_within(1.2))), run_plan, None, seeds=(0, 1), hidden_draws=2,
+         predicate("model size within 20%", _and(size_within(1.2))), run_plan, None, seeds=(0, 1), hidden_draws=1,
          note="predicted N at 1e19 FLOPs within a factor 1.2"),
     Case("plan/loss_within_3pct", "a3.plan", plan_inputs, predicate("loss within 3%", _and(loss_within)),
-         run_plan, None, seeds=(0, 1), hidden_draws=2, note="predicted loss at 1e19 FLOPs within 3%"),
+         run_plan, None, seeds=(0, 1), hidden_draws=1, note="predicted loss at 1e19 FLOPs within 3%"),
     Case("plan/hyperparameters", "a3.plan", plan_inputs, predicate("hyperparameters", _and(hyperparameters)),
-         run_plan, None, seeds=(0, 1), hidden_draws=2, note="learning rate within 1.6x, the better batch size"),
+         run_plan, None, seeds=(0, 1), hidden_draws=1, note="learning rate within 1.6x, the better batch size"),
 ))
