@@ -21,3 +21,39 @@ def get_flashattention_autograd_function_triton() -> Any:
     from a2_systems.flash.flash_triton import FlashAttentionTriton
 
     return FlashAttentionTriton
+
+
+def get_ddp_individual_parameters(module: Any) -> Any:
+    """The module wrapped for overlapped DDP, one async all-reduce per parameter (HANDOUT.md §4.3); the wrapped
+    model is `.module`. Needs an initialised process group."""
+    from a2_systems.distributed.ddp_overlap import DDPIndividualParameters
+
+    return DDPIndividualParameters(module)
+
+
+def ddp_individual_parameters_on_after_backward(ddp_model: Any, optimizer: Any) -> None:
+    """After loss.backward(), before optimizer.step(): wait for the all-reduces and average the gradients."""
+    ddp_model.finish_gradient_synchronization()
+
+
+def get_ddp_bucketed(module: Any, bucket_size_mb: float) -> Any:
+    """The module wrapped for bucketed, overlapped DDP (HANDOUT.md §4.4); the wrapped model is `.module`."""
+    from a2_systems.distributed.ddp_bucketed import DDPBucketed
+
+    return DDPBucketed(module, bucket_size_mb)
+
+
+def ddp_bucketed_on_after_backward(ddp_model: Any, optimizer: Any) -> None:
+    """After loss.backward(), before optimizer.step(): wait for every bucket and average the gradients."""
+    ddp_model.finish_gradient_synchronization()
+
+
+def ddp_bucketed_on_train_batch_start(ddp_model: Any, optimizer: Any) -> None:
+    """Nothing to do: finish_gradient_synchronization() already leaves the wrapper ready for the next batch."""
+
+
+def get_sharded_optimizer(params: Any, optimizer_cls: Any, **kwargs: Any) -> Any:
+    """ZeRO-1: `optimizer_cls(**kwargs)` with its state sharded over the ranks (HANDOUT.md §4.5)."""
+    from a2_systems.distributed.sharded_optimizer import ShardedOptimizer
+
+    return ShardedOptimizer(params, optimizer_cls, **kwargs)

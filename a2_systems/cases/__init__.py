@@ -1,7 +1,17 @@
 """The visible cases of a2: one module per concept, summed into the assignment's SUITE."""
 
-from a2_systems.cases import checkpointing, memory, mixed_precision, profile, timing
-from a2_systems.cases import flash_pytorch, flash_triton
+from a2_systems.cases import (
+    checkpointing,
+    ddp,
+    flash_pytorch,
+    flash_triton,
+    memory,
+    mixed_precision,
+    profile,
+    timing,
+    zero1,
+)
 
 SUITE = timing.SUITE + profile.SUITE + memory.SUITE + mixed_precision.SUITE + checkpointing.SUITE
 SUITE += flash_pytorch.SUITE + flash_triton.SUITE
+SUITE += ddp.SUITE + zero1.SUITE

@@ -1,6 +1,7 @@
 """Hidden-only cases of a2 (instructor-only): edge cases the handout pins down, run at secret seeds only."""
 
-from a2_systems.hidden import flash_edges
+from a2_systems.hidden import ddp_edges, flash_edges
 from shared.cases import Suite
 
 SUITE = Suite() + flash_edges.SUITE
+SUITE += ddp_edges.SUITE
