@@ -16,7 +16,8 @@ import numpy as np
 from a3_scaling.law import CHINCHILLA, check_law, isoflop_loss, tokens_for
 
 SHIPPED_CSV = Path(__file__).with_name("isoflops_runs.csv")
-# The practice table: five budgets a factor ~3 apart, nine sizes per budget, 1% multiplicative noise.
+# The practice table: five budgets a factor ~3 apart, sizes from one shared grid (4 per decade) over a factor 64
+# around each optimum (7-8 per budget), 0.2% multiplicative noise.
 PRACTICE_BUDGETS = (1e18, 3e18, 1e19, 3e19, 1e20)
 PRACTICE_SEED = 336
 
@@ -58,7 +59,8 @@ def isoflop_table(law: dict, budgets: tuple[float, ...], n_sizes: int = 9, span:
 
 
 def practice_table() -> dict[str, np.ndarray]:
-    return isoflop_table(CHINCHILLA, PRACTICE_BUDGETS, n_sizes=9, span=16.0, noise=0.01, seed=PRACTICE_SEED)
+    return isoflop_table(CHINCHILLA, PRACTICE_BUDGETS, n_sizes=9, span=64.0, noise=0.002, seed=PRACTICE_SEED,
+                         shared_grid=4)
 
 
 def write_csv(table: dict[str, np.ndarray], path: Path) -> None:
