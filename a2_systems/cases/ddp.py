@@ -88,10 +88,14 @@ def train_inputs(unit: str, d_hidden: tuple[int, int] = (6, 12), n_blocks: int =
             tr = [(n, int(np.prod(s))) for n, s, t in shapes if t]
             total = sum(k for _, k in tr) * BYTES
             mb = bucket_size_mb
-            while mb is None:
+            for _ in range(10_000):
+                if mb is not None:
+                    break
                 cap = float(rng.uniform(total / 8, total / 2))
                 if buckets[0] <= len(expected_buckets(tr, cap / 2**20)) <= buckets[1] and _clear_of_ties(tr, cap):
                     mb = cap / 2**20
+            if mb is None:
+                raise ValueError(f"no bucket size gives {buckets[0]}-{buckets[1]} buckets for {arch}")
             inp["bucket_size_mb"] = float(mb)
         return inp
 

@@ -23,8 +23,8 @@ class ShardedOptimizer(torch.optim.Optimizer):
     `step()` steps the local optimizer, then broadcasts each parameter from its owner so every rank again holds
     the same full model. Equal to `optimizer_cls(params, **kwargs)` run unsharded on the same gradients.
 
-    Ownership (pinned only as "balanced"): each parameter goes to the rank that owns the fewest elements so far,
-    ties to the lowest rank, in parameter order; every rank computes the same assignment.
+    Ownership (pinned only as "balanced"): each parameter goes to the rank that owns the fewest trainable elements
+    so far, ties to the lowest rank, in parameter order; every rank computes the same assignment.
     """
 
     def __init__(self, params: Iterable[Tensor] | Iterable[dict[str, Any]], optimizer_cls: type[torch.optim.Optimizer],
@@ -49,7 +49,8 @@ class ShardedOptimizer(torch.optim.Optimizer):
         for p in group["params"]:
             r = min(range(self.world_size), key=lambda k: (self._load[k], k))
             self.owner[id(p)] = r
-            self._load[r] += p.numel()
+            # a frozen parameter gets an owner (for the broadcast) but no optimizer state: it adds no load
+            self._load[r] += p.numel() if p.requires_grad else 0
             if r == self.rank:
                 local.append(p)
         if not local:
