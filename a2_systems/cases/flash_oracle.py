@@ -58,10 +58,24 @@ def expect_grads(inp: dict) -> dict:
             "dV": v.grad.numpy().astype(np.float32)}
 
 
-def _tensors(inp: dict, requires_grad: bool = False) -> tuple[Any, Any, Any]:
+def device_for(target: str) -> str:
+    """Where a case puts its tensors: the Triton kernels need CUDA tensors unless Triton interprets on the CPU
+    (a2_systems sets TRITON_INTERPRET=1 on machines without an NVIDIA GPU); the PyTorch version always runs on CPU."""
+    import os
+
+    interpreted = os.environ.get("TRITON_INTERPRET", "0") not in ("", "0")
+    return "cuda" if target == "FlashAttentionTriton" and not interpreted else "cpu"
+
+
+def _tensors(inp: dict, requires_grad: bool = False, target: str = "") -> tuple[Any, Any, Any]:
     import torch
 
-    return tuple(torch.tensor(inp[n], requires_grad=requires_grad) for n in ("Q", "K", "V"))
+    device = device_for(target)
+    return tuple(torch.tensor(inp[n], device=device, requires_grad=requires_grad) for n in ("Q", "K", "V"))
+
+
+def _np(t: Any) -> np.ndarray:
+    return t.detach().cpu().numpy()
 
 
 def _saved(out: Any) -> list[Any]:
@@ -87,13 +101,13 @@ def run_forward(target: str) -> Callable[[Any, dict], dict]:
     """O, and L as saved in the autograd context (the saved tensor of shape (batch, n_queries))."""
 
     def run(impl: Any, inp: dict) -> dict:
-        q, k, v = _tensors(inp, requires_grad=True)
+        q, k, v = _tensors(inp, requires_grad=True, target=target)
         out = getattr(impl, target).apply(q, k, v, inp["is_causal"])
         lse = [t for t in _saved(out) if tuple(t.shape) == tuple(q.shape[:-1])]
         if len(lse) != 1:
             raise ValueError(f"expected exactly one saved tensor of shape (batch, n_queries) = "
                              f"{tuple(q.shape[:-1])} (the logsumexp L), found {len(lse)}")
-        return {"O": out.detach().numpy(), "L": lse[0].detach().numpy()}
+        return {"O": _np(out), "L": _np(lse[0])}
 
     return run
 
@@ -104,10 +118,10 @@ def run_grads(target: str) -> Callable[[Any, dict], dict]:
     def run(impl: Any, inp: dict) -> dict:
         import torch
 
-        q, k, v = _tensors(inp, requires_grad=True)
+        q, k, v = _tensors(inp, requires_grad=True, target=target)
         out = getattr(impl, target).apply(q, k, v, inp["is_causal"])
-        out.backward(torch.tensor(inp["dO"]))
-        return {"dQ": q.grad.numpy(), "dK": k.grad.numpy(), "dV": v.grad.numpy()}
+        out.backward(torch.tensor(inp["dO"], device=q.device))
+        return {"dQ": _np(q.grad), "dK": _np(k.grad), "dV": _np(v.grad)}
 
     return run
 
@@ -117,7 +131,7 @@ def run_saved_shapes(target: str) -> Callable[[Any, dict], dict]:
     dtype. Produced in the worker, so a determined student could forge it (HANDOUT §3.1 says so)."""
 
     def run(impl: Any, inp: dict) -> dict:
-        q, k, v = _tensors(inp, requires_grad=True)
+        q, k, v = _tensors(inp, requires_grad=True, target=target)
         out = getattr(impl, target).apply(q, k, v, inp["is_causal"])
         saved = _saved(out)
         lse = [str(t.dtype) for t in saved if t.dim() == 2]
@@ -139,8 +153,8 @@ def run_bad(target: str) -> Callable[[Any, dict], Any]:
     """Calls the function on inputs it must refuse (the case's comparator says with what)."""
 
     def run(impl: Any, inp: dict) -> Any:
-        q, k, v = _tensors(inp)
-        return getattr(impl, target).apply(q, k, v, inp["is_causal"]).numpy()
+        q, k, v = _tensors(inp, target=target)
+        return _np(getattr(impl, target).apply(q, k, v, inp["is_causal"]))
 
     return run
 
@@ -165,14 +179,14 @@ def run_largest_tensor(target: str) -> Callable[[Any, dict], dict]:
                         Largest.biggest = max(Largest.biggest, t.untyped_storage().nbytes())
                 return out
 
-        q, k, v = _tensors(inp, requires_grad=True)
+        q, k, v = _tensors(inp, requires_grad=True, target=target)
         threads = torch.get_num_threads()
         # subtle: hundreds of tiny tile matmuls on 2 threads of a busy machine stall for milliseconds each
         torch.set_num_threads(1)
         try:
             with Largest():
                 out = getattr(impl, target).apply(q, k, v, inp["is_causal"])
-                out.backward(torch.tensor(inp["dO"]))
+                out.backward(torch.tensor(inp["dO"], device=q.device))
         finally:
             torch.set_num_threads(threads)
         b, n_q, n_k = q.shape[0], q.shape[1], k.shape[1]
