@@ -99,7 +99,7 @@ def flash_forward(Q: Tensor, K: Tensor, V: Tensor, is_causal: bool = False, q_ti
 def flash_backward(Q: Tensor, K: Tensor, V: Tensor, out: Tensor, L: Tensor, dO: Tensor, is_causal: bool = False,
                    q_tile: int = Q_TILE, k_tile: int = K_TILE) -> tuple[Tensor, Tensor, Tensor]:
     """Gradients of the attention output by recomputation, one (Bq, Bk) tile of P at a time.
-    Q (b, n_q, d), K (b, n_k, d), V (b, n_k, d_v), O and dO (b, n_q, d_v), L (b, n_q) -> dQ, dK, dV."""
+    Q (b, n_q, d), K (b, n_k, d), V (b, n_k, d_v), out (= O) and dO (b, n_q, d_v), L (b, n_q) -> dQ, dK, dV."""
     # BEGIN SOLUTION
     b, n_q, d = Q.shape
     n_k = K.shape[1]
@@ -138,7 +138,7 @@ class FlashAttentionPytorch(torch.autograd.Function):
     L (..., n_q) the logsumexp of each row of scaled scores."""
 
     @staticmethod
-    def forward(ctx, Q: Tensor, K: Tensor, V: Tensor, is_causal: bool = False) -> Tensor:  # noqa: ANN001
+    def forward(ctx, Q: Tensor, K: Tensor, V: Tensor, is_causal: bool = False) -> Tensor:
         # BEGIN SOLUTION
         check_attention_inputs(Q, K, V, is_causal)
         lead = Q.shape[:-2]
@@ -151,7 +151,7 @@ class FlashAttentionPytorch(torch.autograd.Function):
         # END SOLUTION
 
     @staticmethod
-    def backward(ctx, dO: Tensor) -> tuple[Tensor, Tensor, Tensor, None]:  # noqa: ANN001
+    def backward(ctx, dO: Tensor) -> tuple[Tensor, Tensor, Tensor, None]:
         # BEGIN SOLUTION
         L, Q, K, V, out = ctx.saved_tensors
         flat = [t.reshape(-1, *t.shape[-2:]) for t in (Q, K, V, out, dO)]

@@ -227,7 +227,7 @@ class FlashAttentionTriton(torch.autograd.Function):
     Saves exactly (L, Q, K, V, O) for the backward, L (..., n_q) float32."""
 
     @staticmethod
-    def forward(ctx, Q: Tensor, K: Tensor, V: Tensor, is_causal: bool = False) -> Tensor:  # noqa: ANN001
+    def forward(ctx, Q: Tensor, K: Tensor, V: Tensor, is_causal: bool = False) -> Tensor:
         # BEGIN SOLUTION
         check_triton_inputs(Q, K, V, is_causal)
         lead, (n_q, d), n_k = Q.shape[:-2], Q.shape[-2:], K.shape[-2]
@@ -249,7 +249,7 @@ class FlashAttentionTriton(torch.autograd.Function):
         # END SOLUTION
 
     @staticmethod
-    def backward(ctx, dO: Tensor) -> tuple[Tensor, Tensor, Tensor, None]:  # noqa: ANN001
+    def backward(ctx, dO: Tensor) -> tuple[Tensor, Tensor, Tensor, None]:
         # BEGIN SOLUTION
         L, Q, K, V, out = ctx.saved_tensors
         n_q, d = Q.shape[-2:]
