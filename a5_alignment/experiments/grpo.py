@@ -127,6 +127,12 @@ def run(c: GRPOConfig) -> dict:
                                     for s in chunks(len(prompts), c.train_batch_size // c.grad_accum)])
         model.train()
         entropies, clip_fracs = [], []
+        grad_norm, lr = 0.0, float("nan")
+        if c.loss_type != "no_baseline" and not bool(adv.abs().gt(0).any()):
+            # subtle: every group all right or all wrong gives zero advantages; an Adam step on a zero gradient
+            # would still move the weights along its momentum, so such a batch is skipped.
+            log.log(step, train_reward=meta["reward_mean"], train_format_rate=fmt, skipped=True)
+            continue
         micro = c.train_batch_size // c.grad_accum
         for _ in range(c.epochs_per_rollout_batch):
             order = torch.from_numpy(rng.permutation(len(prompts)))

@@ -32,3 +32,11 @@ def test_adapters_call_through():
     adv, raw, _ = ad.run_compute_group_normalized_rewards(lambda r, t: {"reward": float(r == t)}, ["1", "2"],
                                                           ["1", "1"], 2, 1e-6, False)
     assert adv.tolist() == [0.5, -0.5] and raw.tolist() == [1.0, 0.0]
+
+
+def test_rollout_bench_quick(one_thread):
+    from a5_alignment.bench import rollout_bench
+
+    (row,) = rollout_bench.run(quick=True)
+    assert row.value > 0 and row.anchor_value > 0 and row.goal is None
+    assert row.note.startswith("8/8 rows identical")
