@@ -135,8 +135,9 @@ def train_one(c: SweepConfig, vocab: int, shape: tuple[int, int, int], compute: 
 def shapes_for(c: SweepConfig, vocab: int, compute: float) -> list[tuple[int, int, int]]:
     """The `sizes_per_budget` ladder shapes nearest (in ln N) to 20 tokens per parameter, N = sqrt(C / 120), that
     still get at least 10 steps."""
+    per_step = c.batch_size * c.context_length
     ladder = [s for s in LADDER[: c.max_shape]
-              if compute // (6 * flop_params(vocab, s[0], s[1], d_ff_for(s[0])) * c.batch_size * c.context_length) >= 10]
+              if compute // (6 * flop_params(vocab, s[0], s[1], d_ff_for(s[0])) * per_step) >= 10]
     if len(ladder) < 3:
         raise ConfigError(f"budget {compute:.3g} gives fewer than 3 shapes at least 10 steps each; raise it")
     guess = math.log(math.sqrt(compute / 120.0))
@@ -153,16 +154,18 @@ def sweep(c: SweepConfig, log=print) -> dict:
     from a1_basics.data import load_tokens
 
     torch.set_num_threads(c.threads)
-    meta = _prepare(c)
-    vocab = int(meta["vocab_size"])
-    train, val = load_tokens(c.data_dir / "train.u16"), load_tokens(c.data_dir / "val.u16")
     try:
         budgets = [float(b) for b in c.budgets.split(",")]
     except ValueError:
         raise ConfigError(f"--budgets must be comma-separated numbers, got {c.budgets!r}") from None
+    meta_path = c.data_dir / "meta.json"
+    vocab = int(json.loads(meta_path.read_text())["vocab_size"]) if meta_path.exists() else c.vocab_size
+    plan = {compute: shapes_for(c, vocab, compute) for compute in budgets}  # bad budgets fail before any work
+    vocab = int(_prepare(c)["vocab_size"])
+    train, val = load_tokens(c.data_dir / "train.u16"), load_tokens(c.data_dir / "val.u16")
     runs: list[SweepRun] = []
     for compute in budgets:
-        for shape in shapes_for(c, vocab, compute):
+        for shape in plan[compute]:
             r = train_one(c, vocab, shape, compute, train, val)
             runs.append(r)
             log(f"C = {compute:.1e}: d_model {r.d_model:4d}, {r.num_layers} layers, N = {r.params:>9,}, "
