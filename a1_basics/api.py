@@ -34,4 +34,6 @@ API: dict[str, str] = {
     "count_parameters": "a1_basics.accounting:count_parameters",
     "flops_per_token": "a1_basics.accounting:flops_per_token",
     "memory_bytes": "a1_basics.accounting:memory_bytes",
+    # optional units
+    "MoEFeedForward": "a1_basics.nn.moe:MoEFeedForward",
 }

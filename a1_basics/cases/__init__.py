@@ -9,6 +9,7 @@ from a1_basics.cases import (
     kv_cache,
     linear,
     model,
+    moe,
     rmsnorm,
     rope,
     tokenizer_bpe,
@@ -18,4 +19,4 @@ from a1_basics.cases import (
 
 SUITE = (linear.SUITE + embedding.SUITE + rmsnorm.SUITE + activations.SUITE + attention.SUITE + rope.SUITE
          + tokenizer_bpe.SUITE + tokenizer_encode.SUITE + model.SUITE + kv_cache.SUITE + training.SUITE
-         + decoding.SUITE + accounting.SUITE)
+         + decoding.SUITE + accounting.SUITE + moe.SUITE)

@@ -1,0 +1,43 @@
+"""Edge cases of the optional unit a1.moe, graded only at hidden seeds; each within what HANDOUT §10 pins down
+(any leading dims, one token, float64 staying float64, top_k = 1 with a capacity, the worst-imbalance aux loss,
+the constructor's ValueErrors)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from a1_basics.cases import moe
+from shared.cases import Case, Suite, close, raises
+
+
+def bad_top_k_zero(rng: np.random.Generator) -> dict:
+    return {"d_model": 8, "num_experts": int(rng.integers(2, 6)), "top_k": 0, "capacity_factor": None}
+
+
+def bad_capacity(rng: np.random.Generator) -> dict:
+    return {"d_model": 8, "num_experts": 4, "top_k": 2, "capacity_factor": float(-rng.integers(0, 3))}
+
+
+SUITE = Suite(cases=(
+    Case("moe/edge_leading_dims", moe.UNIT, moe.moe_inputs((2, 3, 4), 4, 2, 16, capacity_factor=1.25,
+                                                           router_scale=3.0, need_drops=True),
+         moe.MOE_CLOSE, moe.run_forward, moe.expect_forward, seeds=(), hidden_draws=1,
+         note="x (2, 3, 4, d_model): 24 tokens share one capacity ceil(1.25 * 24 * 2 / 4) = 15, row-major order"),
+    Case("moe/edge_one_token", moe.UNIT, moe.moe_inputs((1,), 4, 2, 16, capacity_factor=1.0), moe.MOE_CLOSE,
+         moe.run_forward, moe.expect_forward, seeds=(), hidden_draws=1,
+         note="a single token with capacity_factor 1.0: capacity ceil(0.5) = 1, so nothing is dropped"),
+    Case("moe/edge_float64", moe.UNIT, moe.moe_inputs((2, 5), 4, 2, 16, dtype=np.float64),
+         close(rtol=1e-10, atol=1e-12), moe.run_forward, moe.expect_forward, seeds=(), hidden_draws=1,
+         note="a float64 module and input: the output (and the routing) stay float64"),
+    Case("moe/edge_top1_capacity", moe.UNIT, moe.moe_inputs((12,), 3, 1, 16, capacity_factor=1.5, router_scale=3.0,
+                                                            need_drops=True),
+         moe.MOE_CLOSE, moe.run_forward, moe.expect_forward, seeds=(), hidden_draws=1,
+         note="top_k 1 (every gate is 1) with capacity ceil(1.5 * 12 / 3) = 6"),
+    Case("moe/edge_aux_loss_collapsed", moe.UNIT, moe.collapsed_router_inputs, moe.AUX_CLOSE, moe.run_aux,
+         lambda inp: np.float64(moe.COLLAPSED_AUX), seeds=(), hidden_draws=1,
+         note="every token routed to expert 0 with probability ~1: the aux loss is num_experts = 4"),
+    Case("moe/edge_top_k_zero_raises", moe.UNIT, bad_top_k_zero, raises(ValueError), moe.run_bad_config, seeds=(),
+         hidden_draws=1, note="top_k = 0: ValueError"),
+    Case("moe/edge_capacity_not_positive_raises", moe.UNIT, bad_capacity, raises(ValueError), moe.run_bad_config,
+         seeds=(), hidden_draws=1, note="capacity_factor <= 0: ValueError"),
+))
