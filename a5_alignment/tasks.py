@@ -51,6 +51,18 @@ def format_response(problem: Problem) -> str:
     return f" {problem.solution} </think> <answer> {problem.answer} </answer>"
 
 
+def sloppy(problem: Problem, error_rate: float) -> Problem:
+    """The problem as a sloppy teacher demonstrates it: for a fixed ~error_rate of questions (by hash, so the
+    same question always gets the same demonstration) the final result is off by one, consistently in the
+    worked solution and the answer. Models unverified SFT data (HANDOUT §8.2); the verifier is unaffected."""
+    h = int.from_bytes(hashlib.sha256(b"sloppy\x00" + problem.question.encode()).digest()[:8], "little") / 2**64
+    if h >= error_rate or not problem.answer.lstrip("-").isdigit():
+        return problem
+    wrong = str(int(problem.answer) + 1)
+    head, _, last = problem.solution.rpartition("=")
+    return Problem(problem.question, wrong, f"{head}={wrong}" if head else wrong)
+
+
 def split_of(question: str, test_fraction: float = 0.1) -> str:
     """"test" for a fixed ~test_fraction of all possible questions (by hash of the text), else "train"."""
     h = int.from_bytes(hashlib.sha256(question.encode()).digest()[:8], "little") / 2**64

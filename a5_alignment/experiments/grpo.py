@@ -68,7 +68,8 @@ class GRPOConfig:
 PRESETS = {
     "tiny": GRPOConfig(out_dir="out/a5/grpo_tiny_quick", n_train=500, n_test=32, n_grpo_steps=3,
                        rollout_batch_size=16, group_size=4, train_batch_size=16, eval_every=2, max_new_tokens=24),
-    "tiny_full": GRPOConfig(out_dir="out/a5/tiny/grpo"),
+    "tiny_full": GRPOConfig(out_dir="out/a5/tiny/grpo", lr=1e-4, rollout_batch_size=256, train_batch_size=128,
+                            n_grpo_steps=400, eval_every=20),
     "smollm2": GRPOConfig(policy="smollm2", out_dir="out/a5/smollm2/grpo", template="smol_chat", n_train=2000,
                           n_test=64, n_grpo_steps=12, lr=3e-5, warmup=1, rollout_batch_size=16, group_size=4,
                           train_batch_size=16, grad_accum=4, max_new_tokens=48, eval_every=1000,

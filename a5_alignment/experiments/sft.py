@@ -21,7 +21,7 @@ from a5_alignment.experiments.logging_utils import RunLog
 from a5_alignment.experiments.setup import make_optimizer, problems, set_lr, set_threads, start_policy
 from a5_alignment.models import save_policy
 from a5_alignment.sft_step import sft_microbatch_train_step
-from a5_alignment.tasks import Problem, format_prompt, format_response
+from a5_alignment.tasks import Problem, format_prompt, format_response, sloppy
 from shared.config_cli import parse_config, to_dict
 
 
@@ -34,6 +34,8 @@ class SFTConfig:
     max_value: int = field(default=99, metadata={"help": "largest operand"})
     template: str = field(default="short", metadata={"help": "prompt template: short or r1_zero"})
     n_train: int = field(default=5000, metadata={"help": "distinct training problems"})
+    demo_error_rate: float = field(default=0.0, metadata={
+        "help": "fraction of demonstrations whose final result is off by one (an unverified, sloppy teacher)"})
     n_test: int = field(default=400, metadata={"help": "held-out problems for evaluation"})
     steps: int = field(default=1500, metadata={"help": "optimizer steps"})
     batch_size: int = field(default=64, metadata={"help": "sequences per microbatch"})
@@ -58,10 +60,11 @@ PRESETS = {
 }
 
 
-def sft_step_on(model, tokenizer, batch: list[Problem], template: str, grad_accum: int) -> float:
+def sft_step_on(model, tokenizer, batch: list[Problem], template: str, grad_accum: int,
+                demo_error_rate: float = 0.0) -> float:
     """One microbatch: loss per response token (normalize_constant = mean response length)."""
     prompts = [format_prompt(p, template) for p in batch]
-    responses = [format_response(p) + "" for p in batch]
+    responses = [format_response(sloppy(p, demo_error_rate)) for p in batch]
     lp, mask = response_log_probs(model, tokenizer, prompts, responses)
     c = float(mask.sum()) / len(batch)
     loss, meta = sft_microbatch_train_step(lp, mask, grad_accum, normalize_constant=c)
@@ -92,7 +95,7 @@ def run(c: SFTConfig) -> dict:
         losses = []
         for _ in range(c.grad_accum):
             batch = [train[i] for i in rng.integers(0, len(train), size=c.batch_size)]
-            losses.append(sft_step_on(model, tok, batch, c.template, c.grad_accum))
+            losses.append(sft_step_on(model, tok, batch, c.template, c.grad_accum, c.demo_error_rate))
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         opt.zero_grad(set_to_none=True)
