@@ -125,7 +125,11 @@ def _split_group(reply: Reply, members: list[Step]) -> dict[str, Reply]:
         if not isinstance(outs, list) or len(outs) != len(members):
             return {m.instance.id: Reply("malformed", message=f"the group returned {type(outs).__name__} instead "
                                          f"of {len(members)} outputs") for m in members}
-        return {m.instance.id: Reply("ok", o, seconds=reply.seconds) for m, o in zip(members, outs, strict=True)}
+        # a member whose output is exactly {"raised": {...}} raised on its own (the group's other members ran)
+        return {m.instance.id: (Reply("raised", raised=o["raised"], seconds=reply.seconds)
+                                if isinstance(o, dict) and set(o) == {"raised"} and isinstance(o["raised"], dict)
+                                else Reply("ok", o, seconds=reply.seconds))
+                for m, o in zip(members, outs, strict=True)}
     return {m.instance.id: Reply(reply.status, raised=reply.raised, message=f"group '{members[0].instance.group}': "
                                  f"{reply.message}", seconds=reply.seconds) for m in members}
 
