@@ -192,12 +192,16 @@ def _launch_config(d: int, dtype: torch.dtype, backward: bool) -> tuple[int, int
     """(Q_TILE, K_TILE, the kernel's other launch keywords) for this head dim and dtype."""
     q_tile, k_tile = INTERPRET_TILES if interpreting() else (GPU_BACKWARD_TILES if backward else GPU_FORWARD_TILES)
     d_block = max(16, triton.next_power_of_2(d))  # tl.arange needs a power of two; tl.dot at least 16
-    if d_block > 64 and not interpreting():
-        q_tile, k_tile = min(q_tile, 64), min(k_tile, 64)  # big head dims: smaller tiles fit shared memory
+    num_stages = 2 if backward else 3
+    if not interpreting() and (d_block > 64 or dtype == torch.float32):
+        # subtle: pipelined K/V tiles live in shared memory (~227 KB a block on Hopper): 3 stages of 64 x 128
+        # float32 tiles do not fit. float32 is for exact checks, not speed: small tiles, no pipelining.
+        q_tile, k_tile = (32, 32) if dtype == torch.float32 else (min(q_tile, 64), min(k_tile, 64))
+        num_stages = 1 if dtype == torch.float32 else 2
     # float32 inputs: exact float32 products (the tests hold them to 1e-4); bf16/fp16 use the tensor cores anyway
     precision = "ieee" if dtype == torch.float32 else "tf32"
     extra = {"D_BLOCK": d_block, "DOT_PRECISION": precision, "num_warps": 8 if d_block > 64 else 4,
-             "num_stages": 2 if backward else 3}
+             "num_stages": num_stages}
     return q_tile, k_tile, extra
 # END SOLUTION ONLY
 
