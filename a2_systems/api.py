@@ -17,4 +17,10 @@ API: dict[str, str] = {
     "DDPIndividualParameters": "a2_systems.distributed.ddp_overlap:DDPIndividualParameters",
     "DDPBucketed": "a2_systems.distributed.ddp_bucketed:DDPBucketed",
     "ShardedOptimizer": "a2_systems.distributed.sharded_optimizer:ShardedOptimizer",
+    # distributed/ model parallelism (optional units, HANDOUT §7)
+    "ColumnParallelLinear": "a2_systems.distributed.tensor_parallel:ColumnParallelLinear",
+    "RowParallelLinear": "a2_systems.distributed.tensor_parallel:RowParallelLinear",
+    "ParallelMLP": "a2_systems.distributed.tensor_parallel:ParallelMLP",
+    "ParallelAttention": "a2_systems.distributed.tensor_parallel:ParallelAttention",
+    "FSDP": "a2_systems.distributed.fsdp:FSDP",
 }

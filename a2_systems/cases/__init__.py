@@ -5,13 +5,16 @@ from a2_systems.cases import (
     ddp,
     flash_pytorch,
     flash_triton,
+    fsdp,
     memory,
     mixed_precision,
     profile,
     timing,
+    tp,
     zero1,
 )
 
 SUITE = timing.SUITE + profile.SUITE + memory.SUITE + mixed_precision.SUITE + checkpointing.SUITE
 SUITE += flash_pytorch.SUITE + flash_triton.SUITE
 SUITE += ddp.SUITE + zero1.SUITE
+SUITE += tp.SUITE + fsdp.SUITE

@@ -1,0 +1,182 @@
+"""What the tensor-parallel cases run on every rank, the collective counter, and the single-process float64 oracle
+(plain torch.nn.functional matmuls and a hand-written causal softmax attention, no reference code). Imported inside
+the ranks and by the expect functions (it needs torch); tp.py stays torch-free.
+
+Collectives counts every torch.distributed collective launched while active, by kind (all_reduce, all_gather,
+reduce_scatter, other), by wrapping the functions of torch.distributed for the duration; a collective that calls
+another internally counts once. Like every instrumentation beside the submission's code, a determined student
+could forge it; the handout says so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import torch
+import torch.distributed as dist
+import torch.nn.functional as F
+
+KINDS = {
+    "all_reduce": "all_reduce",
+    "all_gather": "all_gather", "all_gather_into_tensor": "all_gather", "all_gather_single": "all_gather",
+    "all_gather_object": "other",
+    "reduce_scatter": "reduce_scatter", "reduce_scatter_tensor": "reduce_scatter",
+    "reduce_scatter_single": "reduce_scatter",
+    "broadcast": "other", "reduce": "other", "gather": "other", "scatter": "other", "all_to_all": "other",
+    "all_to_all_single": "other", "send": "other", "recv": "other", "isend": "other", "irecv": "other",
+    "batch_isend_irecv": "other", "broadcast_object_list": "other",
+}
+
+
+class Collectives:
+    """Counts collectives per phase: `with c.active(): ... with c.phase("forward"): ...`; `c.counts[phase][kind]`;
+    `c.sizes[phase]` lists (kind, numel of the first tensor argument)."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, dict[str, int]] = {}
+        self.sizes: dict[str, list[list[Any]]] = {}
+        self.current = "other"
+        self._depth = 0
+
+    @contextlib.contextmanager
+    def active(self) -> Iterator[None]:
+        modules = (dist, dist.distributed_c10d)
+        saved = [(m, name, getattr(m, name)) for m in modules for name in KINDS if hasattr(m, name)]
+        originals = {name: fn for m, name, fn in saved if m is dist}
+
+        def wrap(name: str) -> Any:
+            original = originals[name]
+
+            def traced(*args: Any, **kwargs: Any) -> Any:
+                if self._depth == 0:
+                    self.counts.setdefault(self.current, {}).setdefault(KINDS[name], 0)
+                    self.counts[self.current][KINDS[name]] += 1
+                    first = args[0] if args else None
+                    numel = int(first.numel()) if isinstance(first, torch.Tensor) else -1
+                    self.sizes.setdefault(self.current, []).append([KINDS[name], numel])
+                self._depth += 1
+                try:
+                    return original(*args, **kwargs)
+                finally:
+                    self._depth -= 1
+
+            return traced
+
+        wrapped = {name: wrap(name) for name in originals}
+        for m, name, _ in saved:
+            if name in wrapped:
+                setattr(m, name, wrapped[name])
+        try:
+            yield
+        finally:
+            for m, name, fn in saved:
+                setattr(m, name, fn)
+
+    @contextlib.contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        previous, self.current = self.current, name
+        try:
+            yield
+        finally:
+            self.current = previous
+
+
+def _t(a: Any, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    return torch.from_numpy(np.array(a)).to(dtype)
+
+
+def _np(t: torch.Tensor | None) -> Any:
+    return None if t is None else t.detach().numpy().copy()
+
+
+def _cols(rank: int, world: int, n: int) -> slice:
+    k = n // world
+    return slice(rank * k, (rank + 1) * k)
+
+
+def run_layer(impl: Any, inputs: dict, rank: int, world_size: int) -> dict:
+    """Every rank: build the layer from the full weights, forward x (input slice for a row layer), backward
+    sum(y * g) (g's slice for an ungathered column layer); the output, dL/dx, the local weight gradients and the
+    collectives counted in forward and backward."""
+    kind = inputs["layer"]
+    x = _t(inputs["x"])
+    g = _t(inputs["g"])
+    w = {k: _t(v) for k, v in inputs["weights"].items()}
+    if kind == "column":
+        layer = impl.ColumnParallelLinear.from_full(w["weight"], gather_output=inputs["gather_output"])
+    elif kind == "row":
+        layer = impl.RowParallelLinear.from_full(w["weight"])
+        x = x[..., _cols(rank, world_size, x.shape[-1])].contiguous()
+    elif kind == "mlp":
+        layer = impl.ParallelMLP.from_full(w["w1"], w["w2"], w["w3"])
+    else:
+        layer = impl.ParallelAttention.from_full(w["w_qkv"], w["w_o"], inputs["num_heads"])
+    x.requires_grad_(True)
+    c = Collectives()
+    with c.active():
+        with c.phase("forward"):
+            y = layer(x)
+        if kind == "column" and not inputs["gather_output"]:
+            g = g[..., _cols(rank, world_size, g.shape[-1])]
+        if tuple(y.shape) != tuple(g.shape):
+            raise ValueError(f"the layer's output has shape {tuple(y.shape)}, expected {tuple(g.shape)}")
+        with c.phase("backward"):
+            (y * g).sum().backward()
+    grads = {name: _np(p.grad) for name, p in layer.named_parameters()}
+    return {"y": _np(y), "x_grad": _np(x.grad), "grads": grads,
+            "counts": {ph: c.counts.get(ph, {}) for ph in ("forward", "backward")}}
+
+
+def _attention(x: torch.Tensor, w_qkv: torch.Tensor, w_o: torch.Tensor, heads: int) -> torch.Tensor:
+    b, s, d = x.shape
+    q, k, v = (F.linear(x, w).reshape(b, s, heads, d // heads).transpose(1, 2) for w in w_qkv.chunk(3))
+    scores = q @ k.transpose(-1, -2) / (d // heads) ** 0.5
+    scores = scores.masked_fill(torch.ones(s, s, dtype=torch.bool).triu(1), float("-inf"))
+    return F.linear((scores.softmax(-1) @ v).transpose(1, 2).reshape(b, s, d), w_o)
+
+
+def oracle(inputs: dict) -> dict:
+    """The single-process float64 layer: full output, dL/dx of the full x and every full weight's gradient."""
+    x = _t(inputs["x"], torch.float64).requires_grad_(True)
+    w = {k: _t(v, torch.float64).requires_grad_(True) for k, v in inputs["weights"].items()}
+    kind = inputs["layer"]
+    if kind in ("column", "row"):
+        y = F.linear(x, w["weight"])
+    elif kind == "mlp":
+        y = F.linear(F.silu(F.linear(x, w["w1"])) * F.linear(x, w["w3"]), w["w2"])
+    else:
+        y = _attention(x, w["w_qkv"], w["w_o"], inputs["num_heads"])
+    (y * _t(inputs["g"], torch.float64)).sum().backward()
+
+    def f32(t: torch.Tensor) -> np.ndarray:  # compared in float32, the ranks' dtype
+        return t.detach().numpy().astype(np.float32)
+
+    return {"y": f32(y), "x_grad": f32(x.grad), "grads": {k: f32(v.grad) for k, v in w.items()}}
+
+
+def bad_sizes(impl: Any, inputs: dict, rank: int, world_size: int) -> dict:
+    """Constructors with a size not divisible by the world size: the exception type each raised (or None)."""
+    attempts = {
+        "ColumnParallelLinear": lambda: impl.ColumnParallelLinear(4, inputs["odd"]),
+        "RowParallelLinear": lambda: impl.RowParallelLinear(inputs["odd"], 4),
+        "ParallelMLP": lambda: impl.ParallelMLP(4, inputs["odd"]),
+        "ParallelAttention": lambda: impl.ParallelAttention(inputs["odd"] * 2, inputs["odd"]),
+    }
+    out: dict[str, Any] = {}
+    for name, make in attempts.items():
+        try:
+            make()
+            out[name] = None
+        except NotImplementedError:
+            raise
+        except Exception as e:  # noqa: BLE001 - the type is the answer
+            out[name] = f"{type(e).__module__}.{type(e).__qualname__}"
+    return out
+
+
+def no_world(impl: Any) -> Any:
+    """A ColumnParallelLinear outside any process group (it must raise RuntimeError)."""
+    return impl.ColumnParallelLinear(4, 4)
