@@ -77,6 +77,14 @@ def _split(n: int, world: int, what: str) -> int:
     return n // world
 
 
+def _matrix(weight: Tensor, what: str) -> tuple[int, int]:
+    """(rows, columns) of a full weight matrix, or a clear error."""
+    if not isinstance(weight, torch.Tensor) or weight.ndim != 2:
+        got = tuple(weight.shape) if isinstance(weight, torch.Tensor) else type(weight).__name__
+        raise ValueError(f"{what} must be a 2-D tensor (out_features, in_features), got {got}")
+    return int(weight.shape[0]), int(weight.shape[1])
+
+
 def _check_full(weight: Tensor, shape: tuple[int, ...], what: str) -> Tensor:
     if not isinstance(weight, torch.Tensor):
         raise TypeError(f"{what} must be a torch.Tensor, got {type(weight).__name__}")
@@ -112,7 +120,7 @@ class ColumnParallelLinear(nn.Module):
     def from_full(cls, weight: Tensor, gather_output: bool = False) -> ColumnParallelLinear:
         """A layer holding this rank's rows of the full `weight` (out_features, in_features) (copied, same dtype)."""
         # BEGIN SOLUTION
-        out_features, in_features = weight.shape
+        out_features, in_features = _matrix(weight, "weight")
         layer = cls(in_features, out_features, gather_output)
         n = layer.weight.shape[0]
         w = _check_full(weight, (out_features, in_features), "weight")
@@ -152,7 +160,7 @@ class RowParallelLinear(nn.Module):
     def from_full(cls, weight: Tensor) -> RowParallelLinear:
         """A layer holding this rank's columns of the full `weight` (out_features, in_features)."""
         # BEGIN SOLUTION
-        out_features, in_features = weight.shape
+        out_features, in_features = _matrix(weight, "weight")
         layer = cls(in_features, out_features)
         n = layer.weight.shape[1]
         w = _check_full(weight, (out_features, in_features), "weight")
@@ -186,7 +194,7 @@ class ParallelMLP(nn.Module):
     def from_full(cls, w1: Tensor, w2: Tensor, w3: Tensor) -> ParallelMLP:
         """From a1 SwiGLU's full weights: w1, w3 (d_ff, d_model), w2 (d_model, d_ff)."""
         # BEGIN SOLUTION
-        d_ff, d_model = w1.shape
+        d_ff, d_model = _matrix(w1, "w1")
         mlp = cls(d_model, d_ff)
         _check_full(w2, (d_model, d_ff), "w2")
         _check_full(w3, (d_ff, d_model), "w3")
@@ -235,7 +243,7 @@ class ParallelAttention(nn.Module):
     def from_full(cls, w_qkv: Tensor, w_o: Tensor, num_heads: int) -> ParallelAttention:
         """This rank's heads of the full weights (see the class docstring for the slicing)."""
         # BEGIN SOLUTION
-        d_model = w_o.shape[0]
+        d_model = _matrix(w_o, "w_o")[0]
         attn = cls(d_model, num_heads)
         w_qkv = _check_full(w_qkv, (3 * d_model, d_model), "w_qkv")
         _check_full(w_o, (d_model, d_model), "w_o")
