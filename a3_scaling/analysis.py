@@ -112,7 +112,7 @@ def analyse(c: AnalysisConfig, log=print) -> dict:
 def main(argv: list[str] | None = None) -> int:
     try:
         analyse(parse_config(AnalysisConfig, argv, PRESETS))
-    except (ConfigError, FileNotFoundError, ValueError) as e:
+    except (ConfigError, FileNotFoundError, ValueError, NotImplementedError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     return 0
