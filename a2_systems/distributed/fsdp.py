@@ -36,8 +36,8 @@ class FSDP(nn.Module):
     wrapper (`fsdp.parameters()` yields it, plus any frozen parameters, which stay whole on every rank).
     Construction broadcasts rank 0's parameters first, so every rank starts from rank 0's weights.
 
-    - forward: all-gather the shards into the full flat vector (one all-gather), point every parameter of the
-      module at its view of it (autograd records the views), run the module. The full parameters stay alive
+    - forward: all-gather the shards into the full flat vector (one all-gather), point every parameter slot of
+      the module at a leaf tensor (requires_grad) viewing its slice, run the module. The full parameters stay alive
       until `finish_gradient_synchronization` (no re-gather for backward).
     - finish_gradient_synchronization(): one reduce-scatter of the full flat gradient, divided by P, added to
       `flat_shard.grad` (so it accumulates like autograd's); then the full parameters are freed: between steps
@@ -80,6 +80,7 @@ class FSDP(nn.Module):
         for p in module.parameters():  # frozen ones: whole on every rank, from rank 0
             dist.broadcast(p.data, src=0)
         self._full: Tensor | None = None  # the gathered flat parameters, alive from forward to finish
+        self._views: list[Tensor] = []  # one leaf per parameter, sharing _full's storage
         # END SOLUTION
 
     def _gather(self) -> Tensor:
@@ -94,10 +95,13 @@ class FSDP(nn.Module):
         """Gather the parameters (once per step), then the wrapped module's forward."""
         # BEGIN SOLUTION
         if self._full is None:
-            self._full = self._gather().requires_grad_(True)
-            offset = 0
+            self._full = self._gather()
+            self._views, offset = [], 0
             for shape, numel, mod_slots in zip(self.shapes, self.numels, self.slots, strict=True):
-                view = self._full[offset:offset + numel].view(shape)
+                # subtle: a leaf per parameter (sharing the gathered storage), not views of one leaf: autograd
+                # would give every view's gradient as a zero-filled copy of the whole flat vector
+                view = self._full[offset:offset + numel].view(shape).requires_grad_(True)
+                self._views.append(view)
                 for mod, name in mod_slots:
                     setattr(mod, name, view)
                 offset += numel
@@ -109,9 +113,7 @@ class FSDP(nn.Module):
         # BEGIN SOLUTION
         if self._full is None:
             return
-        grad = self._full.grad
-        if grad is None:
-            grad = torch.zeros_like(self._full)
+        grad = self._flat_grad()
         shard = torch.empty_like(self.flat_shard)
         dist.reduce_scatter(shard, list(grad.chunk(self.world_size)), op=dist.ReduceOp.SUM)
         shard.div_(self.world_size)
@@ -122,12 +124,21 @@ class FSDP(nn.Module):
         self._free()
         # END SOLUTION
 
+    def _flat_grad(self) -> Tensor:
+        """This rank's gradient of the full flat vector (S * P,), zeros where a parameter got none."""
+        # BEGIN SOLUTION
+        grads = [v.grad.reshape(-1) if v.grad is not None else torch.zeros(v.numel(), dtype=v.dtype)
+                 for v in self._views]
+        pad = self.shard_size * self.world_size - sum(self.numels)
+        return torch.cat([*grads, torch.zeros(pad, dtype=self.flat_shard.dtype)])
+        # END SOLUTION
+
     def _free(self) -> None:
         # BEGIN SOLUTION
         for mod_slots in self.slots:
             for mod, name in mod_slots:
                 setattr(mod, name, None)
-        self._full = None
+        self._full, self._views = None, []
         # END SOLUTION
 
     def full_state_dict(self) -> dict[str, Tensor]:

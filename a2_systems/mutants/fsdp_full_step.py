@@ -1,7 +1,6 @@
 """FSDP that is DDP in disguise: every rank keeps the full flat parameter as its trainable parameter, all-reduces
 the whole gradient and lets the optimizer step all of it (full parameters and optimizer state on every rank)."""
 
-import torch
 import torch.distributed as dist
 from torch import Tensor, nn
 
@@ -15,7 +14,6 @@ class MUTANT(FSDP):
     def __init__(self, module: nn.Module) -> None:
         super().__init__(module)
         self.flat_shard = nn.Parameter(super()._gather())
-        self.shard_size = self.flat_shard.numel()  # the "shard" is everything
 
     def _gather(self) -> Tensor:
         return self.flat_shard.detach().clone()
@@ -23,7 +21,7 @@ class MUTANT(FSDP):
     def finish_gradient_synchronization(self) -> None:
         if self._full is None:
             return
-        grad = self._full.grad.clone() if self._full.grad is not None else torch.zeros_like(self._full)
+        grad = self._flat_grad()
         dist.all_reduce(grad)
         grad.div_(self.world_size)
         self.flat_shard.grad = grad

@@ -14,7 +14,7 @@ class MUTANT(FSDP):
     def finish_gradient_synchronization(self) -> None:
         if self._full is None:
             return
-        grad = self._full.grad if self._full.grad is not None else torch.zeros_like(self._full)
+        grad = self._flat_grad()
         shard = torch.empty_like(self.flat_shard)
         dist.reduce_scatter(shard, list(grad.chunk(self.world_size)), op=dist.ReduceOp.SUM)
         self.flat_shard.grad = shard if self.flat_shard.grad is None else self.flat_shard.grad + shard
