@@ -17,6 +17,10 @@ API: dict[str, str] = {
     "DDPIndividualParameters": "a2_systems.distributed.ddp_overlap:DDPIndividualParameters",
     "DDPBucketed": "a2_systems.distributed.ddp_bucketed:DDPBucketed",
     "ShardedOptimizer": "a2_systems.distributed.sharded_optimizer:ShardedOptimizer",
+    # inference/ (optional units, HANDOUT §6)
+    "BlockAllocator": "a2_systems.inference.paged_kv_cache:BlockAllocator",
+    "PagedKVCache": "a2_systems.inference.paged_kv_cache:PagedKVCache",
+    "speculative_decode": "a2_systems.inference.speculative:speculative_decode",
     # distributed/ model parallelism (optional units, HANDOUT §7)
     "ColumnParallelLinear": "a2_systems.distributed.tensor_parallel:ColumnParallelLinear",
     "RowParallelLinear": "a2_systems.distributed.tensor_parallel:RowParallelLinear",

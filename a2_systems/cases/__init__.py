@@ -6,6 +6,8 @@ from a2_systems.cases import (
     flash_pytorch,
     flash_triton,
     fsdp,
+    inference_paged,
+    inference_speculative,
     memory,
     mixed_precision,
     profile,
@@ -17,4 +19,5 @@ from a2_systems.cases import (
 SUITE = timing.SUITE + profile.SUITE + memory.SUITE + mixed_precision.SUITE + checkpointing.SUITE
 SUITE += flash_pytorch.SUITE + flash_triton.SUITE
 SUITE += ddp.SUITE + zero1.SUITE
+SUITE += inference_paged.SUITE + inference_speculative.SUITE
 SUITE += tp.SUITE + fsdp.SUITE

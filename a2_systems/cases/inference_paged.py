@@ -1,0 +1,286 @@
+"""Cases for a2.paged_kv_cache (HANDOUT §6.1): scripted add / append / fork / free sequences checked against a
+plain-Python simulation of the block pool (block tables, free count, reference counts after every step), a worked
+example derived by hand, the keys and values each sequence gets back against numpy concatenation of what it was
+given, attention through the block tables against a float64 numpy softmax attention over contiguous K/V, and the
+errors the handout pins.
+
+Ops are lists: ["add", s], ["append", s, n] (n new positions, K/V from inputs["k"][i], inputs["v"][i]),
+["fork", parent, child], ["free", s]. After each op the run records [error type name or "", [[s, block table]
+for each live s, ascending], free blocks, [ref count of every block]].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from a2_systems.cases.tensors import numpy, randn, tensor
+from shared.cases import Case, Impl, Suite, close, exact, fields, raises
+
+UNIT = "a2.paged_kv_cache"
+HEADS, HEAD_DIM = 2, 3
+KV_CLOSE = close(rtol=0, atol=0)  # positions are copied, never computed: bit-for-bit
+ATTN_CLOSE = close(rtol=1e-4, atol=1e-5)
+
+# The pinned exception type, named as the worker reports it (the cases never import student modules).
+OutOfBlocksError = type("OutOfBlocksError", (RuntimeError,), {"__module__": "a2_systems.inference.paged_kv_cache"})
+
+
+# ---- the oracle: a plain-Python simulation of the policies HANDOUT §6.1 pins down ----
+
+def simulate(inp: dict) -> dict:
+    """Lowest free block first; a block is free at reference count 0; a partly filled shared last block is
+    copied before an append writes into it; an append that lacks blocks fails with nothing changed."""
+    nb, bs = inp["num_blocks"], inp["block_size"]
+    refs = [0] * nb
+    tables: dict[int, list[int]] = {}
+    data: dict[int, list[np.ndarray]] = {}  # per sequence: [k, v] as it logically is (numpy, contiguous)
+
+    def alloc() -> int:
+        b = refs.index(0)
+        refs[b] = 1
+        return b
+
+    steps = []
+    for i, op in enumerate(inp["ops"]):
+        err = ""
+        if op[0] == "add":
+            tables[op[1]] = []
+            data[op[1]] = [np.zeros((0, HEADS, HEAD_DIM), np.float32)] * 2
+        elif op[0] == "fork":
+            tables[op[2]] = list(tables[op[1]])
+            data[op[2]] = list(data[op[1]])
+            for b in tables[op[1]]:
+                refs[b] += 1
+        elif op[0] == "free":
+            for b in tables.pop(op[1]):
+                refs[b] -= 1
+            del data[op[1]]
+        else:
+            s, n = op[1], op[2]
+            length, table = len(data[s][0]), tables[s]
+            used = length % bs
+            room = bs - used if used else 0
+            cow = used > 0 and refs[table[-1]] > 1
+            need = -(-max(0, n - room) // bs) + int(cow)
+            if need > refs.count(0):
+                err = "OutOfBlocksError"
+            else:
+                if cow:
+                    refs[table[-1]] -= 1
+                    table[-1] = alloc()
+                while len(table) * bs < length + n:
+                    table.append(alloc())
+                data[s] = [np.concatenate([data[s][0], inp["k"][i]]), np.concatenate([data[s][1], inp["v"][i]])]
+        steps.append([err, [[s, list(tables[s])] for s in sorted(tables)], refs.count(0), list(refs)])
+    return {"steps": steps, "kv": [list(data[s]) for s in sorted(data)]}
+
+
+# ---- the run (worker side) ----
+
+def run_script(impl: Impl, inp: dict) -> dict:
+    cache = impl.PagedKVCache(inp["num_blocks"], inp["block_size"], HEADS, HEAD_DIM)
+    live: set[int] = set()
+    steps = []
+    for i, op in enumerate(inp["ops"]):
+        err = ""
+        if op[0] == "add":
+            cache.add_sequence(op[1])
+            live.add(op[1])
+        elif op[0] == "fork":
+            cache.fork(op[1], op[2])
+            live.add(op[2])
+        elif op[0] == "free":
+            cache.free(op[1])
+            live.discard(op[1])
+        else:
+            try:
+                cache.append(op[1], tensor(inp["k"][i]), tensor(inp["v"][i]))
+            except Exception as e:  # the oracle says which appends must fail, and with what type
+                err = type(e).__name__
+        steps.append([err, [[s, [int(b) for b in cache.block_table(s)]] for s in sorted(live)],
+                      int(cache.num_free_blocks), [int(cache.ref_count(b)) for b in range(inp["num_blocks"])]])
+    kv = [[numpy(t) for t in cache.gather(s)] for s in sorted(live)]
+    return {"steps": steps, "kv": kv}
+
+
+def with_kv(ops: list[list], rng: np.random.Generator) -> dict:
+    """K/V arrays for every append op (empty placeholders elsewhere, so inputs["k"][i] lines up with op i)."""
+    ks, vs = [], []
+    for op in ops:
+        n = op[2] if op[0] == "append" else 0
+        ks.append(randn(rng, (n, HEADS, HEAD_DIM)))
+        vs.append(randn(rng, (n, HEADS, HEAD_DIM)))
+    return {"ops": ops, "k": ks, "v": vs}
+
+
+# ---- a worked example, derived by hand (block_size 4, 8 blocks) ----
+
+WORKED_OPS = [
+    ["add", 0], ["append", 0, 6], ["fork", 0, 1], ["append", 1, 1], ["append", 0, 3], ["fork", 1, 2],
+    ["free", 0], ["append", 2, 5], ["add", 3], ["append", 3, 17], ["append", 3, 16], ["free", 1],
+]
+# After each op: [error, [[seq, table], ...], free blocks, refs of blocks 0..7]. The derivation:
+WORKED_STEPS = [
+    ["", [[0, []]], 8, [0, 0, 0, 0, 0, 0, 0, 0]],
+    # 6 positions: blocks 0 (full) and 1 (2 of 4 slots)
+    ["", [[0, [0, 1]]], 6, [1, 1, 0, 0, 0, 0, 0, 0]],
+    # fork shares both blocks: counts 2
+    ["", [[0, [0, 1]], [1, [0, 1]]], 6, [2, 2, 0, 0, 0, 0, 0, 0]],
+    # seq 1 writes slot 2 of block 1, which seq 0 shares: copy-on-write into block 2 (lowest free)
+    ["", [[0, [0, 1]], [1, [0, 2]]], 5, [2, 1, 1, 0, 0, 0, 0, 0]],
+    # seq 0 owns block 1 alone now: slots 2, 3 in place, the 9th position opens block 3
+    ["", [[0, [0, 1, 3]], [1, [0, 2]]], 4, [2, 1, 1, 1, 0, 0, 0, 0]],
+    ["", [[0, [0, 1, 3]], [1, [0, 2]], [2, [0, 2]]], 4, [3, 1, 2, 1, 0, 0, 0, 0]],
+    # blocks 1 and 3 drop to 0 and are free again
+    ["", [[1, [0, 2]], [2, [0, 2]]], 6, [2, 0, 2, 0, 0, 0, 0, 0]],
+    # seq 2 (7 positions) shares its partly filled block 2: copy into block 1, then 1 slot + 4 in block 3
+    ["", [[1, [0, 2]], [2, [0, 1, 3]]], 4, [2, 1, 1, 1, 0, 0, 0, 0]],
+    ["", [[1, [0, 2]], [2, [0, 1, 3]], [3, []]], 4, [2, 1, 1, 1, 0, 0, 0, 0]],
+    # 17 positions need 5 blocks, 4 are free: nothing changes
+    ["OutOfBlocksError", [[1, [0, 2]], [2, [0, 1, 3]], [3, []]], 4, [2, 1, 1, 1, 0, 0, 0, 0]],
+    ["", [[1, [0, 2]], [2, [0, 1, 3]], [3, [4, 5, 6, 7]]], 0, [2, 1, 1, 1, 1, 1, 1, 1]],
+    ["", [[2, [0, 1, 3]], [3, [4, 5, 6, 7]]], 1, [1, 1, 0, 1, 1, 1, 1, 1]],
+]
+
+
+def worked_inputs(rng: np.random.Generator) -> dict:
+    return {"num_blocks": 8, "block_size": 4, **with_kv(WORKED_OPS, rng)}
+
+
+def expect_worked(inp: dict) -> dict:
+    return {"steps": WORKED_STEPS, "kv": simulate(inp)["kv"]}
+
+
+# ---- random scripts ----
+
+def script_inputs(num_ops: int, block_sizes: tuple[int, ...], num_blocks: int) -> Callable:
+    def make(rng: np.random.Generator) -> dict:
+        ops: list[list] = [["add", 0], ["append", 0, int(rng.integers(1, 9))]]
+        live, next_id = [0], 1
+        for _ in range(num_ops):
+            r = rng.random()
+            if r < 0.2 or not live:
+                ops.append(["add", next_id])
+                live.append(next_id)
+                next_id += 1
+            elif r < 0.4:
+                ops.append(["fork", int(rng.choice(live)), next_id])
+                live.append(next_id)
+                next_id += 1
+            elif r < 0.5 and len(live) > 1:
+                s = int(rng.choice(live))
+                ops.append(["free", s])
+                live.remove(s)
+            else:  # mostly short appends, now and then one too big for the pool
+                n = int(rng.integers(1, 6)) if rng.random() < 0.9 else int(rng.integers(10, 30))
+                ops.append(["append", int(rng.choice(live)), n])
+        return {"num_blocks": num_blocks, "block_size": int(rng.choice(block_sizes)), **with_kv(ops, rng)}
+
+    return make
+
+
+# ---- attention through the block tables ----
+
+def attention_inputs(rng: np.random.Generator) -> dict:
+    bs = int(rng.integers(2, 6))
+    prefix = int(rng.integers(3, 12))
+    ops: list[list] = [["add", 0], ["append", 0, prefix]]
+    for child in (1, 2, 3):
+        ops += [["fork", 0, child], ["append", child, int(rng.integers(1, 7))]]
+    ops.append(["append", 0, int(rng.integers(1, 4))])
+    inp = {"num_blocks": 40, "block_size": bs, **with_kv(ops, rng)}
+    inp["q"] = [randn(rng, (int(rng.integers(1, 3)), HEADS, HEAD_DIM)) for _ in range(4)]
+    return inp
+
+
+def run_attention(impl: Impl, inp: dict) -> list:
+    cache = impl.PagedKVCache(inp["num_blocks"], inp["block_size"], HEADS, HEAD_DIM)
+    for i, op in enumerate(inp["ops"]):
+        if op[0] == "add":
+            cache.add_sequence(op[1])
+        elif op[0] == "fork":
+            cache.fork(op[1], op[2])
+        else:
+            cache.append(op[1], tensor(inp["k"][i]), tensor(inp["v"][i]))
+    return [numpy(cache.attend(s, tensor(inp["q"][s]))) for s in range(4)]
+
+
+def softmax_attention64(q: np.ndarray, k: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """q (n, h, d), k and v (t, h, d) -> (n, h, d): float64 softmax(q k^T / sqrt(d)) v per head."""
+    q, k, v = (np.asarray(a, np.float64) for a in (q, k, v))
+    s = np.einsum("nhd,thd->hnt", q, k) / np.sqrt(q.shape[-1])
+    w = np.exp(s - s.max(axis=-1, keepdims=True))
+    w /= w.sum(axis=-1, keepdims=True)
+    return np.einsum("hnt,thd->nhd", w, v)
+
+
+def expect_attention(inp: dict) -> list:
+    kv = simulate(inp)["kv"]
+    return [softmax_attention64(inp["q"][s], *kv[s]).astype(np.float32) for s in range(4)]
+
+
+# ---- the allocator alone, and the pinned errors ----
+
+def run_allocator(impl: Impl, inp: dict) -> list:
+    a = impl.BlockAllocator(4)
+    got = [a.allocate(), a.allocate(), a.allocate()]  # 0, 1, 2
+    a.decref(1)
+    got.append(a.allocate())  # 1 again: the lowest free
+    a.incref(0)
+    a.decref(0)  # still held once
+    got += [a.num_free, a.ref_count(0), a.ref_count(3)]
+    a.decref(0)
+    got += [a.num_free, a.allocate(), a.allocate()]  # 0 is free again; then 3
+    return [int(x) for x in got]
+
+
+def run_raising(what: str) -> Callable[[Impl, dict], Any]:
+    def run(impl: Impl, inp: dict) -> Any:
+        cache = impl.PagedKVCache(3, 4, HEADS, HEAD_DIM)
+        if what == "out_of_blocks":
+            cache.add_sequence(0)
+            cache.append(0, tensor(inp["k"]), tensor(inp["k"]))  # 13 positions need 4 blocks of 4
+        elif what == "unknown_append":
+            cache.add_sequence(0)
+            cache.append(1, tensor(inp["k"][:2]), tensor(inp["k"][:2]))
+        elif what == "unknown_free":
+            cache.add_sequence(0)
+            cache.free(0)
+            cache.free(0)
+        elif what == "duplicate_add":
+            cache.add_sequence(0)
+            cache.add_sequence(0)
+        elif what == "wrong_shape":
+            cache.add_sequence(0)
+            cache.append(0, tensor(inp["k"][:, :1]), tensor(inp["k"][:, :1]))  # 1 head, not 2
+        return "returned"
+
+    return run
+
+
+def raise_inputs(rng: np.random.Generator) -> dict:
+    return {"k": randn(rng, (13, HEADS, HEAD_DIM))}
+
+
+SUITE = Suite(cases=(
+    Case("paged/allocator_lowest_free", UNIT, lambda rng: {}, exact(), run_allocator,
+         lambda inp: [0, 1, 2, 1, 1, 1, 0, 2, 0, 3], seeds=(0,), hidden_draws=1,
+         note="BlockAllocator(4): lowest free id first, a block is free again at reference count 0 (by hand)"),
+    Case("paged/worked_example", UNIT, worked_inputs, fields(steps=exact(), kv=KV_CLOSE), run_script,
+         expect_worked, seeds=(0,), hidden_draws=1,
+         note="HANDOUT §6.1's worked example: fork, copy-on-write, free, a failed append that changes nothing"),
+    Case("paged/random_script", UNIT, script_inputs(24, (2, 3, 4, 5), 12), fields(steps=exact(), kv=KV_CLOSE),
+         run_script, simulate, seeds=(0, 1, 2), hidden_draws=3,
+         note="24 random add / append / fork / free ops: tables, free count and reference counts after each, "
+              "then every sequence's K/V equal what it was given"),
+    Case("paged/attention_shared_prefix", UNIT, attention_inputs, ATTN_CLOSE, run_attention, expect_attention,
+         seeds=(0, 1), hidden_draws=2,
+         note="3 forks of a prefix, each extended: attend() equals float64 softmax attention over contiguous K/V"),
+    Case("paged/out_of_blocks_raises", UNIT, raise_inputs, raises(OutOfBlocksError), run_raising("out_of_blocks"),
+         seeds=(0,), hidden_draws=1, note="13 positions in a pool of 3 blocks of 4: OutOfBlocksError"),
+    Case("paged/unknown_sequence_raises", UNIT, raise_inputs, raises(ValueError), run_raising("unknown_append"),
+         seeds=(0,), hidden_draws=1, note="appending to a sequence never added: ValueError"),
+))

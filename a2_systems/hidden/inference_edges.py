@@ -1,0 +1,93 @@
+"""Hidden-only inference cases (HANDOUT §6): sizes and orders the visible cases do not reach, each within what
+the handout pins down (block size 1, forks of empty sequences, a parent freed before its fork appends, bigger
+pools; one new token, k larger than the tokens left, zero tokens, the remaining bad inputs)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from a2_systems.cases.inference_paged import (
+    KV_CLOSE,
+    raise_inputs,
+    run_raising,
+    run_script,
+    script_inputs,
+    simulate,
+    with_kv,
+)
+from a2_systems.cases.inference_speculative import (
+    expect_joint,
+    joint_inputs,
+    models,
+    next_probs,
+    one_thread,
+    run_bad,
+    run_joint,
+)
+from shared.cases import Case, Impl, Suite, distribution, exact, fields, raises
+
+PAGED, SPEC = "a2.paged_kv_cache", "a2.speculative_decoding"
+
+
+def fixed_script(ops: list[list], block_size: int, num_blocks: int) -> Callable[[np.random.Generator], dict]:
+    def make(rng: np.random.Generator) -> dict:
+        return {"num_blocks": num_blocks, "block_size": block_size, **with_kv(ops, rng)}
+
+    return make
+
+
+FREE_PARENT = [["add", 0], ["append", 0, 5], ["fork", 0, 1], ["free", 0], ["append", 1, 2], ["fork", 1, 2],
+               ["append", 1, 1], ["append", 2, 4]]
+FORK_EMPTY = [["add", 0], ["fork", 0, 1], ["append", 1, 3], ["append", 0, 2], ["fork", 1, 2], ["free", 1],
+              ["append", 2, 1]]
+SCRIPT = fields(steps=exact(), kv=KV_CLOSE)
+
+
+def run_first_token(impl: Impl, inp: dict) -> Any:
+    import torch
+
+    g = torch.Generator().manual_seed(inp["seed"])
+    target, draft = models(inp)
+    with one_thread():
+        toks = [int(impl.speculative_decode(target, draft, inp["prompt"], inp["k"], 1, inp["temperature"],
+                                            g).tokens[0]) for _ in range(2000)]
+    return np.asarray(toks, dtype=np.int64)
+
+
+def run_zero_tokens(impl: Impl, inp: dict) -> dict:
+    target, draft = models(inp)
+    r = impl.speculative_decode(target, draft, inp["prompt"], 3, 0, 1.0, None)
+    return {"tokens": [int(t) for t in r.tokens], "calls": [int(r.target_calls), int(r.draft_calls)]}
+
+
+SUITE = Suite(cases=(
+    Case("paged/edge_block_size_one", PAGED, script_inputs(30, (1,), 24), SCRIPT, run_script, simulate, seeds=(),
+         hidden_draws=2, note="block_size 1: every position its own block, never a partly filled one"),
+    Case("paged/edge_big_pool", PAGED, script_inputs(80, (6, 8), 40), SCRIPT, run_script, simulate, seeds=(),
+         hidden_draws=2, note="80 random ops on 40 blocks of 6 or 8"),
+    Case("paged/edge_parent_freed_first", PAGED, fixed_script(FREE_PARENT, 4, 6), SCRIPT, run_script, simulate,
+         seeds=(), hidden_draws=1, note="a fork whose parent is freed owns the shared block alone: no copy"),
+    Case("paged/edge_fork_empty", PAGED, fixed_script(FORK_EMPTY, 2, 6), SCRIPT, run_script, simulate, seeds=(),
+         hidden_draws=1, note="forking an empty sequence shares nothing"),
+    Case("paged/free_unknown_raises", PAGED, raise_inputs, raises(ValueError), run_raising("unknown_free"),
+         seeds=(), hidden_draws=1, note="freeing a sequence twice: ValueError"),
+    Case("paged/duplicate_add_raises", PAGED, raise_inputs, raises(ValueError), run_raising("duplicate_add"),
+         seeds=(), hidden_draws=1, note="adding a sequence id in use: ValueError"),
+    Case("paged/wrong_shape_raises", PAGED, raise_inputs, raises(ValueError), run_raising("wrong_shape"),
+         seeds=(), hidden_draws=1, note="k with 1 head for a 2-head cache: ValueError"),
+    Case("speculative/edge_one_token", SPEC, joint_inputs(3, 1), distribution(), run_first_token,
+         lambda inp: next_probs(inp["A"], inp["B"], inp["prompt"], inp["temperature"]), seeds=(), hidden_draws=1,
+         note="max_new_tokens = 1: no draft, one target sample, distributed as p(x1)"),
+    Case("speculative/edge_k_beyond_budget", SPEC, joint_inputs(7, 3), distribution(), run_joint, expect_joint,
+         seeds=(), hidden_draws=1, note="k = 7 with 3 tokens to make: the first two tokens' joint distribution"),
+    Case("speculative/edge_zero_tokens", SPEC, joint_inputs(3, 0), exact(), run_zero_tokens,
+         lambda inp: {"tokens": [], "calls": [0, 0]}, seeds=(), hidden_draws=1,
+         note="max_new_tokens = 0: no token, no model call"),
+    Case("speculative/empty_prompt_raises", SPEC, joint_inputs(2, 3), raises(ValueError), run_bad("empty_prompt"),
+         seeds=(), hidden_draws=1, note="an empty prompt: ValueError"),
+    Case("speculative/negative_temperature_raises", SPEC, joint_inputs(2, 3), raises(ValueError),
+         run_bad("temperature"), seeds=(), hidden_draws=1, note="temperature -1: ValueError"),
+))
