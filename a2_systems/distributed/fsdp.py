@@ -134,6 +134,7 @@ class FSDP(nn.Module):
         # END SOLUTION
 
     def _free(self) -> None:
+        """Drop the gathered parameters: the module's sharded slots become None."""
         # BEGIN SOLUTION
         for mod_slots in self.slots:
             for mod, name in mod_slots:
@@ -142,8 +143,8 @@ class FSDP(nn.Module):
         # END SOLUTION
 
     def full_state_dict(self) -> dict[str, Tensor]:
-        """{name: full parameter (a copy)} in `module.named_parameters()` order, trainable and frozen; every rank
-        must call it (it all-gathers)."""
+        """{name: full parameter (a copy)}: the sharded ones (under their first name), then the frozen ones; every
+        rank must call it (it all-gathers)."""
         # BEGIN SOLUTION
         full = self._gather()
         out, offset = {}, 0
