@@ -4,9 +4,10 @@ compute-optimal run at 1e19 FLOPs. The verdict compares the prediction with that
 closed-form optimum, tables.optimum) in the grader's process. The scale (HANDOUT.md §6.4): four cases, one point
 of view each: size within 2x, size within 20%, loss within 3%, learning rate within 1.6x and the right batch size.
 
-Known limit: the law travels to the worker inside the case's inputs (the simulator runs there), so a hostile plan
-could read it instead of measuring it; a law served from the grader's process over a pipe would close that
-(see HANDOUT.md §6.4)."""
+The law never reaches the worker: the case's service (a3_scaling/served_api.py) holds the simulator in the
+grader's process, the worker receives only the budget and the target, and the plan's API calls travel over the
+worker's pipe. The FLOPs used are counted grader-side too.
+"""
 
 from __future__ import annotations
 
@@ -34,10 +35,22 @@ def plan_inputs(rng: np.random.Generator) -> dict:
     return {"law": sim_law(rng), "budget": 2e18, "target": TARGET}
 
 
-def run_plan(impl: Impl, inp: dict) -> dict:
-    from a3_scaling.simulator import TrainingAPI
+def public(inp: dict) -> dict:
+    """What the worker receives: the budget and the target, never the law."""
+    return {"budget": inp["budget"], "target": inp["target"]}
 
-    api = TrainingAPI(inp["law"], budget=inp["budget"])
+
+def service(inp: dict):
+    """Built in the grader's process from the full inputs: the simulator of the law, behind a request handler."""
+    from a3_scaling.served_api import serve
+
+    return serve(inp["law"], inp["budget"])
+
+
+def run_plan(impl: Impl, inp: dict) -> dict:
+    from a3_scaling.served_api import ServedTrainingAPI
+
+    api = ServedTrainingAPI(inp["budget"])
     pred = impl.plan(api, inp["target"])
     if not isinstance(pred, dict):
         raise TypeError(f"plan must return a dict with keys {KEYS}, got {type(pred).__name__}")
@@ -99,12 +112,15 @@ def _and(*checks):
 
 SUITE = Suite(cases=(
     Case("plan/size_within_2x", "a3.plan", plan_inputs, predicate("model size within 2x", _and(size_within(2.0))),
-         run_plan, None, seeds=(0, 1), hidden_draws=1, note="predicted N at 1e19 FLOPs within a factor 2"),
+         run_plan, None, seeds=(0, 1), hidden_draws=1, note="predicted N at 1e19 FLOPs within a factor 2",
+         service=service, public=public),
     Case("plan/size_within_20pct", "a3.plan", plan_inputs,
          predicate("model size within 20%", _and(size_within(1.2))), run_plan, None, seeds=(0, 1), hidden_draws=1,
-         note="predicted N at 1e19 FLOPs within a factor 1.2"),
+         note="predicted N at 1e19 FLOPs within a factor 1.2", service=service, public=public),
     Case("plan/loss_within_3pct", "a3.plan", plan_inputs, predicate("loss within 3%", _and(loss_within)),
-         run_plan, None, seeds=(0, 1), hidden_draws=1, note="predicted loss at 1e19 FLOPs within 3%"),
+         run_plan, None, seeds=(0, 1), hidden_draws=1, note="predicted loss at 1e19 FLOPs within 3%",
+         service=service, public=public),
     Case("plan/hyperparameters", "a3.plan", plan_inputs, predicate("hyperparameters", _and(hyperparameters)),
-         run_plan, None, seeds=(0, 1), hidden_draws=1, note="learning rate within 1.6x, the better batch size"),
+         run_plan, None, seeds=(0, 1), hidden_draws=1, note="learning rate within 1.6x, the better batch size",
+         service=service, public=public),
 ))
