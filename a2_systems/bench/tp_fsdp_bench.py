@@ -80,6 +80,15 @@ def _tp(rank: int, world_size: int, s: Setting) -> dict[str, Any]:
         return lambda: module(x).square().mean().backward()
 
     out = {}
+    # compute-only: the same parallel block with its all-reduces made no-ops (wrong values, the time of a rank's
+    # own share of the work, both ranks at once)
+    original = dist.all_reduce
+    dist.all_reduce = lambda *args, **kwargs: None  # type: ignore[assignment]
+    try:
+        for name, par in (("mlp", pmlp), ("attention", pattn)):
+            out[name + "_local"] = statistics.median(_timed(step(par), s.reps))
+    finally:
+        dist.all_reduce = original
     for name, full, par in (("mlp", mlp, pmlp), ("attention", attn, pattn)):
         out[name] = statistics.median(_timed(step(par), s.reps))
         out[name + "_single"] = statistics.median(_timed(step(full), s.reps, active=rank == 0))
@@ -140,7 +149,10 @@ def run(quick: bool) -> list[Row]:
     for name, what in (("mlp", f"SwiGLU d_ff {s.d_ff}"), ("attention", f"attention {s.heads} heads")):
         rows.append(Row(f"TP {name} fwd+bwd ({what}, {shape}, {WORLD} gloo ranks)", slow(tp.values, name) * 1e3,
                         "ms", "the full block in one process", tp.values[0][name + "_single"] * 1e3,
-                        higher_is_better=False, note="ideal ~2x on two free cores, minus one all-reduce each way"))
+                        higher_is_better=False,
+                        note=f"ideal ~2x on two free cores, minus one all-reduce each way; compute-only (all-reduces "
+                             f"made no-ops, both ranks at once) {slow(tp.values, name + '_local') * 1e3:.3g} ms"
+))
         rows.append(Row(f"TP {name} parameter bytes per rank", slow(tp.values, name + "_bytes"), "B",
                         "the full block", tp.values[0][name + "_full_bytes"], higher_is_better=False, goal=1.9,
                         note="each rank holds 1/2 of the weights"))
