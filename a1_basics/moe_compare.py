@@ -47,7 +47,7 @@ class MoECompareConfig:
     d_ff: int = field(default=192, metadata={"help": "dense SwiGLU width; each expert gets d_ff / top_k"})
     num_experts: int = field(default=8, metadata={"help": "experts per MoE block"})
     top_k: int = field(default=2, metadata={"help": "experts per token"})
-    capacity_factor: float | None = field(default=1.25, metadata={"help": "expert capacity factor (None: no drops)"})
+    capacity_factor: float = field(default=1.25, metadata={"help": "expert capacity factor (0: no capacity)"})
     aux_loss_coef: float = field(default=0.01, metadata={"help": "weight of the load-balancing loss"})
     batch_size: int = field(default=16, metadata={"help": "sequences per step"})
     max_steps: int = field(default=300, metadata={"help": "optimizer steps of each model"})
@@ -79,6 +79,8 @@ def validate(c: MoECompareConfig) -> None:
     if c.d_ff % c.top_k != 0:
         raise ConfigError(f"d_ff={c.d_ff} must be a multiple of top_k={c.top_k} so that top_k experts of width "
                           f"d_ff / top_k match the dense width exactly")
+    if c.capacity_factor < 0:
+        raise ConfigError(f"capacity_factor must be positive, or 0 for no capacity; got {c.capacity_factor}")
     for name in ("max_steps", "eval_every", "eval_batches", "batch_size"):
         if getattr(c, name) < 1:
             raise ConfigError(f"{name} must be at least 1, got {getattr(c, name)}")
@@ -94,7 +96,7 @@ def build_models(c: MoECompareConfig, vocab_size: int) -> tuple[TransformerLM, T
     moe = TransformerLM.from_config(config)
     torch.manual_seed(c.seed + 1)
     for block in moe.layers:
-        block.ffn = MoEFeedForward(c.d_model, c.d_ff_expert, c.num_experts, c.top_k, c.capacity_factor)
+        block.ffn = MoEFeedForward(c.d_model, c.d_ff_expert, c.num_experts, c.top_k, c.capacity_factor or None)
     return dense, moe
 
 

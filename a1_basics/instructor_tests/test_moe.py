@@ -179,7 +179,11 @@ def test_cli_errors_are_clear(token_dir, tmp_path, capsys):
     assert "prepare the data first" in capsys.readouterr().err
     assert main(["--preset", "tiny", "--data-dir", str(token_dir), "--top-k", "3"]) == 2
     assert "multiple of top_k" in capsys.readouterr().err
-    with pytest.raises(ConfigError):
-        from a1_basics.moe_compare import validate
+    from a1_basics.moe_compare import validate
 
+    with pytest.raises(ConfigError, match="top_k=9"):
         validate(MoECompareConfig(top_k=9))
+    with pytest.raises(ConfigError, match="0 for no capacity"):
+        validate(MoECompareConfig(capacity_factor=-1.0))
+    _, moe = build_models(MoECompareConfig(capacity_factor=0.0, num_layers=1), vocab_size=64)
+    assert moe.layers[0].ffn.capacity(100) is None  # 0 on the command line: no capacity
