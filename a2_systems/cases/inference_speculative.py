@@ -6,9 +6,9 @@ it is a bigram model, with every row of A equal and B = 0 it ignores the prefix 
 oracles are float64 numpy:
 - the joint distribution of the first two new tokens, p(x1 | prompt) p(x2 | prompt, x1), against which
   thousands of speculative samples are chi-squared tested (the output must follow the target exactly, whatever
-  the draft: Leviathan et al. 2023, Theorem 1; Chen et al. 2023, Theorem 1);
-- for prefix-free models, the acceptance rate alpha = sum_x min(p(x), q(x)) (Leviathan et al. §3.1, Definition
-  3.1 and Corollary 3.6), and i.i.d. tokens from p;
+  the draft: Leviathan et al. 2023, Appendix A.1; Chen et al. 2023, Theorem 1);
+- for prefix-free models, the acceptance rate alpha = sum_x min(p(x), q(x)) (Leviathan et al. §3: the
+  expected acceptance rate), and i.i.d. tokens from p;
 - greedy (temperature 0) decoding of the target alone, where every top-2 logit margin exceeds 0.05;
 - with the draft equal to the target every draft token is accepted, so a round of k drafts yields k + 1 tokens
   (the bonus): target calls ceil(n / (k + 1)), draft calls n - ceil(n / (k + 1)).
@@ -262,7 +262,7 @@ SUITE = Suite(cases=(
             counts=predicate("acceptance rate near alpha = sum_x min(p, q)", rate_near_alpha),
             tokens=distribution()), run_unigram, expect_unigram, seeds=(0, 1), hidden_draws=2,
          note=f"prefix-free target and draft, {TOKENS} tokens: accepted / (accepted + rejected) near "
-              "sum_x min(p(x), q(x)) (Leviathan et al. 2023 §3.1), the tokens i.i.d. from p"),
+              "sum_x min(p(x), q(x)) (Leviathan et al. 2023 §3), the tokens i.i.d. from p"),
     Case("speculative/greedy_equals_target", UNIT, greedy_inputs, exact(), run_greedy, lambda inp: list(inp["path"]),
          seeds=(0, 1), hidden_draws=1,
          note="temperature 0 with a different draft: the tokens of plain greedy decoding of the target"),

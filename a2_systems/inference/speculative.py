@@ -8,7 +8,7 @@ probability min(1, p(x_i) / q(x_i)); at the first rejection the round ends with 
 norm(max(0, p - q)); when all are accepted, a bonus token is drawn from the target's (k+1)-th distribution.
 The tokens produced are distributed exactly as sampling from the target alone, whatever the draft; the draft only
 decides how many tokens each target call yields. A draft token is accepted with probability
-alpha = sum_x min(p(x), q(x)) (Leviathan et al. §3.1), so a round yields (1 - alpha^(k+1)) / (1 - alpha)
+alpha = sum_x min(p(x), q(x)) (Leviathan et al. §3), so a round yields (1 - alpha^(k+1)) / (1 - alpha)
 tokens on average (their Eq. 1).
 """
 
