@@ -1,6 +1,7 @@
 """Rollout throughput: sampler.sample with the KV cache vs without it (the whole sequence recomputed for every
 new token), same model, prompts, seed and token count, timed side by side. Goal (issue P6): >= 5x on SmolLM2-135M
-at 128 new tokens. EOS is disabled so every row generates exactly max_new_tokens tokens."""
+at 128 new tokens (2 rows of a short chat prompt; 8 rows of the tiny model with --quick). EOS is disabled so
+every row generates exactly max_new_tokens tokens."""
 
 from __future__ import annotations
 
@@ -45,19 +46,21 @@ def run(quick: bool) -> list[Row]:
         prompt = "Q: 12+34\nA: <think>"
     else:
         from a5_alignment.models import CHAT, load_smollm2_policy
-        from a5_alignment.tasks import R1_ZERO_PROMPT
 
         model, tok = load_smollm2_policy(max_seq_len=512)
         name, new = "SmolLM2-135M", 128
-        prompt = CHAT.format(content=R1_ZERO_PROMPT.format(question="What is 17+25?"))
+        # subtle: a short chat prompt keeps the no-cache anchor affordable on 2 busy cores (its cost grows with
+        # the whole sequence length at every step); a longer prompt only widens the gap.
+        prompt = CHAT.format(content="What is 17+25?")
     tok = NoEOS(tok)
-    prompts = [prompt] * 8  # one GRPO group
+    rows = 8 if quick else 2
+    prompts = [prompt] * rows  # (part of) one GRPO group
     _time(model, tok, prompts[:1], 2, True)  # warm-up
     t_cache, a = _time(model, tok, prompts, new, True)
     t_full, b = _time(model, tok, prompts, new, False)
     n = sum(len(x) for x in a)
     same = sum(x == y for x, y in zip(a, b, strict=True))
-    return [Row(f"rollouts {name}, 8 x {new} new tokens", n / t_cache, "tokens/s", "same sampler, no KV cache",
+    return [Row(f"rollouts {name}, {rows} x {new} new tokens", n / t_cache, "tokens/s", "same sampler, no KV cache",
                 n / t_full, True, goal=None if quick else 5.0,
-                note=f"{same}/8 rows identical with and without the cache; prompt {len(tok.encode(prompt))} "
+                note=f"{same}/{rows} rows identical with and without the cache; prompt {len(tok.encode(prompt))} "
                      f"tokens; {threads} torch threads")]
