@@ -11,7 +11,8 @@ from pathlib import Path
 
 from shared.bench import table, write_json
 
-MODULES = ("a2_systems.bench.flash_bench", "a2_systems.bench.ddp_bench", "a2_systems.bench.allreduce_bench")
+MODULES = ("a2_systems.bench.flash_bench", "a2_systems.bench.ddp_bench", "a2_systems.bench.allreduce_bench",
+           "a2_systems.bench.inference_bench", "a2_systems.bench.tp_fsdp_bench")
 
 
 def main(argv: list[str] | None = None) -> int:
