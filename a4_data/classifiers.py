@@ -13,7 +13,10 @@ from __future__ import annotations
 import argparse
 import functools
 import hashlib
+import json
 import os
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -60,8 +63,6 @@ SPECS: dict[str, Spec] = {
     "quality": Spec(("wiki", "cc"), _wiki, _cc, 400),
 }
 SEEDS = {"nsfw": 11, "toxic": 12, "quality": 13}
-# subtle: lr 0.5 diverged to NaN now and then when several models were trained in one long-lived process (4-5 of
-# 40 trainings, never in a fresh one); 0.2 never did in the same test, with the same accuracy on our data.
 FASTTEXT_PARAMS = {"lr": 0.2, "dim": 32, "minCount": 1, "thread": 1, "bucket": 50_000}
 
 
@@ -76,6 +77,16 @@ def training_lines(name: str) -> list[str]:
     return [lines[int(i)] for i in rng.permutation(len(lines))]
 
 
+# Trains in a fresh interpreter: fastText's trainer sometimes diverged to NaN inside a long-lived process that had
+# already run other numeric work (a full test session), and never in a fresh one, whatever the learning rate.
+_TRAIN_IN_CHILD = """
+import json, sys
+import fasttext
+fasttext.FastText.eprint = lambda *args, **kwargs: None
+fasttext.train_supervised(sys.argv[1], **json.loads(sys.argv[2])).save_model(sys.argv[3])
+"""
+
+
 def train(name: str, path: Path) -> Any:
     """Train classifier `name` on its generated data (written to `path`) and return the fastText model."""
     import fasttext
@@ -84,8 +95,14 @@ def train(name: str, path: Path) -> Any:
     spec = SPECS[name]
     path.write_text("\n".join(training_lines(name)) + "\n", encoding="utf-8")
     # subtle: thread=1 and a fixed seed make training deterministic; more threads race on the shared weights
-    return fasttext.train_supervised(str(path), epoch=spec.epochs, wordNgrams=spec.word_ngrams, seed=SEEDS[name],
-                                     verbose=0, **FASTTEXT_PARAMS)
+    params = {"epoch": spec.epochs, "wordNgrams": spec.word_ngrams, "seed": SEEDS[name], "verbose": 0,
+              **FASTTEXT_PARAMS}
+    out = path.with_suffix(".bin")
+    done = subprocess.run([sys.executable, "-I", "-c", _TRAIN_IN_CHILD, str(path), json.dumps(params), str(out)],
+                          capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        raise RuntimeError(f"training the '{name}' classifier failed: {done.stderr.strip()[-500:]}")
+    return fasttext.load_model(str(out))
 
 
 def cache_dir() -> Path:
