@@ -64,3 +64,27 @@ def write_json(rows: list[Row], path: Path, extra: dict | None = None) -> None:
     data = {"machine": {"python": platform.python_version(), "processor": platform.processor() or platform.machine()},
             "rows": [{**asdict(r), "ratio": r.ratio, "meets_goal": r.meets_goal} for r in rows], **(extra or {})}
     path.write_text(json.dumps(data, indent=2))
+
+
+def main(package: str, modules: tuple[str, ...], description: str, argv: list[str] | None = None,
+         quick_help: str = "small sizes: seconds, for a smoke test") -> int:
+    """`python -m <package>.bench`: run each module's `run(quick)`, print one table, write JSON (default
+    out/bench/<assignment id>.json, the id being the package name's prefix, e.g. a1)."""
+    import argparse
+    import importlib
+
+    aid = package.split("_", 1)[0]
+    p = argparse.ArgumentParser(prog=f"python -m {package}.bench", description=description)
+    p.add_argument("--quick", action="store_true", help=quick_help)
+    p.add_argument("--only", choices=[m.rsplit(".", 1)[1] for m in modules], help="run one benchmark module")
+    p.add_argument("--out", type=Path, default=Path(f"out/bench/{aid}.json"))
+    args = p.parse_args(argv)
+    rows: list[Row] = []
+    for name in modules:
+        if args.only and not name.endswith(args.only):
+            continue
+        rows += importlib.import_module(name).run(quick=args.quick)
+    print(table(rows))
+    write_json(rows, args.out, {"quick": args.quick})
+    print(f"written: {args.out}")
+    return 0

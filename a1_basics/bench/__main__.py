@@ -1,32 +1,8 @@
 """Run every a1 benchmark, print one table and write JSON (default out/bench/a1.json)."""
 
-from __future__ import annotations
-
-import argparse
-import importlib
-from pathlib import Path
-
-from shared.bench import table, write_json
+from shared.bench import main
 
 MODULES = ("a1_basics.bench.tokenizer_bench", "a1_basics.bench.training_bench", "a1_basics.bench.quality_bench")
 
-
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m a1_basics.bench", description=__doc__)
-    p.add_argument("--quick", action="store_true", help="small sizes: seconds, for a smoke test")
-    p.add_argument("--only", choices=[m.rsplit(".", 1)[1] for m in MODULES], help="run one benchmark module")
-    p.add_argument("--out", type=Path, default=Path("out/bench/a1.json"))
-    args = p.parse_args(argv)
-    rows = []
-    for name in MODULES:
-        if args.only and not name.endswith(args.only):
-            continue
-        rows += importlib.import_module(name).run(quick=args.quick)
-    print(table(rows))
-    write_json(rows, args.out, {"quick": args.quick})
-    print(f"written: {args.out}")
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main("a1_basics", MODULES, __doc__))
