@@ -4,16 +4,12 @@ function in its own module."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-# subtle: Triton decides between its CPU interpreter and compilation when a module of kernels (its own standard
-# library included) is first imported, so the choice is made here, before any command imports anything: a
-# process that imported triton compiled and then loaded a2's interpreted kernels fails inside tl.zeros. Same rule
-# as a2_systems/__init__.py: interpret where there is no NVIDIA GPU, unless the caller decided.
-if "TRITON_INTERPRET" not in os.environ and not os.path.exists("/dev/nvidiactl"):
-    os.environ["TRITON_INTERPRET"] = "1"
+from shared.triton_mode import default_to_interpreter
+
+default_to_interpreter()  # before any command imports triton (shared/triton_mode.py says why)
 
 from grader.tree import TOOL_ROOT, Tree, TreeError  # noqa: E402
 
