@@ -21,7 +21,6 @@ from a5_alignment.dpo import per_instance_dpo_loss
 from a5_alignment.experiments.evaluation import evaluate
 from a5_alignment.experiments.logging_utils import RunLog
 from a5_alignment.experiments.setup import make_optimizer, problems, set_threads, start_policy
-from a5_alignment.models import save_policy
 from a5_alignment.reward import r1_zero_reward_fn
 from a5_alignment.sampler import SamplingParams, sample
 from a5_alignment.tasks import PROMPTS, Problem
@@ -121,12 +120,9 @@ def run(c: DPOConfig) -> dict:
             if c.time_budget_s > 0 and time.time() - start > c.time_budget_s:
                 break
     after = do_eval(step)
-    save_policy(model, f"{c.out_dir}/policy.pt", {"method": "dpo", "steps": step})
-    log.results = {"before": before, "after": after, "pairs": len(pairs), "steps": step,
-                   "train_seconds": round(time.time() - start, 1)}
-    log.write()
-    log.plot(("eval_accuracy", "eval_format_rate", "dpo_loss"))
-    return log.results
+    results = {"before": before, "after": after, "pairs": len(pairs), "steps": step,
+               "train_seconds": round(time.time() - start, 1)}
+    return log.finish(model, results, ("eval_accuracy", "eval_format_rate", "dpo_loss"))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,12 +18,10 @@ from tqdm import tqdm
 from a5_alignment.experiments.batching import chunks, response_log_probs
 from a5_alignment.experiments.evaluation import evaluate
 from a5_alignment.experiments.logging_utils import RunLog
+from a5_alignment.experiments.rollouts import rollout
 from a5_alignment.experiments.setup import make_optimizer, problems, set_lr, set_threads, start_policy
-from a5_alignment.models import save_policy
-from a5_alignment.reward import r1_zero_reward_fn
-from a5_alignment.sampler import SamplingParams, sample
+from a5_alignment.sampler import SamplingParams
 from a5_alignment.sft_step import sft_microbatch_train_step
-from a5_alignment.tasks import format_prompt
 from shared.config_cli import parse_config, to_dict
 
 
@@ -77,13 +75,10 @@ def run(c: EIConfig) -> dict:
     start, opt_step, step = time.time(), 0, 0
     for step in tqdm(range(1, c.ei_steps + 1), desc="expert iteration", disable=not sys.stderr.isatty()):
         qs = [train[i] for i in rng.choice(len(train), size=c.questions_per_step, replace=False)]
-        prompts = [format_prompt(q, c.template) for q in qs for _ in range(c.group_size)]
-        truths = [q.answer for q in qs for _ in range(c.group_size)]
         params = SamplingParams(c.temperature, 1.0, c.max_new_tokens, ("</answer>",), seed=c.seed * 7919 + step)
-        outs = sample(model, tok, prompts, params, batch_size=256)
+        ro = rollout(model, tok, qs, c.group_size, c.template, params)
         # keep each distinct correct response once per prompt
-        kept = sorted({(p, o.text) for p, o, t in zip(prompts, outs, truths, strict=True)
-                       if r1_zero_reward_fn(o.text, t)["reward"] == 1.0})
+        kept = sorted({(p, r) for p, r, w in zip(ro.prompts, ro.responses, ro.rewards, strict=True) if w == 1.0})
         losses = []
         model.train()
         for _ in range(c.sft_epochs):
@@ -98,18 +93,15 @@ def run(c: EIConfig) -> dict:
                 opt.zero_grad(set_to_none=True)
                 opt_step += 1
                 losses.append(float(meta["nll"]))
-        log.log(step, kept=len(kept), train_reward=len(kept) / len(prompts),
+        log.log(step, kept=len(kept), train_reward=len(kept) / len(ro.prompts),
                 train_nll=float(np.mean(losses)) if losses else None)
         do_eval(step)
         if c.time_budget_s > 0 and time.time() - start > c.time_budget_s:
             break
     after = {k: log.records[-1][k] for k in ("eval_accuracy", "eval_format_rate")}
     after = {"n": len(test), "accuracy": after["eval_accuracy"], "format_rate": after["eval_format_rate"]}
-    save_policy(model, f"{c.out_dir}/policy.pt", {"method": "expert_iteration", "steps": step})
-    log.results = {"before": before, "after": after, "ei_steps": step, "train_seconds": round(time.time() - start, 1)}
-    log.write()
-    log.plot(("eval_accuracy", "eval_format_rate", "train_reward"))
-    return log.results
+    results = {"before": before, "after": after, "ei_steps": step, "train_seconds": round(time.time() - start, 1)}
+    return log.finish(model, results, ("eval_accuracy", "eval_format_rate", "train_reward"))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,14 +20,13 @@ from a5_alignment.advantages import compute_group_normalized_rewards
 from a5_alignment.experiments.batching import chunks
 from a5_alignment.experiments.evaluation import evaluate
 from a5_alignment.experiments.logging_utils import RunLog
+from a5_alignment.experiments.rollouts import rollout
 from a5_alignment.experiments.setup import make_optimizer, problems, set_lr, set_threads, start_policy
 from a5_alignment.log_probs import get_response_log_probs
 from a5_alignment.masked import masked_mean
-from a5_alignment.models import save_policy
 from a5_alignment.pg_losses import grpo_microbatch_train_step
 from a5_alignment.reward import r1_zero_reward_fn
-from a5_alignment.sampler import SamplingParams, sample
-from a5_alignment.tasks import format_prompt
+from a5_alignment.sampler import SamplingParams
 from a5_alignment.tokenization import tokenize_prompt_and_output
 from shared.config_cli import parse_config, to_dict
 
@@ -60,7 +59,10 @@ class GRPOConfig:
     use_std_normalization: bool = field(default=True, metadata={"help": "divide advantages by the group std"})
     cliprange: float = field(default=0.2, metadata={"help": "GRPO-clip range"})
     eval_every: int = field(default=40, metadata={"help": "evaluate every this many GRPO steps"})
-    time_budget_s: float = field(default=0.0, metadata={"help": "stop after this many seconds (0 = none)"})
+    time_budget_s: float = field(default=0.0, metadata={"help": "stop after this many wall seconds (0 = none)"})
+    cpu_budget_s: float = field(default=0.0, metadata={
+        "help": "stop after this many CPU seconds of this process, evaluations included (0 = none): the budget "
+                "a busy machine cannot shrink"})
     seed: int = field(default=0, metadata={"help": "seed of prompts and sampling"})
     threads: int = field(default=1, metadata={"help": "torch threads (0 = torch default; 1 suits a shared CPU)"})
 
@@ -109,16 +111,14 @@ def run(c: GRPOConfig) -> dict:
     for step in tqdm(range(1, c.n_grpo_steps + 1), desc="grpo", disable=not sys.stderr.isatty()):
         t0 = time.time()
         qs = [train[i] for i in rng.choice(len(train), size=n_prompts, replace=False)]
-        prompts = [format_prompt(q, c.template) for q in qs for _ in range(c.group_size)]
-        truths = [q.answer for q in qs for _ in range(c.group_size)]
         params = SamplingParams(c.temperature, c.top_p, c.max_new_tokens, ("</answer>",),
                                 seed=c.seed * 1_000_003 + step)
-        responses = [r.text for r in sample(model, tok, prompts, params, batch_size=c.rollout_batch_size)]
+        ro = rollout(model, tok, qs, c.group_size, c.template, params, batch_size=c.rollout_batch_size)
+        prompts, fmt = ro.prompts, ro.format_rate
         t_roll = time.time() - t0
-        adv, raw, meta = compute_group_normalized_rewards(r1_zero_reward_fn, responses, truths, c.group_size,
+        adv, raw, meta = compute_group_normalized_rewards(r1_zero_reward_fn, ro.responses, ro.truths, c.group_size,
                                                           c.advantage_eps, c.use_std_normalization)
-        fmt = float(np.mean([r1_zero_reward_fn(r, t)["format_reward"] for r, t in zip(responses, truths, strict=True)]))
-        batch = tokenize_prompt_and_output(prompts, responses, tok)
+        batch = tokenize_prompt_and_output(prompts, ro.responses, tok)
         ids, labels, mask = (batch[k].to(device) for k in ("input_ids", "labels", "response_mask"))
         old_lp = None
         if c.loss_type == "grpo_clip" or c.epochs_per_rollout_batch > 1:
@@ -158,18 +158,16 @@ def run(c: GRPOConfig) -> dict:
         if clip_fracs:
             rec["clip_fraction"] = float(np.mean(clip_fracs))
         log.log(step, **rec)
-        out_of_time = c.time_budget_s > 0 and time.time() - start > c.time_budget_s
+        out_of_time = ((c.time_budget_s > 0 and time.time() - start > c.time_budget_s)
+                       or (c.cpu_budget_s > 0 and log.cpu_seconds() > c.cpu_budget_s))
         if step % c.eval_every == 0 and step != c.n_grpo_steps and not out_of_time:
             do_eval(step)
         if out_of_time:
             break
     after = do_eval(step)
-    save_policy(model, f"{c.out_dir}/policy.pt", {"method": "grpo", "steps": step})
-    log.results = {"before": before, "after": after, "grpo_steps": step,
-                   "train_seconds": round(time.time() - start, 1)}
-    log.write()
-    log.plot(("eval_accuracy", "eval_format_rate", "train_reward"))
-    return log.results
+    results = {"before": before, "after": after, "grpo_steps": step,
+               "train_seconds": round(time.time() - start, 1)}
+    return log.finish(model, results, ("eval_accuracy", "eval_format_rate", "train_reward"))
 
 
 def main(argv: list[str] | None = None) -> int:

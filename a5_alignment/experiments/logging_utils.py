@@ -18,9 +18,16 @@ class RunLog:
         self.records: list[dict[str, Any]] = []
         self.results: dict[str, Any] = {}
         self.start = time.time()
+        self.cpu_start = time.process_time()
+
+    def cpu_seconds(self) -> float:
+        """CPU seconds this process has used since the log began: the budget that a loaded machine cannot
+        shrink (the wall clock can, several times over, when other jobs share the cores)."""
+        return time.process_time() - self.cpu_start
 
     def log(self, step: int, **metrics: Any) -> None:
-        self.records.append({"step": step, "time_s": round(time.time() - self.start, 2), **metrics})
+        self.records.append({"step": step, "time_s": round(time.time() - self.start, 2),
+                             "cpu_s": round(self.cpu_seconds(), 2), **metrics})
         self.write()
 
     def write(self) -> Path:
@@ -28,6 +35,18 @@ class RunLog:
         path.write_text(json.dumps({"name": self.name, "config": self.config, "records": self.records,
                                     "results": self.results}, indent=1, default=str))
         return path
+
+    def finish(self, model: Any, results: dict[str, Any], plot_keys: tuple[str, ...]) -> dict[str, Any]:
+        """The end of every experiment: save the policy, write the results (with the CPU seconds used) into
+        log.json, draw the curves."""
+        from a5_alignment.models import save_policy
+
+        save_policy(model, self.out_dir / "policy.pt", {"method": self.name, **{
+            k: v for k, v in results.items() if isinstance(v, int | float)}})
+        self.results = {**results, "cpu_seconds": round(self.cpu_seconds(), 1)}
+        self.write()
+        self.plot(plot_keys)
+        return self.results
 
     def plot(self, keys: tuple[str, ...] = ("eval_accuracy", "eval_format_rate", "train_reward")) -> Path | None:
         import matplotlib

@@ -19,7 +19,6 @@ from a5_alignment.experiments.batching import response_log_probs
 from a5_alignment.experiments.evaluation import evaluate
 from a5_alignment.experiments.logging_utils import RunLog
 from a5_alignment.experiments.setup import make_optimizer, problems, set_lr, set_threads, start_policy
-from a5_alignment.models import save_policy
 from a5_alignment.sft_step import sft_microbatch_train_step
 from a5_alignment.tasks import Problem, format_prompt, format_response, sloppy
 from shared.config_cli import parse_config, to_dict
@@ -107,11 +106,8 @@ def run(c: SFTConfig) -> dict:
         if out_of_time:
             break
     after = do_eval(step)
-    save_policy(model, f"{c.out_dir}/policy.pt", {"method": "sft", "steps": step})
-    log.results = {"before": before, "after": after, "steps": step, "train_seconds": round(time.time() - start, 1)}
-    log.write()
-    log.plot(("eval_accuracy", "eval_format_rate"))
-    return log.results
+    results = {"before": before, "after": after, "steps": step, "train_seconds": round(time.time() - start, 1)}
+    return log.finish(model, results, ("eval_accuracy", "eval_format_rate"))
 
 
 def main(argv: list[str] | None = None) -> int:
