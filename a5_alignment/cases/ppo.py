@@ -1,0 +1,209 @@
+"""Cases for the optional PPO units a5.ppo_step (compute_value_loss, ppo_microbatch_train_step) and
+a5.value_head (PolicyWithValue): the value loss against numpy and a worked example, the step's loss and
+gradients against float64 autograd of an independently written objective, and the value head against a forward
+hook on a1's TransformerLM."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from a5_alignment.cases.gae import response_mask
+from a5_alignment.cases.tensors import f64, randn, tensor
+from shared.cases import Case, Impl, Suite, close, raises
+
+STEP, HEAD = "a5.ppo_step", "a5.value_head"
+STEP_CLOSE = close(rtol=1e-5, atol=1e-6)
+
+
+def value_inputs(rng: np.random.Generator) -> dict:
+    b, t = int(rng.integers(2, 6)), int(rng.integers(3, 10))
+    old = randn(rng, (b, t))
+    m = response_mask(rng, b, t)
+    return {"values": np.where(m, old + randn(rng, (b, t), scale=0.4), 1e3).astype(np.float32), "old": old,
+            "returns": randn(rng, (b, t)), "mask": m, "c": float(rng.uniform(0.05, 0.4))}
+
+
+def run_value_loss(impl: Impl, inp: dict) -> Any:
+    loss, _ = impl.compute_value_loss(tensor(inp["values"]), tensor(inp["old"]), tensor(inp["returns"]),
+                                      tensor(inp["mask"]), inp["c"])
+    return loss
+
+
+def expect_value_loss(inp: dict) -> np.ndarray:
+    v, old, ret, m, c = f64(inp["values"]), f64(inp["old"]), f64(inp["returns"]), inp["mask"], inp["c"]
+    v_clip = old + np.clip(v - old, -c, c)
+    per = np.maximum((v - ret) ** 2, (v_clip - ret) ** 2)
+    return np.asarray(0.5 * per[m].mean(), dtype=np.float32)
+
+
+def value_worked_inputs(rng: np.random.Generator) -> dict:
+    return {"values": np.array([[1.0, 0.0, 2.0, 100.0]], dtype=np.float32),
+            "old": np.full((1, 4), 0.5, dtype=np.float32),
+            "returns": np.array([[2.0, 0.0, 0.0, 0.0]], dtype=np.float32),
+            "mask": np.array([[True, True, True, False]]), "c": 0.2}
+
+
+def expect_value_worked(inp: dict) -> np.ndarray:
+    # By hand, c = 0.2 around old = 0.5, so V_clip lies in [0.3, 0.7]:
+    # t=0: V=1 -> V_clip 0.7, R=2: max(1, 1.69) = 1.69; t=1: V=0 -> V_clip 0.3, R=0: max(0, 0.09) = 0.09;
+    # t=2: V=2 -> V_clip 0.7, R=0: max(4, 0.49) = 4; t=3 masked out. 0.5 * (1.69 + 0.09 + 4) / 3 = 0.963333...
+    return np.asarray(0.5 * 5.78 / 3, dtype=np.float32)
+
+
+def step_inputs(ent: bool) -> Any:
+    def make(rng: np.random.Generator) -> dict:
+        b, t = int(rng.integers(2, 6)), int(rng.integers(3, 10))
+        old_lp = -np.abs(randn(rng, (b, t), scale=1.5))
+        old_v = randn(rng, (b, t))
+        return {"lp": (old_lp + randn(rng, (b, t), scale=0.3)).astype(np.float32), "old_lp": old_lp,
+                "values": (old_v + randn(rng, (b, t), scale=0.4)).astype(np.float32), "old_values": old_v,
+                "adv": randn(rng, (b, t)), "returns": randn(rng, (b, t)), "mask": response_mask(rng, b, t),
+                "k": int(rng.integers(1, 5)), "clip": float(rng.uniform(0.05, 0.3)),
+                "clip_v": float(rng.uniform(0.05, 0.4)), "vf": float(rng.uniform(0.05, 1.0)),
+                "entropy": np.abs(randn(rng, (b, t))) if ent else None,
+                "ent_coef": float(rng.uniform(0.001, 0.1)) if ent else 0.0}
+
+    return make
+
+
+def run_step(impl: Impl, inp: dict) -> Any:
+    lp, values = tensor(inp["lp"], requires_grad=True), tensor(inp["values"], requires_grad=True)
+    ent = None if inp["entropy"] is None else tensor(inp["entropy"], requires_grad=True)
+    loss, _ = impl.ppo_microbatch_train_step(
+        lp, values, tensor(inp["mask"]), tensor(inp["old_lp"]), tensor(inp["old_values"]), tensor(inp["adv"]),
+        tensor(inp["returns"]), inp["k"], inp["clip"], inp["clip_v"], inp["vf"], ent, inp["ent_coef"])
+    out = {"loss": loss.detach(), "grad_log_probs": lp.grad, "grad_values": values.grad}
+    if ent is not None:
+        out["grad_entropy"] = ent.grad
+    return out
+
+
+def expect_step(inp: dict) -> dict:
+    """Oracle: the objective written out in float64 torch (token-level masked means), and its autograd."""
+    import torch
+
+    lp = torch.tensor(f64(inp["lp"]), requires_grad=True)
+    v = torch.tensor(f64(inp["values"]), requires_grad=True)
+    old_lp, old_v, adv, ret = (torch.tensor(f64(inp[k])) for k in ("old_lp", "old_values", "adv", "returns"))
+    m = torch.tensor(inp["mask"]).double()
+    n = m.sum()
+    ratio = (lp - old_lp).exp()
+    c, cv = inp["clip"], inp["clip_v"]
+    surrogate = torch.where(adv >= 0, torch.clamp(ratio, max=1 + c) * adv, torch.clamp(ratio, min=1 - c) * adv)
+    policy = -(surrogate * m).sum() / n
+    v_clip = torch.clamp(v, old_v - cv, old_v + cv)
+    value = 0.5 * (torch.maximum((v - ret) ** 2, (v_clip - ret) ** 2) * m).sum() / n
+    loss = policy + inp["vf"] * value
+    ent = None
+    if inp["entropy"] is not None:
+        ent = torch.tensor(f64(inp["entropy"]), requires_grad=True)
+        loss = loss - inp["ent_coef"] * (ent * m).sum() / n
+    loss = loss / inp["k"]
+    loss.backward()
+    out = {"loss": np.asarray(loss.item(), dtype=np.float32),
+           "grad_log_probs": lp.grad.numpy().astype(np.float32), "grad_values": v.grad.numpy().astype(np.float32)}
+    if ent is not None:
+        out["grad_entropy"] = ent.grad.numpy().astype(np.float32)
+    return out
+
+
+# ---- the value head on a1's TransformerLM ----
+
+def head_inputs(rng: np.random.Generator) -> dict:
+    d = 16
+    return {"model_seed": int(rng.integers(0, 2**31)), "ids": rng.integers(0, 32, size=(2, 7)),
+            "w": randn(rng, (1, d), scale=0.5), "b": randn(rng, (1,)), "d_model": d}
+
+
+def small_lm(inp: dict) -> Any:
+    """A 2-layer a1 TransformerLM whose weights are a function of the seed alone."""
+    import torch
+
+    from a1_basics.nn.transformer import ModelConfig, TransformerLM
+
+    torch.manual_seed(inp["model_seed"])
+    return TransformerLM.from_config(ModelConfig(32, 16, inp["d_model"], 2, 2, 32))
+
+
+def wrapped(impl: Impl, inp: dict) -> Any:
+    import torch
+
+    pv = impl.PolicyWithValue(small_lm(inp))
+    with torch.no_grad():
+        pv.value_head.weight.copy_(tensor(inp["w"]))
+        pv.value_head.bias.copy_(tensor(inp["b"]))
+    return pv
+
+
+def run_head(impl: Impl, inp: dict) -> Any:
+    import torch
+
+    pv = wrapped(impl, inp)
+    calls = []
+    pv.policy.ln_final.register_forward_hook(lambda mod, args, out: calls.append(1))
+    with torch.no_grad():
+        logits, values = pv(tensor(inp["ids"]))
+    return {"logits": logits, "values": values, "final_norm_calls": len(calls)}
+
+
+def expect_head(inp: dict) -> dict:
+    """Oracle: the unwrapped LM's logits, and the input of its LM head captured by a forward hook, projected in
+    float64 numpy; ln_final runs once per forward."""
+    import torch
+
+    lm = small_lm(inp)
+    seen = {}
+    lm.ln_final.register_forward_hook(lambda mod, args, out: seen.update(h=out.detach()))
+    with torch.no_grad():
+        logits = lm(torch.from_numpy(inp["ids"]))
+    values = f64(seen["h"].numpy()) @ f64(inp["w"])[0] + f64(inp["b"])[0]
+    return {"logits": logits.numpy(), "values": values.astype(np.float32), "final_norm_calls": 1}
+
+
+def run_head_zero(impl: Impl, inp: dict) -> Any:
+    import torch
+
+    with torch.no_grad():
+        return impl.PolicyWithValue(small_lm(inp))(tensor(inp["ids"]))[1]
+
+
+def run_head_grad(impl: Impl, inp: dict) -> Any:
+    pv = wrapped(impl, inp)
+    pv(tensor(inp["ids"]))[1].sum().backward()
+    return pv.policy.token_embeddings.weight.grad
+
+
+def expect_head_grad(inp: dict) -> np.ndarray:
+    """Oracle: autograd of sum(w . h + b) with h captured by a hook on the unwrapped LM."""
+    import torch
+
+    lm = small_lm(inp)
+    seen = {}
+    lm.ln_final.register_forward_hook(lambda mod, args, out: seen.update(h=out))
+    lm(torch.from_numpy(inp["ids"]))
+    (seen["h"] @ torch.from_numpy(inp["w"])[0] + torch.from_numpy(inp["b"])[0]).sum().backward()
+    return lm.token_embeddings.weight.grad.numpy()
+
+
+SUITE = Suite(cases=(
+    Case("value_loss/worked_example", STEP, value_worked_inputs, close(), run_value_loss, expect_value_worked,
+         seeds=(0,), hidden_draws=1, note="by hand: the clipped error wins twice, the unclipped once"),
+    Case("value_loss/random", STEP, value_inputs, close(rtol=1e-5, atol=1e-6), run_value_loss, expect_value_loss,
+         seeds=(0, 1), hidden_draws=2, note="0.5 * masked mean of max(unclipped, clipped) squared error"),
+    Case("ppo_step/random", STEP, step_inputs(False), STEP_CLOSE, run_step, expect_step, seeds=(0, 1, 2),
+         hidden_draws=2, note="loss and gradients: token-level masked means, vf_coef, / grad-accum steps"),
+    Case("ppo_step/entropy_bonus", STEP, step_inputs(True), STEP_CLOSE, run_step, expect_step, seeds=(0,),
+         hidden_draws=1, note="ent_coef > 0 subtracts ent_coef * masked mean of the token entropy"),
+    Case("ppo_step/bad_accum_raises", STEP, lambda rng: {**step_inputs(False)(rng), "k": 0}, raises(ValueError),
+         run_step, None, seeds=(0,), hidden_draws=1, note="gradient_accumulation_steps < 1 is a ValueError"),
+    Case("value_head/matches_lm_and_trunk", HEAD, head_inputs, close(rtol=1e-4, atol=1e-5), run_head,
+         expect_head, seeds=(0, 1), hidden_draws=1,
+         note="logits as the LM's; values = value_head(input of the LM head); one pass through the trunk"),
+    Case("value_head/zero_init", HEAD, head_inputs, close(rtol=0.0, atol=0.0), run_head_zero,
+         lambda inp: np.zeros(inp["ids"].shape, dtype=np.float32), seeds=(0,), hidden_draws=1,
+         note="a fresh value head is zero: every value is 0, shape (batch, seq)"),
+    Case("value_head/gradient_reaches_trunk", HEAD, head_inputs, close(rtol=1e-4, atol=1e-6), run_head_grad,
+         expect_head_grad, seeds=(0,), hidden_draws=1, note="a shared critic: value gradients reach the trunk"),
+))

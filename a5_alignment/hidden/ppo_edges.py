@@ -1,0 +1,57 @@
+"""Hidden-only edge cases of the optional PPO units, each within what HANDOUT §10 pins down: NaN values outside
+the response, one-token responses, responses that fill the whole row, a row without a response in the reward
+shaping, cliprange_value 0, one microbatch (k = 1)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from a5_alignment.cases import gae, ppo
+from shared.cases import Case, Suite, close
+
+
+def nan_outside(rng: np.random.Generator) -> dict:
+    inp = gae.gae_inputs(rng)
+    inp["values"] = np.where(inp["mask"], inp["values"], np.nan).astype(np.float32)
+    inp["rewards"] = np.where(inp["mask"], inp["rewards"], np.inf).astype(np.float32)
+    return inp
+
+
+def one_token(rng: np.random.Generator) -> dict:
+    inp = gae.gae_inputs(rng)
+    b, t = inp["mask"].shape
+    m = np.zeros((b, t), dtype=bool)
+    m[np.arange(b), rng.integers(0, t, size=b)] = True
+    return {**inp, "mask": m}
+
+
+def full_rows(rng: np.random.Generator) -> dict:
+    inp = gae.gae_inputs(rng)
+    return {**inp, "mask": np.ones_like(inp["mask"])}
+
+
+def empty_row(rng: np.random.Generator) -> dict:
+    inp = gae.shape_inputs(rng)
+    inp["mask"][0] = False
+    return inp
+
+
+def clip_v_zero(rng: np.random.Generator) -> dict:
+    return {**ppo.value_inputs(rng), "c": 0.0}
+
+
+SUITE = Suite(cases=(
+    Case("gae/edge_nan_outside_response", "a5.gae", nan_outside, gae.GAE_CLOSE, gae.run_gae, gae.gae_loop,
+         seeds=(), hidden_draws=1, note="NaN values and inf rewards outside the mask never leak in"),
+    Case("gae/edge_one_token_responses", "a5.gae", one_token, gae.GAE_CLOSE, gae.run_gae, gae.gae_loop,
+         seeds=(), hidden_draws=1, note="a one-token response: A = r - V"),
+    Case("gae/edge_full_rows", "a5.gae", full_rows, gae.GAE_CLOSE, gae.run_gae, gae.gae_loop, seeds=(),
+         hidden_draws=1, note="responses from the first to the last column"),
+    Case("shape_rewards/edge_empty_response", "a5.ppo_rewards", empty_row, close(), gae.run_shape,
+         gae.expect_shape, seeds=(), hidden_draws=1, note="a row without response tokens gets zeros"),
+    Case("value_loss/edge_cliprange_0", "a5.ppo_step", clip_v_zero, close(rtol=1e-5, atol=1e-6),
+         ppo.run_value_loss, ppo.expect_value_loss, seeds=(), hidden_draws=1,
+         note="cliprange_value 0: V_clip is the old value"),
+    Case("ppo_step/edge_k1", "a5.ppo_step", lambda rng: {**ppo.step_inputs(False)(rng), "k": 1}, ppo.STEP_CLOSE,
+         ppo.run_step, ppo.expect_step, seeds=(), hidden_draws=1, note="gradient_accumulation_steps = 1"),
+))
