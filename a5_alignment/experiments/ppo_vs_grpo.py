@@ -51,17 +51,21 @@ def configs(c: CompareConfig) -> tuple[grpo.GRPOConfig, ppo.PPOConfig]:
 
 
 def table(rows: dict[str, dict]) -> str:
-    """Markdown table; the GRPO row is the anchor and PPO's last column is its difference from it."""
-    head = ("| method | steps | CPU s | accuracy before -> after | format after | accuracy vs GRPO |\n"
-            "|---|---|---|---|---|---|")
-    anchor = rows.get("grpo", {}).get("after", {}).get("accuracy")
-    out = [head]
+    """Markdown table with GRPO as the anchor: PPO's accuracy difference and CPU ratio are relative to it."""
+    out = ["| method | steps | CPU s | accuracy before -> after | format before -> after | vs GRPO |",
+           "|---|---|---|---|---|---|"]
+    anchor = rows.get("grpo")
     for name, r in rows.items():
         acc = r["after"]["accuracy"]
-        diff = "anchor" if name == "grpo" else ("" if anchor is None else f"{100 * (acc - anchor):+.2f} points")
+        if name == "grpo" or anchor is None:
+            vs = "anchor" if name == "grpo" else ""
+        else:
+            vs = (f"{100 * (acc - anchor['after']['accuracy']):+.2f} points, "
+                  f"{r['cpu_seconds'] / max(anchor['cpu_seconds'], 1e-9):.2f}x CPU")
         steps = r.get("grpo_steps", r.get("ppo_steps"))
         out.append(f"| {name} | {steps} | {r['cpu_seconds']:.0f} | {100 * r['before']['accuracy']:.2f}% -> "
-                   f"{100 * acc:.2f}% | {100 * r['after']['format_rate']:.2f}% | {diff} |")
+                   f"{100 * acc:.2f}% | {100 * r['before']['format_rate']:.2f}% -> "
+                   f"{100 * r['after']['format_rate']:.2f}% | {vs} |")
     return "\n".join(out)
 
 
