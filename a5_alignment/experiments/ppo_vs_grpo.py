@@ -29,6 +29,7 @@ class CompareConfig:
     steps: int = field(default=400, metadata={"help": "rollout batches per method (the CPU budget may stop first)"})
     cpu_budget_s: float = field(default=480.0, metadata={"help": "CPU seconds per method, evaluations included"})
     n_test: int = field(default=400, metadata={"help": "held-out problems"})
+    eval_every: int = field(default=20, metadata={"help": "evaluate every this many steps (both methods)"})
     seed: int = field(default=0, metadata={"help": "seed of both runs"})
     methods: str = field(default="grpo,ppo", metadata={"help": "which to run (comma-separated)"})
     gamma: float = field(default=1.0, metadata={"help": "PPO: GAE discount"})
@@ -37,14 +38,15 @@ class CompareConfig:
     kl_coef: float = field(default=0.0, metadata={"help": "PPO: KL penalty to the SFT policy"})
 
 
-PRESETS = {"tiny": CompareConfig(grpo_preset="tiny", steps=2, cpu_budget_s=0.0, n_test=16,
+PRESETS = {"tiny": CompareConfig(grpo_preset="tiny", steps=2, cpu_budget_s=0.0, n_test=16, eval_every=2,
                                  out_dir="out/a5/ppo_vs_grpo_quick")}
 
 
 def configs(c: CompareConfig) -> tuple[grpo.GRPOConfig, ppo.PPOConfig]:
     """The anchor's config from its preset, and PPO's with every shared field copied from it."""
     g = replace(grpo.PRESETS[c.grpo_preset], init_checkpoint=c.init_checkpoint, out_dir=str(Path(c.out_dir) / "grpo"),
-                n_grpo_steps=c.steps, cpu_budget_s=c.cpu_budget_s, n_test=c.n_test, seed=c.seed)
+                n_grpo_steps=c.steps, cpu_budget_s=c.cpu_budget_s, n_test=c.n_test, seed=c.seed,
+                eval_every=c.eval_every)
     p = ppo.PPOConfig(out_dir=str(Path(c.out_dir) / "ppo"), n_ppo_steps=c.steps, gamma=c.gamma, lam=c.lam,
                       vf_coef=c.vf_coef, kl_coef=c.kl_coef, **{k: getattr(g, k) for k in SHARED})
     return g, p
