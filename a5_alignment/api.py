@@ -15,4 +15,11 @@ API: dict[str, str] = {
     "grpo_microbatch_train_step": "a5_alignment.pg_losses:grpo_microbatch_train_step",
     "per_instance_dpo_loss": "a5_alignment.dpo:per_instance_dpo_loss",
     "r1_zero_reward_fn": "a5_alignment.reward:r1_zero_reward_fn",
+    # optional (§10): PPO with a value head and GAE
+    "shape_rewards": "a5_alignment.gae:shape_rewards",
+    "masked_whiten": "a5_alignment.gae:masked_whiten",
+    "compute_gae": "a5_alignment.gae:compute_gae",
+    "PolicyWithValue": "a5_alignment.value_head:PolicyWithValue",
+    "compute_value_loss": "a5_alignment.ppo_losses:compute_value_loss",
+    "ppo_microbatch_train_step": "a5_alignment.ppo_losses:ppo_microbatch_train_step",
 }

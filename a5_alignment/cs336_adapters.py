@@ -132,3 +132,41 @@ def run_iterate_batches(dataset: Any, batch_size: int, shuffle: bool) -> Any:
     from a5_alignment.packing import iterate_batches
 
     return iterate_batches(dataset, batch_size, shuffle)
+
+
+# Optional PPO units (HANDOUT §10). CS336's a5 has no PPO tests; these follow the same run_* convention.
+
+def run_shape_rewards(scores: Tensor, response_mask: Tensor, policy_log_probs: Tensor | None = None,
+                      ref_log_probs: Tensor | None = None, kl_coef: float = 0.0) -> Tensor:
+    """-> per-token rewards (batch, seq): KL penalty on the response, the score on its last token."""
+    from a5_alignment.gae import shape_rewards
+
+    return shape_rewards(scores, response_mask, policy_log_probs, ref_log_probs, kl_coef)
+
+
+def run_compute_gae(rewards: Tensor, values: Tensor, response_mask: Tensor, gamma: float,
+                    lam: float) -> tuple[Tensor, Tensor]:
+    """-> (advantages, returns), each (batch, seq), 0 outside the response."""
+    from a5_alignment.gae import compute_gae
+
+    return compute_gae(rewards, values, response_mask, gamma, lam)
+
+
+def run_compute_value_loss(values: Tensor, old_values: Tensor, returns: Tensor, response_mask: Tensor,
+                           cliprange_value: float) -> Tensor:
+    """-> the clipped value loss (a scalar)."""
+    from a5_alignment.ppo_losses import compute_value_loss
+
+    return compute_value_loss(values, old_values, returns, response_mask, cliprange_value)[0]
+
+
+def run_ppo_microbatch_train_step(policy_log_probs: Tensor, values: Tensor, response_mask: Tensor,
+                                  old_log_probs: Tensor, old_values: Tensor, advantages: Tensor, returns: Tensor,
+                                  gradient_accumulation_steps: int, cliprange: float, cliprange_value: float,
+                                  vf_coef: float, token_entropy: Tensor | None = None,
+                                  ent_coef: float = 0.0) -> tuple[Tensor, dict[str, Tensor]]:
+    from a5_alignment.ppo_losses import ppo_microbatch_train_step
+
+    return ppo_microbatch_train_step(policy_log_probs, values, response_mask, old_log_probs, old_values,
+                                     advantages, returns, gradient_accumulation_steps, cliprange, cliprange_value,
+                                     vf_coef, token_entropy, ent_coef)
