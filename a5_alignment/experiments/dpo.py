@@ -20,7 +20,7 @@ from tqdm import tqdm
 from a5_alignment.dpo import per_instance_dpo_loss
 from a5_alignment.experiments.evaluation import evaluate
 from a5_alignment.experiments.logging_utils import RunLog
-from a5_alignment.experiments.setup import make_optimizer, problems, set_threads, start_policy
+from a5_alignment.experiments.setup import make_optimizer, optimizer_step, problems, set_threads, start_policy
 from a5_alignment.reward import r1_zero_reward_fn
 from a5_alignment.sampler import SamplingParams, sample
 from a5_alignment.tasks import PROMPTS, Problem
@@ -110,9 +110,7 @@ def run(c: DPOConfig) -> dict:
                 loss = per_instance_dpo_loss(model, ref, tok, c.beta, q, chosen, rejected, template) / len(batch)
                 loss.backward()
                 losses.append(float(loss.detach()) * len(batch))
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            opt.zero_grad(set_to_none=True)
+            optimizer_step(opt, model.parameters())
             step += 1
             log.log(step, dpo_loss=float(np.mean(losses)))
             if step % c.eval_every == 0:

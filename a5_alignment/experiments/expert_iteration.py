@@ -19,7 +19,7 @@ from a5_alignment.experiments.batching import chunks, response_log_probs
 from a5_alignment.experiments.evaluation import evaluate
 from a5_alignment.experiments.logging_utils import RunLog
 from a5_alignment.experiments.rollouts import rollout
-from a5_alignment.experiments.setup import make_optimizer, problems, set_lr, set_threads, start_policy
+from a5_alignment.experiments.setup import make_optimizer, optimizer_step, problems, set_lr, set_threads, start_policy
 from a5_alignment.sampler import SamplingParams
 from a5_alignment.sft_step import sft_microbatch_train_step
 from shared.config_cli import parse_config, to_dict
@@ -88,9 +88,7 @@ def run(c: EIConfig) -> dict:
                 set_lr(opt, min(opt_step, total - 1), c.lr, total, 0)
                 lp, mask = response_log_probs(model, tok, [p for p, _ in pairs], [r for _, r in pairs])
                 _, meta = sft_microbatch_train_step(lp, mask, 1, normalize_constant=float(mask.sum()) / len(pairs))
-                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-                opt.step()
-                opt.zero_grad(set_to_none=True)
+                optimizer_step(opt, model.parameters())
                 opt_step += 1
                 losses.append(float(meta["nll"]))
         log.log(step, kept=len(kept), train_reward=len(kept) / len(ro.prompts),

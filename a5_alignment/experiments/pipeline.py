@@ -19,12 +19,12 @@ from shared.config_cli import parse_config, to_dict
 @dataclass
 class PipelineConfig:
     out_dir: str = field(default="out/a5/tiny", metadata={"help": "each stage writes a subfolder here"})
-    sft_steps: int = field(default=400, metadata={"help": "SFT optimizer steps (from scratch)"})
-    sft_time_s: float = field(default=540.0, metadata={"help": "SFT wall-clock budget (0 = none)"})
+    sft_steps: int = field(default=300, metadata={"help": "SFT optimizer steps (from scratch)"})
+    sft_time_s: float = field(default=0.0, metadata={"help": "SFT wall-clock budget (0 = none)"})
     demo_error_rate: float = field(default=0.0, metadata={
         "help": "fraction of SFT demonstrations off by one (a sloppy teacher; 0.5 in the reference results)"})
-    grpo_steps: int = field(default=400, metadata={"help": "GRPO steps"})
-    grpo_time_s: float = field(default=900.0, metadata={"help": "GRPO wall-clock budget (0 = none)"})
+    grpo_steps: int = field(default=1300, metadata={"help": "GRPO steps"})
+    grpo_cpu_s: float = field(default=1800.0, metadata={"help": "GRPO budget in CPU seconds (0 = none)"})
     grpo_lr: float = field(default=1e-4, metadata={"help": "GRPO peak learning rate"})
     stages: str = field(default="sft,grpo,ei,dpo",
                         metadata={"help": "stages to run, comma-separated (others are read from earlier logs)"})
@@ -51,7 +51,7 @@ def run(c: PipelineConfig) -> dict:
         results["sft"] = sft.run(cfg)
     if "grpo" in stages:
         cfg = replace(grpo.PRESETS[key], out_dir=str(out / "grpo"), init_checkpoint=ckpt,
-                      n_grpo_steps=c.grpo_steps, time_budget_s=c.grpo_time_s, lr=c.grpo_lr, threads=c.threads)
+                      n_grpo_steps=c.grpo_steps, cpu_budget_s=c.grpo_cpu_s, lr=c.grpo_lr, threads=c.threads)
         results["grpo"] = grpo.run(cfg)
     if "ei" in stages:
         cfg = replace(expert_iteration.PRESETS[key], out_dir=str(out / "ei"), init_checkpoint=ckpt,

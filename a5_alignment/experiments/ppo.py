@@ -18,58 +18,34 @@ import torch
 from tqdm import tqdm
 
 from a5_alignment.experiments.batching import chunks
-from a5_alignment.experiments.evaluation import evaluate
 from a5_alignment.experiments.logging_utils import RunLog
-from a5_alignment.experiments.rollouts import rollout
-from a5_alignment.experiments.setup import make_optimizer, problems, set_lr, set_threads, start_policy
+from a5_alignment.experiments.rl_loop import RLConfig, draw_rollouts, held_out_eval, minibatches, out_of_budget
+from a5_alignment.experiments.setup import make_optimizer, optimizer_step, problems, set_lr, set_threads, start_policy
 from a5_alignment.gae import compute_gae, masked_whiten, shape_rewards
 from a5_alignment.log_probs import get_response_log_probs
 from a5_alignment.masked import masked_mean
 from a5_alignment.ppo_losses import ppo_microbatch_train_step
-from a5_alignment.sampler import SamplingParams
 from a5_alignment.tokenization import tokenize_prompt_and_output
 from a5_alignment.value_head import PolicyWithValue
 from shared.config_cli import parse_config, to_dict
 
 
 @dataclass
-class PPOConfig:
-    policy: str = field(default="tiny", metadata={"help": "tiny or smollm2"})
-    init_checkpoint: str = field(default="", metadata={"help": "policy to start from (tiny: an SFT checkpoint)"})
+class PPOConfig(RLConfig):
+    """GRPO's settings (RLConfig; group_size only sets how many samples each prompt gets, PPO needs no groups)
+    plus the critic's and GAE's."""
+
     out_dir: str = field(default="out/a5/ppo", metadata={"help": "log.json, curves.png and policy.pt go here"})
-    families: str = field(default="add", metadata={"help": "task families, comma-separated"})
-    max_value: int = field(default=99, metadata={"help": "largest operand"})
-    template: str = field(default="short", metadata={"help": "prompt template: short or r1_zero"})
-    n_train: int = field(default=5000, metadata={"help": "distinct training problems"})
-    n_test: int = field(default=400, metadata={"help": "held-out problems"})
     n_ppo_steps: int = field(default=200, metadata={"help": "rollout batches (one or more optimizer steps each)"})
-    lr: float = field(default=1e-4, metadata={"help": "peak learning rate (cosine to lr/10), policy and critic"})
-    warmup: int = field(default=0, metadata={"help": "warm-up steps"})
-    weight_decay: float = field(default=0.0, metadata={"help": "AdamW weight decay"})
-    rollout_batch_size: int = field(default=256, metadata={"help": "rollouts per PPO step (prompts x samples)"})
-    group_size: int = field(default=8, metadata={"help": "samples per prompt (PPO needs no groups; kept equal "
-                                                         "to GRPO's for equal rollouts)"})
-    temperature: float = field(default=1.0, metadata={"help": "rollout sampling temperature"})
-    top_p: float = field(default=1.0, metadata={"help": "rollout nucleus mass"})
-    max_new_tokens: int = field(default=40, metadata={"help": "rollout and evaluation budget"})
-    epochs_per_rollout_batch: int = field(default=1, metadata={"help": "passes over each rollout batch"})
-    train_batch_size: int = field(default=128, metadata={"help": "rollouts per optimizer step"})
-    grad_accum: int = field(default=2, metadata={"help": "microbatches per optimizer step"})
+    eval_every: int = field(default=20, metadata={"help": "evaluate every this many PPO steps"})
     gamma: float = field(default=1.0, metadata={"help": "GAE discount per token"})
     lam: float = field(default=0.95, metadata={"help": "GAE lambda"})
-    cliprange: float = field(default=0.2, metadata={"help": "policy ratio clip range"})
     cliprange_value: float = field(default=0.2, metadata={"help": "value clip range around the old values"})
     vf_coef: float = field(default=0.1, metadata={"help": "weight of the value loss"})
     ent_coef: float = field(default=0.0, metadata={"help": "weight of the entropy bonus"})
     kl_coef: float = field(default=0.0, metadata={"help": "per-token KL penalty to the starting policy (costs "
                                                           "one more forward pass per rollout when > 0)"})
     whiten_advantages: bool = field(default=True, metadata={"help": "whiten advantages over each rollout batch"})
-    eval_every: int = field(default=20, metadata={"help": "evaluate every this many PPO steps"})
-    time_budget_s: float = field(default=0.0, metadata={"help": "stop after this many wall seconds (0 = none)"})
-    cpu_budget_s: float = field(default=0.0, metadata={
-        "help": "stop after this many CPU seconds of this process, evaluations included (0 = none)"})
-    seed: int = field(default=0, metadata={"help": "seed of prompts and sampling"})
-    threads: int = field(default=1, metadata={"help": "torch threads (0 = torch default; 1 suits a shared CPU)"})
 
 
 PRESETS = {
@@ -80,10 +56,7 @@ PRESETS = {
 
 
 def check(c: PPOConfig) -> None:
-    if c.rollout_batch_size % c.group_size or c.train_batch_size % c.grad_accum:
-        raise ValueError("rollout_batch_size must be a multiple of group_size and train_batch_size of grad_accum")
-    if c.rollout_batch_size % c.train_batch_size:
-        raise ValueError("rollout_batch_size must be a multiple of train_batch_size")
+    c.check_batches()
     if not (0 <= c.gamma <= 1 and 0 <= c.lam <= 1):
         raise ValueError("gamma and lam must lie in [0, 1]")
 
@@ -113,23 +86,14 @@ def run(c: PPOConfig) -> dict:
     log = RunLog(c.out_dir, "ppo", to_dict(c))
     opt = make_optimizer(pv, c.lr, c.weight_decay)
     device = next(model.parameters()).device
-    n_prompts = c.rollout_batch_size // c.group_size
-    opt_steps = c.n_ppo_steps * c.epochs_per_rollout_batch * (c.rollout_batch_size // c.train_batch_size)
+    opt_steps = c.n_ppo_steps * c.optimizer_steps_per_batch()
     micro = c.train_batch_size // c.grad_accum
 
-    def do_eval(step: int) -> dict:
-        r = evaluate(model, tok, test, c.template, c.max_new_tokens)
-        log.log(step, eval_accuracy=r.accuracy, eval_format_rate=r.format_rate, samples=r.samples)
-        return r.summary()
-
-    before = do_eval(0)
+    before = held_out_eval(c, model, tok, test, log, 0)
     start, opt_step, step = time.time(), 0, 0
     for step in tqdm(range(1, c.n_ppo_steps + 1), desc="ppo", disable=not sys.stderr.isatty()):
         t0 = time.time()
-        qs = [train[i] for i in rng.choice(len(train), size=n_prompts, replace=False)]
-        params = SamplingParams(c.temperature, c.top_p, c.max_new_tokens, ("</answer>",),
-                                seed=c.seed * 1_000_003 + step)
-        ro = rollout(model, tok, qs, c.group_size, c.template, params, batch_size=c.rollout_batch_size)
+        ro = draw_rollouts(c, model, tok, train, rng, step)
         t_roll = time.time() - t0
         batch = tokenize_prompt_and_output(ro.prompts, ro.responses, tok)
         ids, labels, mask = (batch[k].to(device) for k in ("input_ids", "labels", "response_mask"))
@@ -148,36 +112,30 @@ def run(c: PPOConfig) -> dict:
         pv.train()
         stats: dict[str, list[float]] = {}
         grad_norm, lr = 0.0, float("nan")
-        for _ in range(c.epochs_per_rollout_batch):
-            order = torch.from_numpy(rng.permutation(len(ids)))
-            for tb in chunks(len(ids), c.train_batch_size):
-                lr = set_lr(opt, opt_step, c.lr, opt_steps, c.warmup)
-                for mb in chunks(tb.stop - tb.start, micro):
-                    rows = order[tb][mb]
-                    out, values = forward_with_values(pv, ids[rows], labels[rows], entropy=True)
-                    _, m = ppo_microbatch_train_step(
-                        out["log_probs"], values, mask[rows], old_lp[rows], old_values[rows], adv[rows],
-                        returns[rows], c.grad_accum, c.cliprange, c.cliprange_value, c.vf_coef,
-                        out["token_entropy"], c.ent_coef)
-                    m["entropy"] = masked_mean(out["token_entropy"].detach(), mask[rows])
-                    for k, v in m.items():
-                        stats.setdefault(k, []).append(float(v))
-                grad_norm = float(torch.nn.utils.clip_grad_norm_(pv.parameters(), 1.0))
-                opt.step()
-                opt.zero_grad(set_to_none=True)
-                opt_step += 1
+        for micro_rows in minibatches(c, rng, len(ids)):
+            lr = set_lr(opt, opt_step, c.lr, opt_steps, c.warmup)
+            for rows in micro_rows:
+                out, values = forward_with_values(pv, ids[rows], labels[rows], entropy=True)
+                _, m = ppo_microbatch_train_step(
+                    out["log_probs"], values, mask[rows], old_lp[rows], old_values[rows], adv[rows],
+                    returns[rows], c.grad_accum, c.cliprange, c.cliprange_value, c.vf_coef,
+                    out["token_entropy"], c.ent_coef)
+                m["entropy"] = masked_mean(out["token_entropy"].detach(), mask[rows])
+                for k, v in m.items():
+                    stats.setdefault(k, []).append(float(v))
+            grad_norm = optimizer_step(opt, pv.parameters())
+            opt_step += 1
         rec = {"train_reward": ro.mean_reward, "train_format_rate": ro.format_rate,
                "mean_value": float(masked_mean(old_values, mask)), "grad_norm": grad_norm, "lr": lr,
                "rollout_s": round(t_roll, 2), "step_s": round(time.time() - t0, 2),
                **{k: float(np.mean(v)) for k, v in stats.items()}}
         log.log(step, **rec)
-        out_of_time = ((c.time_budget_s > 0 and time.time() - start > c.time_budget_s)
-                       or (c.cpu_budget_s > 0 and log.cpu_seconds() > c.cpu_budget_s))
+        out_of_time = out_of_budget(c, log, start)
         if step % c.eval_every == 0 and step != c.n_ppo_steps and not out_of_time:
-            do_eval(step)
+            held_out_eval(c, model, tok, test, log, step)
         if out_of_time:
             break
-    after = do_eval(step)
+    after = held_out_eval(c, model, tok, test, log, step)
     torch.save(pv.value_head.state_dict(), log.out_dir / "value_head.pt")
     results = {"before": before, "after": after, "ppo_steps": step, "optimizer_steps": opt_step,
                "train_seconds": round(time.time() - start, 1)}

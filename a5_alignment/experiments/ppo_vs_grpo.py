@@ -9,16 +9,15 @@ the other in this process, and the table reports each one's CPU seconds and PPO'
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from a5_alignment.experiments import grpo, ppo
+from a5_alignment.experiments.rl_loop import RLConfig
 from shared.config_cli import parse_config, to_dict
 
-SHARED = ("policy", "init_checkpoint", "families", "max_value", "template", "n_train", "n_test", "lr", "warmup",
-          "weight_decay", "rollout_batch_size", "group_size", "temperature", "top_p", "max_new_tokens",
-          "epochs_per_rollout_batch", "train_batch_size", "grad_accum", "cliprange", "eval_every", "time_budget_s",
-          "cpu_budget_s", "seed", "threads")
+# every setting the two methods share (RLConfig's fields) but where they write
+SHARED = tuple(f.name for f in fields(RLConfig) if f.name != "out_dir")
 
 
 @dataclass

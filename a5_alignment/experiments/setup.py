@@ -37,6 +37,14 @@ def make_optimizer(model: Any, lr: float, weight_decay: float) -> torch.optim.Op
     return torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay, betas=(0.9, 0.95))
 
 
+def optimizer_step(opt: torch.optim.Optimizer, params: Any, max_norm: float = 1.0) -> float:
+    """Clip the gradient norm to max_norm, step, zero the gradients; returns the norm before clipping."""
+    norm = float(torch.nn.utils.clip_grad_norm_(params, max_norm))
+    opt.step()
+    opt.zero_grad(set_to_none=True)
+    return norm
+
+
 def set_lr(opt: torch.optim.Optimizer, step: int, lr: float, total: int, warmup: int) -> float:
     """a1's cosine schedule with warm-up, decaying to lr / 10 at the last step."""
     value = lr_cosine_schedule(step, lr, lr / 10, min(warmup, max(total - 1, 0)), max(total, 1))

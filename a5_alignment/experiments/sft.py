@@ -18,7 +18,7 @@ from tqdm import tqdm
 from a5_alignment.experiments.batching import response_log_probs
 from a5_alignment.experiments.evaluation import evaluate
 from a5_alignment.experiments.logging_utils import RunLog
-from a5_alignment.experiments.setup import make_optimizer, problems, set_lr, set_threads, start_policy
+from a5_alignment.experiments.setup import make_optimizer, optimizer_step, problems, set_lr, set_threads, start_policy
 from a5_alignment.sft_step import sft_microbatch_train_step
 from a5_alignment.tasks import Problem, format_prompt, format_response, sloppy
 from shared.config_cli import parse_config, to_dict
@@ -95,9 +95,7 @@ def run(c: SFTConfig) -> dict:
         for _ in range(c.grad_accum):
             batch = [train[i] for i in rng.integers(0, len(train), size=c.batch_size)]
             losses.append(sft_step_on(model, tok, batch, c.template, c.grad_accum, c.demo_error_rate))
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        opt.zero_grad(set_to_none=True)
+        optimizer_step(opt, model.parameters())
         if step % 10 == 0 or step == 1:
             log.log(step, train_nll=float(np.mean(losses)), lr=lr)
         out_of_time = c.time_budget_s > 0 and time.time() - start > c.time_budget_s
