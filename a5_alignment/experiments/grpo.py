@@ -46,10 +46,11 @@ PRESETS = {
     # that stayed stable (1.5e-4 and 3e-4 dipped by 10-19 points within 50 steps).
     "tiny_full": GRPOConfig(out_dir="out/a5/tiny/grpo", lr=1e-4, rollout_batch_size=256, train_batch_size=128,
                             n_grpo_steps=1300, eval_every=50, cpu_budget_s=1800.0),
+    # HANDOUT §9: 24 steps took 1727 CPU seconds (one thread) and raised held-out accuracy from 22.5% to 47.5%.
     "smollm2": GRPOConfig(policy="smollm2", out_dir="out/a5/smollm2/grpo", template="smol_chat", n_train=2000,
-                          n_test=64, n_grpo_steps=12, lr=3e-5, warmup=1, rollout_batch_size=16, group_size=4,
-                          train_batch_size=16, grad_accum=4, max_new_tokens=48, eval_every=1000,
-                          loss_type="reinforce_with_baseline"),
+                          n_test=200, n_grpo_steps=24, lr=3e-5, warmup=2, rollout_batch_size=32, group_size=4,
+                          train_batch_size=32, grad_accum=8, max_new_tokens=48, eval_every=1000,
+                          loss_type="reinforce_with_baseline", cpu_budget_s=2400.0),
 }
 
 
