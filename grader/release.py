@@ -42,7 +42,8 @@ def _section_lookup(a: Assignment, module: str):
         parts = qualname.split(".")
         for i in range(len(parts), 0, -1):
             name = by_target.get(f"{module}:{'.'.join(parts[:i])}")
-            if name and (unit := a.rubric.unit_of_target(name)):
+            member = parts[i] if i < len(parts) else None
+            if name and (unit := a.rubric.unit_of_target(name, member)):
                 return unit.handout
         for name, target in api.items():  # a private helper: the section of a unit in the same file
             if target.split(":")[0] == module and (unit := a.rubric.unit_of_target(name)):

@@ -46,6 +46,8 @@ class Unit:
     budget_s: float = 2.0  # what the reference should need per case; grader check warns past it
     leaderboard: Leaderboard | None = None
     optional: bool = False  # extra credit: graded and reported, its points outside the assignment's total
+    # when several units target one class: the methods that belong to this unit (their stubs name its section)
+    methods: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,8 +84,11 @@ class Rubric:
     def artifact_for(self, rel: str) -> Artifact | None:
         return next((a for a in self.artifacts if _match(rel, a.path)), None)
 
-    def unit_of_target(self, api_name: str) -> Unit | None:
-        return next((u for u in self.units.values() if api_name in u.targets), None)
+    def unit_of_target(self, api_name: str, member: str | None = None) -> Unit | None:
+        """The unit that grades api_name; with a member (a method of a target class), the unit that lists it in
+        `methods` when there is one, else the first unit that targets the class."""
+        units = [u for u in self.units.values() if api_name in u.targets]
+        return next((u for u in units if member is not None and member in u.methods), units[0] if units else None)
 
 
 def _match(rel: str, glob: str) -> bool:
@@ -118,6 +123,7 @@ def load(path: Path) -> Rubric:
             budget_s=float(u.get("budget_s", default_limit / 10.0)),
             leaderboard=_leaderboard(u.get("leaderboard"), f"{where}: [unit.\"{key}\".leaderboard]"),
             optional=_flag(u.get("optional", False), f"{where}: [unit.\"{key}\"] optional"),
+            methods=_names(u.get("methods", []), f"{where}: [unit.\"{key}\"] methods"),
         )
     for u in units.values():
         for d in u.depends:
@@ -144,6 +150,12 @@ def _flag(value: object, where: str) -> bool:
     if not isinstance(value, bool):
         raise RubricError(f"{where} must be true or false, got {value!r}")
     return value
+
+
+def _names(value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.isidentifier() for v in value):
+        raise RubricError(f"{where} must be a list of method names, got {value!r}")
+    return tuple(value)
 
 
 def _leaderboard(data: dict | None, where: str) -> Leaderboard | None:

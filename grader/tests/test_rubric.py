@@ -59,3 +59,17 @@ def test_optional_units_are_extra_credit(tmp_path):
     with pytest.raises(RubricError, match="true or false"):
         load(write(tmp_path, BASE + '[unit."zz.x"]\ntitle = "X"\npoints = 2\nhandout = "§9"\ntargets = ["x"]\n'
                    'optional = "yes"\n'))
+
+
+def test_methods_split_one_class_between_units(tmp_path):
+    # Two units grade one autograd.Function: each method's stub must name its own unit's handout section.
+    two = ('[unit."zz.fwd"]\ntitle = "F"\npoints = 1\nhandout = "§3.2"\ntargets = ["Fn"]\nmethods = ["forward"]\n'
+           '[unit."zz.bwd"]\ntitle = "B"\npoints = 1\nhandout = "§3.3"\ntargets = ["Fn"]\nmethods = ["backward"]\n')
+    r = load(write(tmp_path, BASE + two))
+    assert r.unit_of_target("Fn", "backward").handout == "§3.3"
+    assert r.unit_of_target("Fn", "forward").handout == "§3.2"
+    assert r.unit_of_target("Fn").handout == "§3.2" and r.unit_of_target("Fn", "setup_context").handout == "§3.2"
+    assert r.unit_of_target("missing") is None
+    with pytest.raises(RubricError, match="list of method names"):
+        load(write(tmp_path, BASE + '[unit."zz.x"]\ntitle = "X"\npoints = 1\nhandout = "§1"\ntargets = ["x"]\n'
+                   'methods = "backward"\n'))
