@@ -47,6 +47,8 @@ class DPOConfig:
     lr: float = field(default=1e-4, metadata={"help": "learning rate"})
     eval_every: int = field(default=20, metadata={"help": "evaluate every this many optimizer steps"})
     time_budget_s: float = field(default=0.0, metadata={"help": "stop after this many seconds (0 = none)"})
+    cpu_budget_s: float = field(default=0.0, metadata={
+        "help": "stop after this many CPU seconds of this process, evaluations included (0 = none)"})
     seed: int = field(default=0, metadata={"help": "seed"})
     threads: int = field(default=1, metadata={"help": "torch threads (0 = torch default)"})
 
@@ -115,7 +117,7 @@ def run(c: DPOConfig) -> dict:
             log.log(step, dpo_loss=float(np.mean(losses)))
             if step % c.eval_every == 0:
                 do_eval(step)
-            if c.time_budget_s > 0 and time.time() - start > c.time_budget_s:
+            if log.over_budget(c.time_budget_s, c.cpu_budget_s, start):
                 break
     after = do_eval(step)
     results = {"before": before, "after": after, "pairs": len(pairs), "steps": step,

@@ -44,6 +44,8 @@ class EIConfig:
     batch_size: int = field(default=64, metadata={"help": "sequences per optimizer step"})
     lr: float = field(default=3e-4, metadata={"help": "learning rate (cosine over all SFT steps)"})
     time_budget_s: float = field(default=0.0, metadata={"help": "stop after this many seconds (0 = none)"})
+    cpu_budget_s: float = field(default=0.0, metadata={
+        "help": "stop after this many CPU seconds of this process, evaluations included (0 = none)"})
     seed: int = field(default=0, metadata={"help": "seed"})
     threads: int = field(default=1, metadata={"help": "torch threads (0 = torch default)"})
 
@@ -94,7 +96,7 @@ def run(c: EIConfig) -> dict:
         log.log(step, kept=len(kept), train_reward=len(kept) / len(ro.prompts),
                 train_nll=float(np.mean(losses)) if losses else None)
         do_eval(step)
-        if c.time_budget_s > 0 and time.time() - start > c.time_budget_s:
+        if log.over_budget(c.time_budget_s, c.cpu_budget_s, start):
             break
     after = {k: log.records[-1][k] for k in ("eval_accuracy", "eval_format_rate")}
     after = {"n": len(test), "accuracy": after["eval_accuracy"], "format_rate": after["eval_format_rate"]}

@@ -25,6 +25,12 @@ class RunLog:
         shrink (the wall clock can, several times over, when other jobs share the cores)."""
         return time.process_time() - self.cpu_start
 
+    def over_budget(self, wall_budget_s: float, cpu_budget_s: float, wall_start: float) -> bool:
+        """True once the wall clock since wall_start passed wall_budget_s, or this process's CPU seconds since the
+        log began passed cpu_budget_s (a budget of 0 is no budget)."""
+        return ((wall_budget_s > 0 and time.time() - wall_start > wall_budget_s)
+                or (cpu_budget_s > 0 and self.cpu_seconds() > cpu_budget_s))
+
     def log(self, step: int, **metrics: Any) -> None:
         self.records.append({"step": step, "time_s": round(time.time() - self.start, 2),
                              "cpu_s": round(self.cpu_seconds(), 2), **metrics})

@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from a5_alignment.experiments.batching import chunks
 from a5_alignment.experiments.logging_utils import RunLog
-from a5_alignment.experiments.rl_loop import RLConfig, draw_rollouts, held_out_eval, minibatches, out_of_budget
+from a5_alignment.experiments.rl_loop import RLConfig, draw_rollouts, held_out_eval, minibatches
 from a5_alignment.experiments.setup import make_optimizer, optimizer_step, problems, set_lr, set_threads, start_policy
 from a5_alignment.gae import compute_gae, masked_whiten, shape_rewards
 from a5_alignment.log_probs import get_response_log_probs
@@ -130,7 +130,7 @@ def run(c: PPOConfig) -> dict:
                "rollout_s": round(t_roll, 2), "step_s": round(time.time() - t0, 2),
                **{k: float(np.mean(v)) for k, v in stats.items()}}
         log.log(step, **rec)
-        out_of_time = out_of_budget(c, log, start)
+        out_of_time = log.over_budget(c.time_budget_s, c.cpu_budget_s, start)
         if step % c.eval_every == 0 and step != c.n_ppo_steps and not out_of_time:
             held_out_eval(c, model, tok, test, log, step)
         if out_of_time:

@@ -4,7 +4,6 @@ Each method's own loop (its advantages and loss) stays in its script."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -88,7 +87,3 @@ def held_out_eval(c: RLConfig, model: Any, tokenizer: Any, test: list[Problem], 
     log.log(step, eval_accuracy=r.accuracy, eval_format_rate=r.format_rate, samples=r.samples)
     return r.summary()
 
-
-def out_of_budget(c: RLConfig, log: RunLog, start: float) -> bool:
-    return ((c.time_budget_s > 0 and time.time() - start > c.time_budget_s)
-            or (c.cpu_budget_s > 0 and log.cpu_seconds() > c.cpu_budget_s))

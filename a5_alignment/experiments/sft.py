@@ -45,6 +45,8 @@ class SFTConfig:
     eval_every: int = field(default=250, metadata={"help": "evaluate every this many steps"})
     max_new_tokens: int = field(default=40, metadata={"help": "evaluation budget per completion"})
     time_budget_s: float = field(default=0.0, metadata={"help": "stop training after this many seconds (0 = none)"})
+    cpu_budget_s: float = field(default=0.0, metadata={
+        "help": "stop after this many CPU seconds of this process, evaluations included (0 = none)"})
     seed: int = field(default=0, metadata={"help": "seed of data order and initialisation"})
     threads: int = field(default=1, metadata={"help": "torch threads (0 = torch default; 1 suits a shared CPU)"})
 
@@ -98,7 +100,7 @@ def run(c: SFTConfig) -> dict:
         optimizer_step(opt, model.parameters())
         if step % 10 == 0 or step == 1:
             log.log(step, train_nll=float(np.mean(losses)), lr=lr)
-        out_of_time = c.time_budget_s > 0 and time.time() - start > c.time_budget_s
+        out_of_time = log.over_budget(c.time_budget_s, c.cpu_budget_s, start)
         if step % c.eval_every == 0 and step != c.steps and not out_of_time:
             do_eval(step)
         if out_of_time:
