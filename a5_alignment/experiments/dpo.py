@@ -20,7 +20,14 @@ from tqdm import tqdm
 from a5_alignment.dpo import per_instance_dpo_loss
 from a5_alignment.experiments.evaluation import evaluate
 from a5_alignment.experiments.logging_utils import RunLog
-from a5_alignment.experiments.setup import make_optimizer, optimizer_step, problems, set_threads, start_policy
+from a5_alignment.experiments.setup import (
+    RunConfig,
+    make_optimizer,
+    optimizer_step,
+    problems,
+    set_threads,
+    start_policy,
+)
 from a5_alignment.reward import r1_zero_reward_fn
 from a5_alignment.sampler import SamplingParams, sample
 from a5_alignment.tasks import PROMPTS, Problem
@@ -28,29 +35,16 @@ from shared.config_cli import parse_config, to_dict
 
 
 @dataclass
-class DPOConfig:
-    policy: str = field(default="tiny", metadata={"help": "tiny or smollm2"})
-    init_checkpoint: str = field(default="", metadata={"help": "policy (and frozen reference) to start from"})
+class DPOConfig(RunConfig):
     out_dir: str = field(default="out/a5/dpo", metadata={"help": "log.json, curves.png and policy.pt go here"})
-    families: str = field(default="add", metadata={"help": "task families, comma-separated"})
-    max_value: int = field(default=99, metadata={"help": "largest operand"})
-    template: str = field(default="short", metadata={"help": "prompt template of the policy: short or r1_zero"})
-    n_train: int = field(default=5000, metadata={"help": "distinct training problems"})
-    n_test: int = field(default=400, metadata={"help": "held-out problems"})
     pair_questions: int = field(default=512, metadata={"help": "questions sampled to build preference pairs"})
     samples_per_question: int = field(default=4, metadata={"help": "responses sampled per question"})
     temperature: float = field(default=1.0, metadata={"help": "sampling temperature for the pairs"})
-    max_new_tokens: int = field(default=40, metadata={"help": "sampling and evaluation budget"})
     beta: float = field(default=0.1, metadata={"help": "DPO beta"})
     epochs: int = field(default=1, metadata={"help": "passes over the pairs"})
     batch_size: int = field(default=16, metadata={"help": "pairs per optimizer step"})
     lr: float = field(default=1e-4, metadata={"help": "learning rate"})
     eval_every: int = field(default=20, metadata={"help": "evaluate every this many optimizer steps"})
-    time_budget_s: float = field(default=0.0, metadata={"help": "stop after this many seconds (0 = none)"})
-    cpu_budget_s: float = field(default=0.0, metadata={
-        "help": "stop after this many CPU seconds of this process, evaluations included (0 = none)"})
-    seed: int = field(default=0, metadata={"help": "seed"})
-    threads: int = field(default=1, metadata={"help": "torch threads (0 = torch default)"})
 
 
 PRESETS = {

@@ -19,35 +19,30 @@ from a5_alignment.experiments.batching import chunks, response_log_probs
 from a5_alignment.experiments.evaluation import evaluate
 from a5_alignment.experiments.logging_utils import RunLog
 from a5_alignment.experiments.rollouts import rollout
-from a5_alignment.experiments.setup import make_optimizer, optimizer_step, problems, set_lr, set_threads, start_policy
+from a5_alignment.experiments.setup import (
+    RunConfig,
+    make_optimizer,
+    optimizer_step,
+    problems,
+    set_lr,
+    set_threads,
+    start_policy,
+)
 from a5_alignment.sampler import SamplingParams
 from a5_alignment.sft_step import sft_microbatch_train_step
 from shared.config_cli import parse_config, to_dict
 
 
 @dataclass
-class EIConfig:
-    policy: str = field(default="tiny", metadata={"help": "tiny or smollm2"})
-    init_checkpoint: str = field(default="", metadata={"help": "policy to start from"})
+class EIConfig(RunConfig):
     out_dir: str = field(default="out/a5/ei", metadata={"help": "log.json, curves.png and policy.pt go here"})
-    families: str = field(default="add", metadata={"help": "task families, comma-separated"})
-    max_value: int = field(default=99, metadata={"help": "largest operand"})
-    template: str = field(default="short", metadata={"help": "prompt template: short or r1_zero"})
-    n_train: int = field(default=5000, metadata={"help": "distinct training problems"})
-    n_test: int = field(default=400, metadata={"help": "held-out problems"})
     ei_steps: int = field(default=5, metadata={"help": "expert-iteration rounds"})
     questions_per_step: int = field(default=256, metadata={"help": "training questions sampled per round"})
     group_size: int = field(default=4, metadata={"help": "samples per question"})
     temperature: float = field(default=1.0, metadata={"help": "sampling temperature"})
-    max_new_tokens: int = field(default=40, metadata={"help": "sampling and evaluation budget"})
     sft_epochs: int = field(default=2, metadata={"help": "passes over each round's correct samples"})
     batch_size: int = field(default=64, metadata={"help": "sequences per optimizer step"})
     lr: float = field(default=3e-4, metadata={"help": "learning rate (cosine over all SFT steps)"})
-    time_budget_s: float = field(default=0.0, metadata={"help": "stop after this many seconds (0 = none)"})
-    cpu_budget_s: float = field(default=0.0, metadata={
-        "help": "stop after this many CPU seconds of this process, evaluations included (0 = none)"})
-    seed: int = field(default=0, metadata={"help": "seed"})
-    threads: int = field(default=1, metadata={"help": "torch threads (0 = torch default)"})
 
 
 PRESETS = {

@@ -15,23 +15,16 @@ from a5_alignment.experiments.batching import chunks
 from a5_alignment.experiments.evaluation import evaluate
 from a5_alignment.experiments.logging_utils import RunLog
 from a5_alignment.experiments.rollouts import Rollouts, rollout
+from a5_alignment.experiments.setup import RunConfig
 from a5_alignment.sampler import SamplingParams
 from a5_alignment.tasks import Problem
 
 
 @dataclass
-class RLConfig:
-    """The fields GRPO and PPO both have; experiments/ppo_vs_grpo.py copies all of them (but out_dir) from the
-    GRPO anchor to PPO."""
+class RLConfig(RunConfig):
+    """The fields GRPO and PPO both have (RunConfig's and these); experiments/ppo_vs_grpo.py copies all of them
+    (but out_dir) from the GRPO anchor to PPO."""
 
-    policy: str = field(default="tiny", metadata={"help": "tiny or smollm2"})
-    init_checkpoint: str = field(default="", metadata={"help": "policy to start from (tiny: an SFT checkpoint)"})
-    out_dir: str = field(default="out/a5/rl", metadata={"help": "log.json, curves.png and policy.pt go here"})
-    families: str = field(default="add", metadata={"help": "task families, comma-separated"})
-    max_value: int = field(default=99, metadata={"help": "largest operand"})
-    template: str = field(default="short", metadata={"help": "prompt template: short or r1_zero"})
-    n_train: int = field(default=5000, metadata={"help": "distinct training problems"})
-    n_test: int = field(default=400, metadata={"help": "held-out problems"})
     lr: float = field(default=1e-4, metadata={"help": "peak learning rate (cosine to lr/10)"})
     warmup: int = field(default=0, metadata={"help": "warm-up steps"})
     weight_decay: float = field(default=0.0, metadata={"help": "AdamW weight decay"})
@@ -39,18 +32,11 @@ class RLConfig:
     group_size: int = field(default=8, metadata={"help": "rollouts per prompt"})
     temperature: float = field(default=1.0, metadata={"help": "rollout sampling temperature"})
     top_p: float = field(default=1.0, metadata={"help": "rollout nucleus mass"})
-    max_new_tokens: int = field(default=40, metadata={"help": "rollout and evaluation budget"})
     epochs_per_rollout_batch: int = field(default=1, metadata={"help": "1 = on-policy; >1 reuses rollouts"})
     train_batch_size: int = field(default=128, metadata={"help": "rollouts per optimizer step"})
     grad_accum: int = field(default=2, metadata={"help": "microbatches per optimizer step"})
     cliprange: float = field(default=0.2, metadata={"help": "policy ratio clip range (GRPO-clip, PPO)"})
     eval_every: int = field(default=40, metadata={"help": "evaluate every this many steps"})
-    time_budget_s: float = field(default=0.0, metadata={"help": "stop after this many wall seconds (0 = none)"})
-    cpu_budget_s: float = field(default=0.0, metadata={
-        "help": "stop after this many CPU seconds of this process, evaluations included (0 = none): the budget "
-                "a busy machine cannot shrink"})
-    seed: int = field(default=0, metadata={"help": "seed of prompts and sampling"})
-    threads: int = field(default=1, metadata={"help": "torch threads (0 = torch default; 1 suits a shared CPU)"})
 
     def check_batches(self) -> None:
         if self.rollout_batch_size % self.group_size or self.train_batch_size % self.grad_accum:

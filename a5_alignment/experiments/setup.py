@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from typing import Any
 
 import torch
@@ -10,6 +11,30 @@ import torch
 from a1_basics.optim.schedule import lr_cosine_schedule
 from a5_alignment.models import load_policy, new_tiny_model, tiny_config
 from a5_alignment.tasks import Problem, generate
+
+
+@dataclass
+class RunConfig:
+    """The fields every training experiment has (SFT, expert iteration, DPO, GRPO, PPO): what to start from,
+    where to write, the tasks, the sampling budget, the run budgets and the seed. Each script's config extends it
+    (and sets its own out_dir default)."""
+
+    policy: str = field(default="tiny", metadata={"help": "tiny or smollm2"})
+    init_checkpoint: str = field(default="", metadata={
+        "help": "policy to start from ('' = a fresh tiny model, or SmolLM2 as it ships)"})
+    out_dir: str = field(default="out/a5/run", metadata={"help": "log.json, curves.png and policy.pt go here"})
+    families: str = field(default="add", metadata={"help": "task families, comma-separated (add,addsub,mul,word)"})
+    max_value: int = field(default=99, metadata={"help": "largest operand"})
+    template: str = field(default="short", metadata={"help": "prompt template: short, r1_zero or smol_chat"})
+    n_train: int = field(default=5000, metadata={"help": "distinct training problems"})
+    n_test: int = field(default=400, metadata={"help": "held-out problems"})
+    max_new_tokens: int = field(default=40, metadata={"help": "sampling and evaluation budget per completion"})
+    time_budget_s: float = field(default=0.0, metadata={"help": "stop after this many wall seconds (0 = none)"})
+    cpu_budget_s: float = field(default=0.0, metadata={
+        "help": "stop after this many CPU seconds of this process, evaluations included (0 = none): the budget "
+                "a busy machine cannot shrink"})
+    seed: int = field(default=0, metadata={"help": "seed of data order, sampling and initialisation"})
+    threads: int = field(default=1, metadata={"help": "torch threads (0 = torch default; 1 suits a shared CPU)"})
 
 
 def start_policy(policy: str, checkpoint: str | None, seed: int = 0) -> tuple[Any, Any]:

@@ -18,24 +18,25 @@ from tqdm import tqdm
 from a5_alignment.experiments.batching import response_log_probs
 from a5_alignment.experiments.evaluation import evaluate
 from a5_alignment.experiments.logging_utils import RunLog
-from a5_alignment.experiments.setup import make_optimizer, optimizer_step, problems, set_lr, set_threads, start_policy
+from a5_alignment.experiments.setup import (
+    RunConfig,
+    make_optimizer,
+    optimizer_step,
+    problems,
+    set_lr,
+    set_threads,
+    start_policy,
+)
 from a5_alignment.sft_step import sft_microbatch_train_step
 from a5_alignment.tasks import Problem, format_prompt, format_response, sloppy
 from shared.config_cli import parse_config, to_dict
 
 
 @dataclass
-class SFTConfig:
-    policy: str = field(default="tiny", metadata={"help": "tiny (from scratch / a checkpoint) or smollm2"})
-    init_checkpoint: str = field(default="", metadata={"help": "start from this checkpoint ('' = tiny from scratch)"})
+class SFTConfig(RunConfig):
     out_dir: str = field(default="out/a5/sft", metadata={"help": "log.json, curves.png and policy.pt go here"})
-    families: str = field(default="add", metadata={"help": "task families, comma-separated (add,addsub,mul,word)"})
-    max_value: int = field(default=99, metadata={"help": "largest operand"})
-    template: str = field(default="short", metadata={"help": "prompt template: short or r1_zero"})
-    n_train: int = field(default=5000, metadata={"help": "distinct training problems"})
     demo_error_rate: float = field(default=0.0, metadata={
         "help": "fraction of demonstrations whose final result is off by one (an unverified, sloppy teacher)"})
-    n_test: int = field(default=400, metadata={"help": "held-out problems for evaluation"})
     steps: int = field(default=1500, metadata={"help": "optimizer steps"})
     batch_size: int = field(default=64, metadata={"help": "sequences per microbatch"})
     grad_accum: int = field(default=1, metadata={"help": "microbatches per optimizer step"})
@@ -43,12 +44,6 @@ class SFTConfig:
     warmup: int = field(default=50, metadata={"help": "warm-up steps"})
     weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay"})
     eval_every: int = field(default=250, metadata={"help": "evaluate every this many steps"})
-    max_new_tokens: int = field(default=40, metadata={"help": "evaluation budget per completion"})
-    time_budget_s: float = field(default=0.0, metadata={"help": "stop training after this many seconds (0 = none)"})
-    cpu_budget_s: float = field(default=0.0, metadata={
-        "help": "stop after this many CPU seconds of this process, evaluations included (0 = none)"})
-    seed: int = field(default=0, metadata={"help": "seed of data order and initialisation"})
-    threads: int = field(default=1, metadata={"help": "torch threads (0 = torch default; 1 suits a shared CPU)"})
 
 
 PRESETS = {
