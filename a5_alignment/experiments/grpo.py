@@ -80,6 +80,11 @@ def run(c: GRPOConfig) -> dict:
         t_roll = time.time() - t0
         adv, raw, meta = compute_group_normalized_rewards(r1_zero_reward_fn, ro.responses, ro.truths, c.group_size,
                                                           c.advantage_eps, c.use_std_normalization)
+        if c.loss_type != "no_baseline" and not bool(adv.abs().gt(0).any()):
+            # subtle: every group all right or all wrong gives zero advantages; an Adam step on a zero gradient
+            # would still move the weights along its momentum, so such a batch is skipped.
+            log.log(step, train_reward=meta["reward_mean"], train_format_rate=ro.format_rate, skipped=True)
+            continue
         batch = tokenize_prompt_and_output(ro.prompts, ro.responses, tok)
         ids, labels, mask = (batch[k].to(device) for k in ("input_ids", "labels", "response_mask"))
         old_lp = None
@@ -91,11 +96,6 @@ def run(c: GRPOConfig) -> dict:
         model.train()
         entropies, clip_fracs = [], []
         grad_norm, lr = 0.0, float("nan")
-        if c.loss_type != "no_baseline" and not bool(adv.abs().gt(0).any()):
-            # subtle: every group all right or all wrong gives zero advantages; an Adam step on a zero gradient
-            # would still move the weights along its momentum, so such a batch is skipped.
-            log.log(step, train_reward=meta["reward_mean"], train_format_rate=ro.format_rate, skipped=True)
-            continue
         for micro_rows in minibatches(c, rng, len(ids)):
             lr = set_lr(opt, opt_step, c.lr, opt_steps, c.warmup)
             for rows in micro_rows:
