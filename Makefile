@@ -47,6 +47,8 @@ fuzz: venv
 submit: venv
 	$(PY) -m grader submit -a $(or $(A),a1)
 
+# demo grades only the course's own submissions (the reference and examples/), so it passes --no-isolation's
+# trust itself: `make grade` works on macOS and in CI, and each report says what isolation really held.
 grade: venv
 	$(PY) -m grader demo $(if $(A),-a $(A)) --out $(OUT)
 

@@ -29,13 +29,19 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("check", help="prove the reference passes, stubs and mutants fail, expected is current")
     s.add_argument("-a", "--assignment", required=True)
     s.add_argument("--no-determinism", action="store_true", help="skip the two-process determinism check")
+    s.add_argument("--deep", action="store_true",
+                   help="also draw oracle and property cases at 3+ fresh secrets and gate every case's worst margin "
+                        "at 0.5; writes <package>/instructor_tests/margins.json")
+    s.add_argument("--budget-s", type=float, default=None, help="seconds of fresh draws for --deep (default 240)")
 
     s = sub.add_parser("grade", help="grade one submission (a folder or a zip)")
     s.add_argument("submission", type=Path)
     s.add_argument("-a", "--assignment", required=True)
     s.add_argument("--out", type=Path, help="write Gradescope results.json here")
     s.add_argument("--junit", type=Path, help="also write JUnit XML here")
-    s.add_argument("--frozen", type=Path, help="hidden cases from a frozen file (Gradescope packages)")
+    s.add_argument("--frozen", type=Path, help="the hidden instances from this file instead of the term's own "
+                   "(a Gradescope package's copy)")
+    _isolation_flags(s)
 
     s = sub.add_parser("gradescope", help="package an assignment as a Gradescope autograder zip")
     s.add_argument("-a", "--assignment", required=True)
@@ -48,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--store", type=Path, default=None, help="SQLite file (default out/<aid>-batch.sqlite)")
     s.add_argument("--regrade", action="store_true", help="grade finished submissions again")
     s.add_argument("--export", type=Path, help="then write the gradebook CSV and results.json files here")
+    _isolation_flags(s)
 
     s = sub.add_parser("submit", help="student: run the visible cases, then zip exactly the graded files")
     s.add_argument("-a", "--assignment", required=True)
@@ -74,6 +81,11 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("-a", "--assignment", default=None, help="one assignment (default: every assignment)")
     s.add_argument("--out", type=Path, default=TOOL_ROOT / "out")
 
+    s = sub.add_parser("run-requests", help=argparse.SUPPRESS)
+    s.add_argument("-a", "--assignment", required=True)
+    s.add_argument("requests", type=Path)
+    s.add_argument("replies", type=Path)
+
     s = sub.add_parser("reference-outputs", help=argparse.SUPPRESS)
     s.add_argument("-a", "--assignment", required=True)
     s.add_argument("--out", type=Path, required=True)
@@ -85,6 +97,27 @@ def main(argv: list[str] | None = None) -> int:
     except (TreeError, ValueError, FileNotFoundError, FileExistsError, RuntimeError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+
+
+def _isolation_flags(s: argparse.ArgumentParser) -> None:
+    s.add_argument("--no-isolation", action="store_true",
+                   help="grade even where student code could read or write your files (the probe says what it "
+                        "found); only for submissions you trust: the report then says 'none'")
+    s.add_argument("--container", metavar="IMAGE", default=None,
+                   help="one Docker/Podman container per submission from IMAGE (README 'Isolation': building it)")
+    s.add_argument("--runtime", choices=("docker", "podman"), default=None,
+                   help="the container runtime (default: docker if found, else podman)")
+
+
+def _isolation(args: argparse.Namespace):
+    """The isolation the flags ask for: a container, or the best this machine offers (None)."""
+    if args.container is None:
+        if args.runtime:
+            raise ValueError("--runtime only applies with --container IMAGE")
+        return None
+    from grader.container import detect
+
+    return detect(args.container, args.runtime)
 
 
 def _dispatch(args: argparse.Namespace, tree: Tree) -> int:
@@ -102,7 +135,8 @@ def _dispatch(args: argparse.Namespace, tree: Tree) -> int:
     if args.command == "check":
         from grader.check import check
 
-        report = check(tree, args.assignment, determinism=not args.no_determinism)
+        report = check(tree, args.assignment, determinism=not args.no_determinism, deep=args.deep,
+                       deep_budget_s=args.budget_s)
         print(report.text())
         return 0 if report.ok else 1
     if args.command == "grade":
@@ -110,7 +144,8 @@ def _dispatch(args: argparse.Namespace, tree: Tree) -> int:
         from grader.report import junit, table, to_json
 
         report = grade(tree, args.assignment, args.submission.resolve(),
-                       frozen=args.frozen.resolve() if args.frozen else None)
+                       frozen=args.frozen.resolve() if args.frozen else None, isolation=_isolation(args),
+                       no_isolation=args.no_isolation)
         print(table(report.units, title=f"{args.assignment}: {args.submission}"))
         if report.error:
             print(f"grading failed: {report.error}", file=sys.stderr)
@@ -130,7 +165,8 @@ def _dispatch(args: argparse.Namespace, tree: Tree) -> int:
         from grader.batch import export, run_batch
 
         store = args.store or TOOL_ROOT / "out" / f"{args.assignment}-batch.sqlite"
-        summary = run_batch(tree, args.assignment, args.source.resolve(), store, args.jobs, args.regrade)
+        summary = run_batch(tree, args.assignment, args.source.resolve(), store, args.jobs, args.regrade,
+                            isolation=_isolation(args), no_isolation=args.no_isolation)
         print(f"batch: {len(summary.graded)} graded, {len(summary.skipped)} skipped in {summary.seconds:.1f} s; "
               f"store: {store}")
         if args.export:
@@ -168,6 +204,13 @@ def _dispatch(args: argparse.Namespace, tree: Tree) -> int:
         from grader.demo import demo_all
 
         return demo_all(tree, [args.assignment] if args.assignment else None, args.out.resolve())
+    if args.command == "run-requests":
+        from grader.plan import serve_requests
+        from shared.cases import Impl
+
+        a = tree.assignment(args.assignment)
+        serve_requests(a.suite(hidden=True), Impl(a.api()), a.package, args.requests, args.replies)
+        return 0
     if args.command == "reference-outputs":
         from grader.check import reference_outputs
 

@@ -49,6 +49,9 @@ def _submission_files(submission: Path) -> dict[str, bytes]:
 
 def assemble(tree: Tree, a: Assignment, submission: Path, work: Path) -> Assembled:
     root = write_release(tree, a.id, work / "tree")
+    for snapshot in root.glob("*/cases/snapshot.bin"):
+        # the visible expected values: grading never runs those instances, and the worker holds no expected value
+        snapshot.unlink()
     hidden = a.package_dir / "hidden"
     if hidden.is_dir():  # hidden drivers do enter the worker; their expected values never do
         shutil.copytree(hidden, root / a.package / "hidden", ignore=shutil.ignore_patterns("__pycache__"))

@@ -25,7 +25,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from grader import sandbox
 from grader.grade import grade
+from grader.probe import admit
 from grader.report import GRADER_VERSION, gradescope
 from grader.tree import Tree
 
@@ -149,7 +151,13 @@ class BatchSummary:
 
 
 def run_batch(tree: Tree, aid: str, source: Path, store_path: Path, jobs: int = 2, regrade: bool = False,
-              log: Callable[[str], None] = print) -> BatchSummary:
+              log: Callable[[str], None] = print, isolation: sandbox.Isolation | None = None,
+              no_isolation: bool = False) -> BatchSummary:
+    """Raises probe.IsolationRefused before grading anything where the workers could reach the instructor's
+    files, unless `no_isolation` says every submission is trusted."""
+    tree.assignment(aid)
+    isolation = isolation or sandbox.detect()
+    admit(tree, isolation, 0, None, no_isolation)  # refuse the whole batch up front, not one zero per student
     store = Store(store_path)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="lmfs-batch-") as tmp:
@@ -162,11 +170,12 @@ def run_batch(tree: Tree, aid: str, source: Path, store_path: Path, jobs: int = 
         # Processes, not threads: the grader's own work (inputs, verdicts) holds the GIL, and each job needs its
         # own unprivileged uid, which the pool's initializer hands out once per process.
         # spawn, not fork: a forked child would inherit the parent's SQLite and torch state
+        # Jobs never time a case at once: every timed sequence holds the machine-wide flock of grader/timing.py.
         ctx = multiprocessing.get_context("spawn")
         counter = ctx.Value("i", 0)
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_slot,
                                  initargs=(counter,)) as pool:
-            futures = [pool.submit(_grade_one, tree, aid, s, store_path) for s in todo]
+            futures = [pool.submit(_grade_one, tree, aid, s, store_path, isolation, no_isolation) for s in todo]
             graded = []
             for f in futures:
                 name, line = f.result()
@@ -185,11 +194,12 @@ def _init_slot(counter) -> None:
         counter.value += 1
 
 
-def _grade_one(tree: Tree, aid: str, s: Submission, store_path: Path) -> tuple[str, str]:
+def _grade_one(tree: Tree, aid: str, s: Submission, store_path: Path, isolation: sandbox.Isolation,
+               no_isolation: bool) -> tuple[str, str]:
     store = Store(store_path)
     store.start(aid, s)
     t0 = time.perf_counter()
-    report = grade(tree, aid, s.path, job=_SLOT)
+    report = grade(tree, aid, s.path, isolation=isolation, job=_SLOT, no_isolation=no_isolation)
     cases = [{"id": c.id, "unit": c.unit, "status": c.status, "seconds": round(c.seconds, 4)}
              for u in report.units for c in u.cases]
     results = gradescope(report)

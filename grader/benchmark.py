@@ -39,9 +39,13 @@ def run(quick: bool, n_batch: int = 20) -> list[Row]:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         sub = reference_submission(a, Path(tmp) / "ref")
-        grade(tree, aid, sub, isolation=best)  # warm the page cache: both measurements below start equal
-        sandboxed = min(_timed(lambda: grade(tree, aid, sub, isolation=best)) for _ in range(2))
-        unsandboxed = min(_timed(lambda: grade(tree, aid, sub, isolation=plain)) for _ in range(2))
+        # the reference is the course's own code: trusted (probe.py), so it is timed even without isolation
+        def once(iso: sandbox.Isolation) -> float:
+            return _timed(lambda: grade(tree, aid, sub, isolation=iso, no_isolation=True))
+
+        once(best)  # warm the page cache: both measurements below start equal
+        sandboxed = min(once(best) for _ in range(2))
+        unsandboxed = min(once(plain) for _ in range(2))
         rows.append(Row(f"grade the {aid} reference ({best.mode})", sandboxed, "s", "goal: 60 s on 2 cores", 60.0,
                         higher_is_better=False, goal=1.0))
         rows.append(Row(f"grade the {aid} reference, sandbox overhead", sandboxed, "s", "same, plain subprocess",
@@ -50,8 +54,10 @@ def run(quick: bool, n_batch: int = 20) -> list[Row]:
         subs = Path(tmp) / "class"
         for i in range(n_batch):
             shutil.copytree(sub, subs / f"student{i:02d}")
-        t2 = _timed(lambda: run_batch(tree, aid, subs, Path(tmp) / "b2.sqlite", jobs=2, log=lambda m: None))
-        t1 = _timed(lambda: run_batch(tree, aid, subs, Path(tmp) / "b1.sqlite", jobs=1, log=lambda m: None))
+        t2 = _timed(lambda: run_batch(tree, aid, subs, Path(tmp) / "b2.sqlite", jobs=2, log=lambda m: None,
+                                  no_isolation=True))
+        t1 = _timed(lambda: run_batch(tree, aid, subs, Path(tmp) / "b1.sqlite", jobs=1, log=lambda m: None,
+                                  no_isolation=True))
         rows.append(Row(f"batch of {n_batch} {aid} submissions, --jobs 2", n_batch / t2 * 60, "subs/min",
                         "--jobs 1", n_batch / t1 * 60, higher_is_better=True, goal=1.3))
     return rows

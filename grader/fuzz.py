@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import replace
 
-from grader.plan import make_plan, run_with_worker
+from grader.plan import generate, run_with_worker
 from grader.report import table
 from grader.session import WorkerSession
 from grader.tree import TOOL_ROOT, Tree
@@ -25,7 +25,7 @@ def fuzz(tree: Tree, aid: str, draws: int = 3, seed: str | None = None) -> int:
     # Fresh draws are the "hidden" instances of a throwaway secret: the same machinery, at random seeds.
     seed = seed or secrets.token_hex(8)
     limits = {k: u.time_limit_s for k, u in a.rubric.units.items()}
-    plan = make_plan(Suite(cases, suite.fixtures, ()), seed, frozenset(c.name for c in cases), limits)
+    plan = generate(Suite(cases, suite.fixtures, ()), seed, frozenset(c.name for c in cases), limits)
     expected = {}
     for s in plan.steps:
         e = s.definition.expect

@@ -1,8 +1,9 @@
 """`grader build` and `grader grade`: expected outputs ahead of time; grading in two stages.
 
 Grading: assemble (release + hidden drivers + the student's allowed files) -> forbidden-API scan -> the worker
-runs each case and streams outputs -> verdicts here against stored expected values -> report. No reference
-code runs while grading.
+runs each hidden instance and streams outputs -> verdicts here against stored expected values -> report. No
+reference code runs while grading, and no visible instance: every visible expected value ships with the release,
+so a submission could answer those from memory. Points come only from draws no student has seen.
 """
 
 from __future__ import annotations
@@ -13,80 +14,84 @@ import time
 import traceback
 from pathlib import Path
 
-from grader import expected as expected_store
-from grader import sandbox
+from grader import sandbox, store
 from grader.assemble import assemble
-from grader.forbidden import scan_units
-from grader.plan import Plan, make_plan, run_with_worker
+from grader.execution import Status
+from grader.expected import compute
+from grader.forbidden import scan_assignment
+from grader.plan import Plan, from_store, generate, run_with_worker
+from grader.probe import admit
 from grader.report import GradeReport
 from grader.session import WorkerSession
 from grader.tree import Assignment, Tree, hidden_expected_path, seed_secret
 from grader.verdict import judge, score
 
 
-def unit_files(a: Assignment) -> dict[str, set[str]]:
-    """unit key -> the files that hold its targets (from the module map)."""
-    api = a.api()
-    return {k: {api[t].split(":")[0].replace(".", "/") + ".py" for t in u.targets if t in api}
-            for k, u in a.rubric.units.items()}
+def limits(a: Assignment) -> dict[str, float]:
+    return {k: u.time_limit_s for k, u in a.rubric.units.items()}
 
 
-def plan_for(a: Assignment, hidden: bool, create_secret: bool = False) -> Plan:
-    secret = seed_secret(a.id, create=create_secret) if hidden else None
-    limits = {k: u.time_limit_s for k, u in a.rubric.units.items()}
-    return make_plan(a.suite(hidden=hidden), secret, a.hidden_names(), limits)
+def plan_for(a: Assignment, hidden: bool, hidden_file: Path | None = None) -> tuple[Plan, dict[str, object]]:
+    """The plan over the stored inputs and their expected values: the visible snapshot, plus (with `hidden`)
+    the term's hidden file or `hidden_file` (a Gradescope package's copy). A missing or unreadable file never
+    aborts: each case it should have held fails alone, with the reason and the fix."""
+    visible = store.read(a.snapshot_path, a.id, "visible")
+    secret = store.read(hidden_file or hidden_expected_path(a.id), a.id, "hidden") if hidden else None
+    return from_store(a.suite(hidden=hidden), a.hidden_names(), limits(a), visible, secret)
+
+
+def hidden_only(plan: Plan) -> Plan:
+    """What grading runs: the hidden instances (a fixture build is not one: the cases that use it carry its
+    points, and it is built for them in the worker from its published inputs)."""
+    return plan.subset([s for s in plan.steps if s.instance.visibility == "hidden"])
+
+
+def generated_plan(a: Assignment, secret: str | None) -> Plan:
+    """Inputs drawn now: the published seeds, and the term's hidden seeds when `secret` is given."""
+    return generate(a.suite(hidden=secret is not None), secret, a.hidden_names(), limits(a))
 
 
 def build(a: Assignment, visible: bool = True, log=print) -> None:
-    """Compute and store expected outputs: the visible snapshot (committed) and the hidden file (secret).
+    """Draw and store inputs and expected outputs: the visible snapshot (committed) and the hidden file (secret).
     `visible=False` builds only the hidden file: what a fresh clone needs (its snapshot is committed, and
     rebuilding it would hide drift from `grader check`)."""
-    plan = plan_for(a, hidden=True, create_secret=True)
+    secret = seed_secret(a.id, create=True)
+    plan = generated_plan(a, secret)
     hidden = [s for s in plan.steps if s.instance.visibility == "hidden"]
     shown = [s for s in plan.steps if s.instance.visibility == "visible"] if visible else []
-    values = expected_store.compute(plan, a.api(), a.package, steps=shown + hidden)
+    values = compute(plan, a.api(), a.package, steps=shown + hidden)
     if visible:
-        expected_store.save(a.snapshot_path, a.id, shown, values)
-        log(f"{a.id}: {len(shown)} visible expected outputs -> {a.snapshot_path}")
-    expected_store.save(hidden_expected_path(a.id), a.id, hidden, values)
-    log(f"{a.id}: {len(hidden)} hidden expected outputs -> {hidden_expected_path(a.id)} (never commit or release)")
+        store.save(a.snapshot_path, store.Stored(a.id, "visible", {s.instance.id: store.entry(s, values[s.instance.id])
+                                                                   for s in shown}))
+        log(f"{a.id}: {len(shown)} visible instances (inputs and expected outputs) -> {a.snapshot_path}")
+    store.save(hidden_expected_path(a.id), store.Stored(
+        a.id, "hidden", {s.instance.id: store.entry(s, values[s.instance.id]) for s in hidden},
+        store.secret_id(secret)))
+    log(f"{a.id}: {len(hidden)} hidden instances -> {hidden_expected_path(a.id)} (never commit or release)")
 
 
 def ensure_hidden(a: Assignment, log=print) -> None:
-    """Build the hidden expected outputs on first use (a fresh clone has no secrets), or after the secret or
-    the case definitions changed."""
+    """Draw the hidden instances on first use: a fresh clone has no secret, and a rotated secret needs new ones.
+    A hidden file of the current secret is never redrawn here; stale entries are `grader check`'s to report."""
+    secret = seed_secret(a.id, create=True)
     try:
-        load_expected(a, plan_for(a, hidden=True, create_secret=True))
-    except expected_store.ExpectedError:
+        current = store.load(hidden_expected_path(a.id), a.id, "hidden").secret_id == store.secret_id(secret)
+    except store.StoreError:
+        current = False
+    if not current:
         build(a, visible=False, log=log)
 
 
-def load_expected(a: Assignment, plan: Plan) -> dict[str, object]:
-    """Stored expected values for every step, refusing stale ones (inputs that no longer match)."""
-    stored = dict(expected_store.load(a.snapshot_path, a.id))
-    if any(s.instance.visibility == "hidden" for s in plan.steps):
-        stored.update(expected_store.load(hidden_expected_path(a.id), a.id))
-    out = {}
-    for s in plan.steps:
-        entry = stored.get(s.instance.id)
-        if entry is None or entry["inputs"] != s.inputs_digest:
-            raise expected_store.ExpectedError(
-                f"stored expected output for {s.instance.id} is missing or was built from other inputs; "
-                f"run `python -m grader build -a {a.id}`")
-        out[s.instance.id] = entry["expected"]
-    return out
-
-
 def leaderboard(a: Assignment, plan: Plan, replies: dict, units: list) -> list[dict]:
-    """Figures of merit for Gradescope's leaderboard, from units that passed (a wrong answer has no speed)."""
-    passed = {u.key for u in units if u.status == "passed"}
+    """Figures of merit for Gradescope's leaderboard, from units that passed (a wrong answer has no speed): the
+    field of the case's first instance in the plan (graded: its first hidden draw)."""
+    passed = {u.key for u in units if u.status == Status.PASSED}
     out = []
     for key, unit in a.rubric.units.items():
         lb = unit.leaderboard
         if lb is None or key not in passed:
             continue
-        step = next((s for s in plan.steps if s.instance.name == lb.case and s.instance.visibility == "visible"),
-                    None)
+        step = next((s for s in plan.steps if s.instance.name == lb.case), None)
         reply = replies.get(step.instance.id) if step else None
         value = reply.outputs.get(lb.field) if reply and isinstance(reply.outputs, dict) else None
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -94,33 +99,37 @@ def leaderboard(a: Assignment, plan: Plan, replies: dict, units: list) -> list[d
     return out
 
 
+def worker_readable(root: Path) -> None:
+    """Copies keep the instructor's modes (a private tree, 0600 files): the worker's uid must read the assembled
+    tree, and its owner is the grader, so the worker still cannot write it."""
+    for path in [root, *root.rglob("*")]:
+        if not path.is_symlink():
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)
+
+
 def grade(tree: Tree, aid: str, submission: Path, progress=None, isolation: sandbox.Isolation | None = None,
-          job: int = 0, frozen: Path | None = None) -> GradeReport:
+          job: int = 0, frozen: Path | None = None, no_isolation: bool = False) -> GradeReport:
     """Grade one submission. `isolation` defaults to the best this machine offers (sandbox.detect()). `frozen`
-    grades the hidden cases from a frozen file instead of the seed secret (a Gradescope package has no secret)."""
+    is the hidden file to grade from instead of the term's own (a Gradescope package's copy). Raises
+    probe.IsolationRefused, before any student code runs, where the worker could reach the instructor's files,
+    unless `no_isolation` says the submission is trusted (grader/probe.py)."""
     a = tree.assignment(aid)
     isolation = isolation or sandbox.detect()
+    held = admit(tree, isolation, job, frozen, no_isolation)
     start = time.perf_counter()
-    report = GradeReport(aid, [])
+    report = GradeReport(aid, [], hidden_feedback=a.rubric.hidden_feedback)
     try:
-        if frozen is not None:
-            from grader.frozen import thaw
-
-            visible = plan_for(a, hidden=False)
-            plan, hidden_expected = thaw(a, visible, frozen)
-            expected = {**load_expected(a, visible), **hidden_expected}
-        else:
-            plan = plan_for(a, hidden=True)
-            expected = load_expected(a, plan)
+        plan, expected = plan_for(a, hidden=True, hidden_file=frozen)
+        plan = hidden_only(plan)
         with tempfile.TemporaryDirectory(prefix="lmfs-grade-") as work:
             assembled = assemble(tree, a, submission, Path(work))
             report.ignored, report.problems = assembled.ignored, assembled.problems
-            forbidden = scan_units(assembled.student_files, {k: list(u.forbidden) for k, u in a.rubric.units.items()},
-                                   list(a.rubric.forbidden), unit_files(a))
+            forbidden = scan_assignment(a, assembled.student_files)
             os.chmod(work, 0o711)  # degraded mode's unprivileged uid must reach the tree, not list the folder
+            worker_readable(assembled.root)
             session = WorkerSession(assembled.root, a.package, a.rubric.preload, isolation=isolation, job=job,
                                     max_output_bytes=a.rubric.max_output_bytes)
-            report.isolation = session.isolation_label
+            report.isolation = held
             try:
                 replies = run_with_worker(plan, session, progress, budget_s=a.rubric.total_time_limit_s)
                 report.log_tail = session.log_tail()

@@ -18,11 +18,9 @@ import stat
 import zipfile
 from pathlib import Path
 
-from grader import expected as expected_store
-from grader.frozen import freeze
-from grader.grade import load_expected, plan_for
+from grader.grade import plan_for
 from grader.release import release_files
-from grader.tree import Tree
+from grader.tree import Tree, hidden_expected_path
 
 DATA_DIR = "grader_data"
 
@@ -63,20 +61,19 @@ exit 0
 
 def package(tree: Tree, aid: str, out: Path, torch_pin: str = "2.13.0") -> Path:
     a = tree.assignment(aid)
-    plan = plan_for(a, hidden=True)
-    try:
-        expected = load_expected(a, plan)
-    except expected_store.ExpectedError as e:
-        raise RuntimeError(f"{e}; the package needs the hidden expected outputs") from None
+    plan, _ = plan_for(a, hidden=True)
+    stale = [s for s in plan.steps if s.problem]
+    if stale:
+        raise RuntimeError(f"{len(stale)} instances cannot be packaged ({stale[0].problem}); the package needs "
+                           f"every stored input and expected output")
     files = release_files(tree, aid)
     hidden = a.package_dir / "hidden"
     for p in sorted(hidden.rglob("*.py")) if hidden.is_dir() else []:
         if "__pycache__" not in p.parts:
             files[p.relative_to(a.root).as_posix()] = p.read_bytes()
-    frozen = out.parent / f".{aid}.frozen.bin.tmp"
-    n = freeze(a, plan, expected, frozen)
-    files[f"{DATA_DIR}/{aid}.frozen.bin"] = frozen.read_bytes()
-    frozen.unlink()
+    # the term's hidden file itself (grader/store.py: inputs and expected values as data), never the secret
+    files[f"{DATA_DIR}/{aid}.frozen.bin"] = hidden_expected_path(aid).read_bytes()
+    n = sum(s.instance.visibility == "hidden" for s in plan.steps)
     out.parent.mkdir(parents=True, exist_ok=True)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:

@@ -108,10 +108,11 @@ Everything you need for this assignment. Read `{a.package}/HANDOUT.md` first.
 
     make test A={a.id}          # or: python -m grader test -a {a.id}   (after `make venv`)
 
-The first run creates `.venv` and installs what the assignment needs. Each graded case runs your code
-through the same worker the grader uses, so what passes here passes when graded on these visible cases.
-Hidden cases run the same checks at other seeds, plus edge cases: `make fuzz A={a.id}` reruns the oracle and
-property cases at fresh random seeds, and the handout pins every behaviour the hidden cases test.
+The first run creates `.venv` and installs what the assignment needs. Each case runs your code through the
+same worker the grader uses. Points are earned only on hidden draws: the same checks at inputs you have not
+seen (plus edge cases), so the table's points are *projected*: code that is right, not just right on these
+inputs, earns them when graded. `make fuzz A={a.id}` reruns the oracle and property cases at fresh random
+seeds, and the handout pins every behaviour the hidden cases test.
 A failure names the file, the function and the handout section; a mismatch says the largest error, where it
 is, and how many elements differ. The run ends with a table of your points per unit.
 

@@ -1,7 +1,8 @@
 """Reports: results stay dataclasses until here; one function per format.
 
-Gradescope `results.json`: one test per unit and visibility. Hidden parts use `after_due_date` visibility and
-say only the unit, the case number and the kind of failure, never inputs or expected values.
+Gradescope `results.json`: one test per unit and visibility (graded: hidden only). A hidden part shows the
+unit, each draw's status and its case's note, never the case's inputs or values; students see it at once, or
+after the due date where the rubric sets `hidden_feedback = "after_due_date"`.
 """
 
 from __future__ import annotations
@@ -10,13 +11,15 @@ import json
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
-from grader.verdict import NOT_IMPL, PASSED, CaseResult, UnitResult
+from grader.execution import Status
+from grader.verdict import CaseResult, UnitResult
 
 GRADER_VERSION = "0.1.0"
 
 _HIDDEN_TEXT = {
-    "wrong": "wrong answer", "not_implemented": "not implemented", "error": "raised an error, crashed or timed out",
-    "blocked": "blocked by a failing shared fixture", "forbidden": "uses a forbidden API",
+    Status.WRONG: "wrong answer", Status.NOT_IMPLEMENTED: "not implemented",
+    Status.ERROR: "raised an error, crashed or timed out", Status.BLOCKED: "blocked by a failing shared fixture",
+    Status.FORBIDDEN: "uses a forbidden API",
 }
 
 
@@ -31,6 +34,7 @@ class GradeReport:
     log_tail: str = ""
     error: str = ""  # grading itself failed: a valid zero with this reason
     leaderboard: list[dict] = field(default_factory=list)  # Gradescope's {name, value, order}
+    hidden_feedback: str = "immediate"  # the rubric's: when students see hidden results on Gradescope
 
     @property
     def score(self) -> float:
@@ -43,10 +47,11 @@ class GradeReport:
 
 
 def case_line(c: CaseResult, number: int = 0) -> str:
-    if c.visibility == "hidden":  # the unit and a number only: never the case's name, inputs or expected values
+    if c.visibility == "hidden":  # a number, the kind of failure and the note: never inputs or expected values
+        note = f" ({c.note})" if c.note else ""
         return f"  {'PASS' if c.passed else 'FAIL'} hidden case {number}" + (
-            "" if c.passed else f": {_HIDDEN_TEXT.get(c.status, 'failed')}")
-    mark = "PASS" if c.passed else {"not_implemented": "TODO"}.get(c.status, "FAIL")
+            "" if c.passed else f": {_HIDDEN_TEXT.get(c.status, 'failed')}") + note
+    mark = "PASS" if c.passed else {Status.NOT_IMPLEMENTED: "TODO"}.get(c.status, "FAIL")
     return f"  {mark} {c.id}" + ("" if c.passed else f": {c.message}")
 
 
@@ -58,19 +63,20 @@ def gradescope(report: GradeReport) -> dict:
             if not cases:
                 continue
             head = f"{u.key}: {u.title}"
-            if u.status == "forbidden":
+            if u.status == Status.FORBIDDEN:
                 head += f"\nscored 0: {u.detail}"
             elif u.blocked_by and any(not c.passed for c in cases):
                 head += f"\n{u.detail} (fix that unit first)"
             tests.append({
                 "name": f"{u.key} [{vis}]" + (" (optional, extra credit)" if u.optional else ""),
                 "number": f"{i}.{j}",
-                "score": round(earned if u.status != "forbidden" else 0.0, 4),
+                "score": round(earned if u.status != Status.FORBIDDEN else 0.0, 4),
                 "max_score": round(possible, 4),
-                "status": "passed" if all(c.passed for c in cases) and u.status != "forbidden" else "failed",
+                "status": "passed" if all(c.passed for c in cases) and u.status != Status.FORBIDDEN else "failed",
                 "output": head + "\n" + "\n".join(case_line(c, n) for n, c in enumerate(cases, 1)),
                 "tags": [u.key, *(["optional"] if u.optional else [])],
-                "visibility": "visible" if vis == "visible" else "after_due_date",
+                "visibility": "visible" if vis == "visible" or report.hidden_feedback == "immediate"
+                else "after_due_date",
             })
     lines = [f"{report.assignment}: {report.score:g} / {report.max_score:g} points",
              f"isolation: {report.isolation}", f"grader: {GRADER_VERSION}"]
@@ -82,7 +88,8 @@ def gradescope(report: GradeReport) -> dict:
         "score": report.score if not report.error else 0.0,
         "execution_time": round(report.execution_time, 2),
         "output": "\n".join(lines),
-        "visibility": "visible",
+        # the total is the hidden draws' sum: held back with them where the rubric holds them back
+        "visibility": "visible" if report.hidden_feedback == "immediate" else "after_due_date",
         "stdout_visibility": "hidden",
         "tests": tests,
         "leaderboard": report.leaderboard,
@@ -94,20 +101,22 @@ def to_json(report: GradeReport) -> str:
     return json.dumps(gradescope(report), indent=2)
 
 
-STATUS_WORDS = {PASSED: "passed", "wrong": "wrong", NOT_IMPL: "not implemented", "blocked": "blocked",
-                "forbidden": "forbidden", "error": "error"}
+STATUS_WORDS = {Status.PASSED: "passed", Status.WRONG: "wrong", Status.NOT_IMPLEMENTED: "not implemented",
+                Status.BLOCKED: "blocked", Status.FORBIDDEN: "forbidden", Status.ERROR: "error",
+                Status.UNTESTED: "untested"}
 
 
 def _state(u: UnitResult) -> str:
-    if u.status == "blocked" and u.blocked_by:
+    if u.status == Status.BLOCKED and u.blocked_by:
         return "blocked by " + ", ".join(u.blocked_by) + (" · optional" if u.optional else "")
     word = STATUS_WORDS.get(u.status, u.status)
-    word = f"{word} ({u.detail})" if u.status == "forbidden" else word
+    word = f"{word} ({u.detail})" if u.status == Status.FORBIDDEN else word
     return word + (" · optional" if u.optional else "")
 
 
-def table(units: list[UnitResult], title: str = "") -> str:
-    """The per-unit progress table: points earned of possible, then the state."""
+def table(units: list[UnitResult], title: str = "", projected: bool = False) -> str:
+    """The per-unit progress table: points earned of possible, then the state. `projected`: the points are what
+    visible cases project (student mode); graded points come from hidden draws only."""
     rows = [(u.key, f"{u.earned:.4g}/{u.points:g}", f"{sum(c.passed for c in u.cases)}/{len(u.cases)}",
              _state(u)) for u in units]
     total = sum(u.earned for u in units)
@@ -116,11 +125,16 @@ def table(units: list[UnitResult], title: str = "") -> str:
     rows.append(("total", f"{total:.4g}/{possible:g}", f"{sum(sum(c.passed for c in u.cases) for u in units)}/"
                  f"{sum(len(u.cases) for u in units)}", f"{100.0 * total / possible if possible else 0:.0f}%"
                  + (f" (incl. {extra:.4g} extra credit)" if any(u.optional for u in units) else "")))
-    widths = [max(len(r[i]) for r in [("unit", "points", "cases", "state"), *rows]) for i in range(3)]
-    fmt = f"{{:<{widths[0]}}}  {{:>{widths[1]}}}  {{:>{widths[2]}}}  {{}}"
     out = [title] if title else []
-    out += [fmt.format("unit", "points", "cases", "state"), fmt.format(*("-" * w for w in widths), "-----")]
+    head = ("unit", "projected" if projected else "points", "cases", "state")
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(3)]
+    fmt = f"{{:<{widths[0]}}}  {{:>{widths[1]}}}  {{:>{widths[2]}}}  {{}}"
+    out += [fmt.format(*head), fmt.format(*("-" * w for w in widths), "-----")]
     out += [fmt.format(*r) for r in rows]
+    if projected:
+        out.append("projected: what these visible cases would earn. Graded points come only from hidden draws of "
+                   "the same cases\n(new inputs, values never shown), so code that is right, not just right on "
+                   "these inputs, keeps them.")
     return "\n".join(out)
 
 

@@ -48,6 +48,8 @@ class Unit:
     optional: bool = False  # extra credit: graded and reported, its points outside the assignment's total
     # when several units target one class: the methods that belong to this unit (their stubs name its section)
     methods: tuple[str, ...] = ()
+    # aten ops the runtime watcher reports inside this unit's code (grader/aten_watch.py): "aten._softmax"
+    forbidden_ops: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,9 @@ class Rubric:
     total_time_limit_s: float = 600.0  # a whole submission's budget: a hostile one cannot time out case by case
     max_output_bytes: int = 64 * 2**20  # one case's output, as sent by the worker
     handout_files: dict[str, str] = field(default_factory=dict)  # file -> handout section, for stub messages
+    # when students see hidden results on Gradescope: "immediate" (status, unit and note; never inputs or
+    # values) or "after_due_date"
+    hidden_feedback: str = "immediate"
 
     @property
     def total_points(self) -> float:
@@ -124,6 +129,7 @@ def load(path: Path) -> Rubric:
             leaderboard=_leaderboard(u.get("leaderboard"), f"{where}: [unit.\"{key}\".leaderboard]"),
             optional=_flag(u.get("optional", False), f"{where}: [unit.\"{key}\"] optional"),
             methods=_names(u.get("methods", []), f"{where}: [unit.\"{key}\"] methods"),
+            forbidden_ops=_aten_ops(u.get("forbidden_ops", []), f"{where}: [unit.\"{key}\"] forbidden_ops"),
         )
     for u in units.values():
         for d in u.depends:
@@ -143,7 +149,18 @@ def load(path: Path) -> Rubric:
         preload=tuple(a.get("preload", ())), total_time_limit_s=float(a.get("total_time_limit_s", 600.0)),
         max_output_bytes=int(float(a.get("max_output_mb", 64)) * 2**20),
         handout_files=dict(a.get("handout_files", {})),
+        hidden_feedback=_choice(a.get("hidden_feedback", "immediate"), HIDDEN_FEEDBACK,
+                                f"{where}: [assignment] hidden_feedback"),
     )
+
+
+HIDDEN_FEEDBACK = ("immediate", "after_due_date")
+
+
+def _choice(value: object, allowed: tuple[str, ...], where: str) -> str:
+    if value not in allowed:
+        raise RubricError(f"{where} must be one of {', '.join(repr(x) for x in allowed)}, got {value!r}")
+    return str(value)
 
 
 def _flag(value: object, where: str) -> bool:
@@ -155,6 +172,12 @@ def _flag(value: object, where: str) -> bool:
 def _names(value: object, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.isidentifier() for v in value):
         raise RubricError(f"{where} must be a list of method names, got {value!r}")
+    return tuple(value)
+
+
+def _aten_ops(value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.startswith("aten.") for v in value):
+        raise RubricError(f"{where} must be a list of aten op names such as \"aten._softmax\", got {value!r}")
     return tuple(value)
 
 

@@ -11,7 +11,10 @@ Two levels, chosen once per machine and named in every report:
 - `degraded`, where bwrap cannot run (Docker's default seccomp, as on Gradescope; AppArmor's user-namespace
   restriction on recent Ubuntu): a plain subprocess that still drops to the unprivileged uid when the grader
   is root and the interpreter is reachable by that uid. Student code can then read what that uid can read, which
-  is why no reference code or hidden expected value is ever shipped to a grading machine.
+  is why no reference code or hidden expected value is ever shipped to a grading machine. Without a uid drop
+  (not root, as on an instructor's laptop) this is no isolation at all: grader/probe.py finds that out before
+  grading and refuses untrusted submissions unless `--no-isolation` says so.
+- `container` (grader/container.py): one Docker or Podman container per submission, for macOS and Windows.
 
 Both add rlimits (address space, CPU seconds, processes per uid, file size, open files) and a scrubbed
 environment; the grader also caps what it reads back and kills every descendant on timeout.
@@ -31,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-BWRAP, DEGRADED = "bwrap", "degraded"
+BWRAP, DEGRADED, CONTAINER = "bwrap", "degraded", "container"
 SYSTEM_DIRS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin")
 # /etc holds the dynamic loader cache and locale data; only these files are bound, never shadow or keys.
 ETC_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime", "/etc/nsswitch.conf", "/etc/passwd",
@@ -50,13 +53,20 @@ class Limits:
 
 @dataclass(frozen=True)
 class Isolation:
-    mode: str  # BWRAP or DEGRADED
+    mode: str  # BWRAP, DEGRADED or CONTAINER
     reason: str = ""  # why degraded
+    runtime: str = ""  # CONTAINER: the docker or podman executable
+    image: str = ""  # CONTAINER: the image that holds Python and the course's packages
+    site_dirs: tuple[str, ...] = ()  # CONTAINER: the image's site-packages, as the worker's BOOT takes them
 
     @property
     def label(self) -> str:
-        return "bwrap sandbox (no network, own PID namespace, unprivileged uid)" if self.mode == BWRAP else \
-            f"degraded: plain subprocess ({self.reason})"
+        if self.mode == BWRAP:
+            return "bwrap sandbox (no network, own PID namespace, unprivileged uid)"
+        if self.mode == CONTAINER:
+            return (f"container: {Path(self.runtime).name} image {self.image} (no network, instructor tree absent, "
+                    f"unprivileged uid)")
+        return f"degraded: plain subprocess ({self.reason})"
 
 
 def _interpreter_dirs() -> list[str]:
@@ -141,9 +151,16 @@ def detect() -> Isolation:
     return Isolation(BWRAP)
 
 
-@functools.cache
 def degraded_uid_works() -> bool:
-    """Whether the unprivileged uid can run this interpreter (not when it lives under /root, mode 0700)."""
+    """Whether the unprivileged uid can run this interpreter (not when it lives under /root, mode 0700).
+    LMFS_DEGRADED_UID=off withholds the drop: how the suite plays an instructor's laptop while running as root."""
+    if os.environ.get("LMFS_DEGRADED_UID") == "off":
+        return False
+    return _uid_can_run_interpreter()
+
+
+@functools.cache
+def _uid_can_run_interpreter() -> bool:
     if os.geteuid() != 0:
         return False
     try:

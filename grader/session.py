@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader import sandbox
-from grader.worker import BOOT, MAX_FRAME, kill_tree, write_frame
+from grader import sandbox, timing
+from grader.execution import MAX_FRAME, Reply, Run, write_frame
+from grader.processes import cpu_below, descendants, host_pid, kill_tree, memory_message, tree_rss
+from grader.worker import BOOT
 from shared.codec import CodecError, Limits, decode, encode
 
 # Extra seconds the grader waits beyond a case's limit before it kills the whole worker (the zygote enforces
@@ -28,15 +30,8 @@ from shared.codec import CodecError, Limits, decode, encode
 GRACE_S = 15.0
 BOOT_TIMEOUT_S = 120.0
 LOG_CAP = 64 * 1024
-
-
-@dataclass
-class Reply:
-    status: str  # ok | raised | fixture_failed | timeout | died | malformed | boot_failed
-    outputs: Any = None
-    raised: dict | None = None
-    message: str = ""
-    seconds: float = 0.0
+# How often the grader reads the worker tree's memory from host /proc while it waits for a reply.
+RSS_POLL_S = 0.25
 
 
 def _site_dirs() -> list[str]:
@@ -58,7 +53,10 @@ def scrubbed_env(extra: dict[str, str] | None = None) -> dict[str, str]:
         "HF_HUB_OFFLINE": "1",
         "PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "0"),
     }
-    for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "TRITON_INTERPRET"):
+    # The CPU-dispatch switches pass through so a run under another numpy/torch kernel set (the suite's
+    # portability test, a student reproducing a report) reaches the worker; LMFS_START_METHOD picks fork or spawn.
+    for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "TRITON_INTERPRET", "NPY_DISABLE_CPU_FEATURES",
+                "ATEN_CPU_CAPABILITY", "LMFS_START_METHOD"):
         if key in os.environ:
             env[key] = os.environ[key]
     env.update(extra or {})
@@ -84,7 +82,14 @@ class WorkerSession:
     _proc: subprocess.Popen | None = None
     _log: Any = None
     _scratch: tempfile.TemporaryDirectory | None = None
+    # the sandbox and the zygote as they were at boot, before any student code: left out of the memory poll
+    _boot_pids: frozenset[int] = frozenset()
+    # the zygote's pid on this machine (under bwrap its own getpid() is a namespace pid); 0 where it is not in the
+    # tree (a container): timed cases then fall back to the grader's wall clock
+    _zygote: int = 0
+    _memory_kill: str = ""
     boot_error: str = ""
+    _container: str = ""  # container mode: the running container's name, removed on kill
 
     @property
     def isolation_label(self) -> str:
@@ -115,13 +120,25 @@ class WorkerSession:
             if self.isolation.mode == sandbox.BWRAP:
                 cmd = [*sandbox.bwrap_argv(self.root, scratch, uid, self._extra_ro()), *cmd]
                 preexec = sandbox.limits_preexec(self.rlimits, None)
+            elif self.isolation.mode == sandbox.CONTAINER:  # grader/container.py owns the command line
+                from grader import container
+
+                self._container = container.new_name()
+                cmd = container.run_argv(self.isolation, self._container, self.root,
+                                         container.boot_command(self.isolation, BOOT, self.package, self.preload),
+                                         env, self.rlimits, self.max_rss_bytes, uid)
+                env = None  # the runtime's client gets the grader's environment; the container only `env`
             else:
                 preexec = sandbox.limits_preexec(self.rlimits, uid if self._drop_uid() else None)
         self._proc = subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, cwd=scratch, env=env,
             start_new_session=True, preexec_fn=preexec,
         )
+        self._boot_pids = frozenset()
         hello = self._receive(BOOT_TIMEOUT_S)
+        self._boot_pids = frozenset({self._proc.pid, *descendants(self._proc.pid)})
+        own = hello.get("pid") if isinstance(hello, dict) else None
+        self._zygote = (host_pid(self._proc.pid, own) or 0) if isinstance(own, int) else 0
         if hello is None or not isinstance(hello, dict) or hello.get("op") != "ready":
             detail = ""
             if isinstance(hello, dict) and hello.get("op") == "boot_failed":
@@ -133,24 +150,75 @@ class WorkerSession:
     def _extra_ro(self) -> tuple[Path, ...]:
         return (self.tool_dir,) if self.tool_dir and self.tool_dir != self.root else ()
 
-    def run(self, request: dict, time_limit_s: float, service: Callable[[Any], Any] | None = None) -> Reply:
-        """Send one request and wait for its reply; restart the worker after a fatal failure. `service` answers
-        the case's service requests (shared/cases/service.py) here, in the grader's process, while it runs."""
+    def run_timed(self, request: dict, time_limit_s: float, service: Callable[[Any], Any] | None = None) -> Reply:
+        """A timed case (grader/timing.py): the calibration, the call in a fresh child that makes only this call,
+        the calibration again, each in a fresh child of the zygote (the calibration's never import student code)
+        and timed here from the kernel's accounting; the reply carries the figures. Under the machine-wide lock
+        of timed cases."""
+        with timing.exclusive():
+            # subtle: the first calibration also clears what earlier cases left running, so the call is read
+            # on an idle tree; a first reading disturbed by that only lowers the faster-of-two calibration
+            runs = [self._calibrate(request, time_limit_s, 0)]
+            reply, cpu = self._run_fresh(request, time_limit_s, service)
+            if reply.status != Run.OK:
+                return reply
+            runs += [self._calibrate(request, time_limit_s, k) for k in range(1, timing.CALIBRATION_RUNS)]
+        if any(isinstance(r, Reply) for r in runs):
+            cal = next(r for r in runs if isinstance(r, Reply))
+            return Reply(Run.DIED, message=f"the calibration workload did not run ({cal.status}: {cal.message}), "
+                                           f"so the case could not be timed")
+        reply.timing = timing.Timing(reply.seconds if cpu is None else cpu, min(runs), reply.seconds,
+                                     "wall" if cpu is None else "CPU")
+        return reply
+
+    def _calibrate(self, request: dict, time_limit_s: float, k: int) -> float | Reply:
+        """Seconds of one calibration run, measured as the call is; or its failed reply."""
+        body = {"id": f"calibrate:{request['id']}:{k}", "kind": "calibrate", "name": request["name"], "inputs": {}}
+        cal, cpu = self._run_fresh(body, time_limit_s, None)
+        if cal.status != Run.OK:
+            return cal
+        return cal.seconds if cpu is None else cpu
+
+    def _run_fresh(self, request: dict, time_limit_s: float, service: Callable[[Any], Any] | None
+                   ) -> tuple[Reply, float | None]:
+        """One request in a fresh child, and the CPU seconds of the processes below the zygote during it (None
+        without /proc): the zygote kills and reaps every process below it before it replies, so the reading
+        after the reply holds all of the child's time, and the zygote's own bookkeeping is not counted."""
+        failed = self._ensure_started()
+        if failed is not None:
+            return failed, None
+        zygote = self._zygote
+        before = cpu_below(zygote) if zygote else None
+        reply = self.run({**request, "fresh": True}, time_limit_s, service)
+        after = cpu_below(zygote) if self._proc is not None and self._zygote == zygote else None
+        return reply, None if before is None or after is None else after - before
+
+    def _ensure_started(self) -> Reply | None:
+        """Start (or restart, after a fatal failure) the worker; the failure to report, if it cannot start."""
         if self.boot_error:  # boot runs no student code, so a failed boot is final for this session
-            return Reply("boot_failed", message=self.boot_error)
+            return Reply(Run.BOOT_FAILED, message=self.boot_error)
         if self._proc is None or self._proc.poll() is not None:
             self._kill()
             self.start()
             if self.boot_error:
-                return Reply("boot_failed", message=self.boot_error)
+                return Reply(Run.BOOT_FAILED, message=self.boot_error)
+        return None
+
+    def run(self, request: dict, time_limit_s: float, service: Callable[[Any], Any] | None = None) -> Reply:
+        """Send one request and wait for its reply; restart the worker after a fatal failure. `service` answers
+        the case's service requests (shared/cases/service.py) here, in the grader's process, while it runs."""
+        failed = self._ensure_started()
+        if failed is not None:
+            return failed
         request = {**request, "time_limit_s": time_limit_s, "max_rss_bytes": self.max_rss_bytes,
                    "max_output_bytes": self.max_output_bytes}
+        self._memory_kill = ""
         start = time.perf_counter()
         try:
             write_frame(self._proc.stdin.fileno(), encode(request))
         except (BrokenPipeError, OSError):
             self._kill()
-            return Reply("died", message="the worker exited before the case could be sent")
+            return Reply(Run.DIED, message="the worker exited before the case could be sent")
         deadline = time.monotonic() + time_limit_s + GRACE_S
         while True:
             reply = self._receive(max(0.0, deadline - time.monotonic()))
@@ -161,19 +229,19 @@ class WorkerSession:
             except (BrokenPipeError, OSError):
                 break
         elapsed = time.perf_counter() - start
+        if reply is None and self._memory_kill:
+            self._kill()
+            return Reply(Run.DIED, seconds=elapsed, message=self._memory_kill)
         if reply is None:
             alive = self._proc is not None and self._proc.poll() is None
             self._kill()
-            return Reply("timeout" if alive else "died", seconds=elapsed,
+            return Reply(Run.TIMEOUT if alive else Run.DIED, seconds=elapsed,
                          message=f"no answer within {time_limit_s:g} s" if alive else "the worker exited")
-        if not isinstance(reply, dict) or reply.get("id") != request["id"]:
+        got = Reply.from_wire(reply, request["id"])
+        if got.status == Run.MALFORMED and "out of turn" in got.message:
             self._kill()
-            return Reply("malformed", seconds=elapsed, message="the worker answered out of turn")
-        status = reply.get("status")
-        if status not in ("ok", "raised", "fixture_failed", "timeout", "died", "malformed"):
-            return Reply("malformed", seconds=elapsed, message=f"unknown status {status!r}")
-        raised = reply.get("raised") if isinstance(reply.get("raised"), dict) else None
-        return Reply(status, reply.get("outputs"), raised, str(reply.get("message", ""))[:2000], elapsed)
+        got.seconds = elapsed  # measured here: the worker's own clock is the student's to forge
+        return got
 
     def _answer(self, request: Any, service: Callable[[Any], Any] | None) -> None:
         """One service request from the running case: the handler's reply, or the reason it was refused."""
@@ -193,7 +261,7 @@ class WorkerSession:
         write_frame(self._proc.stdin.fileno(), payload)
 
     def _receive(self, timeout: float) -> Any:
-        """One frame from the worker, or None on EOF, timeout or garbage."""
+        """One frame from the worker, or None on EOF, timeout, garbage or a memory kill (`_memory_kill` says)."""
         fd = self._proc.stdout.fileno()
         deadline = time.monotonic() + timeout
         buf = b""
@@ -201,8 +269,12 @@ class WorkerSession:
         length = None
         while len(buf) < need:
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
+            if left <= 0:
                 return None
+            if not select.select([fd], [], [], min(left, RSS_POLL_S))[0]:
+                if self._over_memory():
+                    return None
+                continue
             chunk = os.read(fd, min(need - len(buf), 1 << 20))
             if not chunk:
                 return None
@@ -217,6 +289,18 @@ class WorkerSession:
         except CodecError:
             return None
 
+    def _over_memory(self) -> bool:
+        """The memory limit, enforced from here as well as by the zygote: student code runs with the zygote's
+        uid and can stop it (SIGSTOP), which ends the zygote's own polling but not this one. Counts every process
+        of the worker's tree except those that were there at boot, as the zygote counts the child's tree."""
+        if not self._boot_pids or self._proc is None:
+            return False
+        rss = tree_rss(self._proc.pid, exclude=self._boot_pids)
+        if rss <= self.max_rss_bytes:
+            return False
+        self._memory_kill = memory_message(rss, self.max_rss_bytes)
+        return True
+
     def log_tail(self, cap: int = LOG_CAP) -> str:
         if self._log is None:
             return ""
@@ -226,6 +310,11 @@ class WorkerSession:
         return self._log.read(cap).decode(errors="replace")
 
     def _kill(self) -> None:
+        if self._container:  # killing the runtime's client alone would leave the container running
+            from grader import container
+
+            container.remove(self.isolation, self._container)
+            self._container = ""
         if self._proc is not None:
             if self._proc.poll() is None:
                 kill_tree(self._proc.pid)

@@ -120,6 +120,6 @@ SUITE = Suite(cases=(
          hidden_draws=1, note="parameters, gradients, AdamW state and the handout's activation estimate, in bytes"),
     Case("accounting/gpt2_xl", UNIT, lambda rng: {"config": dict(GPT2_XL)},
          fields(parameters=exact(), forward_flops=close(rtol=1e-12, atol=0.0)), run_gpt2_xl,
-         lambda inp: dict(GPT2_XL_WORKED), seeds=(0,), hidden_draws=1,
+         lambda inp: dict(GPT2_XL_WORKED), seeds=(0,), hidden_draws=0,
          note="the GPT-2 XL shape: 1,640,452,800 parameters and 3.434e9 forward FLOPs per token (worked example)"),
 ))

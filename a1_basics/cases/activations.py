@@ -110,10 +110,12 @@ def run_softmax_shifted(impl: Impl, inp: dict) -> Any:
 PROPERTY_TOL = 1e-4
 
 
-def sums_to_one_and_shift_invariant(inp: dict, out: Any) -> tuple[bool, str]:
+def sums_to_one_and_shift_invariant(inp: dict, out: Any) -> tuple:
+    """(ok, message, margin): the margin is the worst of the row-sum error and the shift gap over PROPERTY_TOL."""
     p, p_shifted = out
     if p.shape != inp["x"].shape or p_shifted.shape != inp["x"].shape:
         return False, f"output shapes {p.shape}, {p_shifted.shape} != input shape {inp['x'].shape}"
+    errors = []
     for name, q in (("softmax(x)", p), ("softmax(x + 1000)", p_shifted)):
         if not np.isfinite(q).all():
             return False, f"{name} contains NaN or inf"
@@ -121,11 +123,15 @@ def sums_to_one_and_shift_invariant(inp: dict, out: Any) -> tuple[bool, str]:
             return False, f"{name} has negative entries"
         worst = float(np.abs(q.astype(np.float64).sum(axis=-1) - 1.0).max())
         if worst > PROPERTY_TOL:
-            return False, f"rows of {name} sum to 1 only within {worst:.3g}"
-    if not (np.argmax(p, axis=-1) == np.argmax(inp["x"], axis=-1)).all():
+            return False, f"rows of {name} sum to 1 only within {worst:.3g}", worst / PROPERTY_TOL
+        errors.append(worst)
+    # tie rule: inputs on a 2^-10 grid can tie, so the most probable entry must hold a largest input (any of them)
+    at_top = np.take_along_axis(inp["x"], np.argmax(p, axis=-1)[..., None], axis=-1)[..., 0]
+    if not (at_top == inp["x"].max(axis=-1)).all():
         return False, "the largest input of a row does not get the largest probability"
     gap = float(np.abs(p.astype(np.float64) - p_shifted).max())
-    return gap <= PROPERTY_TOL, f"softmax(x) and softmax(x + 1000) differ by up to {gap:.3g}"
+    margin = max(*errors, gap) / PROPERTY_TOL
+    return gap <= PROPERTY_TOL, f"softmax(x) and softmax(x + 1000) differ by up to {gap:.3g}", margin
 
 
 SUITE = Suite(cases=(
@@ -142,7 +148,7 @@ SUITE = Suite(cases=(
          expect_swiglu, seeds=(0, 1), hidden_draws=1,
          note="x (8, d_model), d_ff = 128: the gate is silu(w1 x), not silu(w3 x)"),
     Case("swiglu/state_dict", SWIGLU,
-         lambda rng: {"d_model": int(rng.integers(4, 40)), "d_ff": int(64 * rng.integers(1, 3))}, exact(),
+         lambda rng: {"d_model": int(rng.integers(4, 200)), "d_ff": int(64 * rng.integers(1, 9))}, exact(),
          run_swiglu_state_dict, expect_swiglu_state_dict, seeds=(0, 1), hidden_draws=1,
          note="parameters w1.weight (d_ff, d_model), w2.weight (d_model, d_ff), w3.weight (d_ff, d_model)"),
     Case("softmax/last_dim", SOFTMAX, softmax_inputs((4, 10), -1, 3.0), close(), run_softmax,

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from a1_basics.cases.tensors import f64, randn, tensor
+from a1_basics.cases.tensors import DIST_ALPHA, f64, randn, tensor
 from shared.cases import Case, Impl, Suite, close, distribution, exact
 
 UNIT = "a1.decoding"
@@ -242,8 +242,8 @@ SUITE = Suite(cases=(
          lambda inp: [top_p_oracle(r, p).astype(np.float32) for r, p in zip(inp["rows"], inp["ps"], strict=True)],
          seeds=(0, 1), hidden_draws=1,
          note="equal probabilities are taken lower id first; p = 1 keeps every token"),
-    Case("sample/temperature_top_p", UNIT, sample_inputs, distribution(), run_sample, expect_sample_probs,
-         seeds=(0, 1), hidden_draws=2,
+    Case("sample/temperature_top_p", UNIT, sample_inputs, distribution(alpha=DIST_ALPHA), run_sample,
+         expect_sample_probs, seeds=(0, 1), hidden_draws=2,
          note=f"{SAMPLES} draws from logits (10,) with a temperature and top-p: chi-squared against "
               "top_p(softmax(logits / T))"),
     Case("sample/greedy", UNIT, greedy_inputs, exact(), run_greedy,
@@ -261,7 +261,7 @@ SUITE = Suite(cases=(
     Case("generate/stops_at_eos", UNIT, eos_inputs, exact(), run_generate(False),
          lambda inp: list(inp["expected"]), seeds=(0, 1), hidden_draws=1,
          note="generation stops right after eos_id, which is the last id returned (the prompt is not returned)"),
-    Case("generate/sampled_token", UNIT, generate_sample_inputs, distribution(), run_generate_samples,
+    Case("generate/sampled_token", UNIT, generate_sample_inputs, distribution(alpha=DIST_ALPHA), run_generate_samples,
          expect_generate_probs, seeds=(0, 1), hidden_draws=1,
          note=f"{GENERATE_DRAWS} one-token generations with temperature and top-p: chi-squared against the "
               "stand-in LM's filtered distribution"),

@@ -8,7 +8,14 @@ from typing import Any
 
 import numpy as np
 
-from a1_basics.cases.tensors import randn, state_dict_summary, tensor, truncated_normal_cdf, within_truncation
+from a1_basics.cases.tensors import (
+    DIST_ALPHA,
+    randn,
+    state_dict_summary,
+    tensor,
+    truncated_normal_cdf,
+    within_truncation,
+)
 from shared.cases import Case, Impl, Suite, close, distribution, exact, predicate
 
 UNIT = "a1.embedding"
@@ -67,7 +74,8 @@ SUITE = Suite(cases=(
          seeds=(0, 1), hidden_draws=1,
          note="the only parameter is `weight`, (num_embeddings, embedding_dim), in the requested dtype"),
     Case("embedding/init_distribution", UNIT, init_inputs,
-         distribution(cdf=lambda inp: truncated_normal_cdf(1.0, 3.0)), run_init, seeds=(0, 1), hidden_draws=1,
+         distribution(cdf=lambda inp: truncated_normal_cdf(1.0, 3.0), alpha=DIST_ALPHA), run_init, seeds=(0, 1),
+         hidden_draws=1,
          note="Embedding(500, 64) weights follow N(0, 1) truncated at ±3 (KS test)"),
     Case("embedding/init_truncation", UNIT, init_inputs, predicate("within ±3", within_truncation(lambda inp: 1.0)),
          run_init, seeds=(0, 1), hidden_draws=1,

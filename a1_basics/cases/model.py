@@ -14,13 +14,18 @@ from typing import Any
 import numpy as np
 
 from a1_basics.cases.tensors import randn, state_dict_summary, tensor
-from shared.cases import Case, Impl, Suite, close, exact, raises
+from shared.cases import Case, Impl, Suite, close, exact, fields, raises
 
 MHSA, GQA, BLOCK, LM, KV_CACHE = "a1.mhsa", "a1.gqa", "a1.block", "a1.lm", "a1.kv_cache"
 THETA = 10000.0
 # float32 chains of a few matmuls (sums of <= 64 terms), norms and softmax against float64: errors stay near
 # 1e-6 of outputs of size ~1-5; 1e-4 relative with 2e-5 absolute leaves room for any summation order.
 MODEL_CLOSE = close(rtol=1e-4, atol=2e-5)
+# Tied embeddings: the head is the N(0, 1) embedding matrix, not an N(0, 1/d_model) one, so each logit sums d_model
+# terms sqrt(d_model) ~ 5.7x larger and so are its rounding errors; near-zero logits reached 0.39 of MODEL_CLOSE's
+# atol over 2000 draws. atol scales with the head: 2e-5 * sqrt(32) ~ 1e-4 (a missing final norm or an untied head
+# is off by O(1)). The parameter count is an integer: exact.
+TIED_COMPARE = fields(logits=close(rtol=1e-4, atol=1e-4), num_parameters=exact())
 
 
 # ---- weights, by CS336 state-dict name ----
@@ -203,9 +208,13 @@ def expect_mhsa_state_dict(inp: dict) -> dict:
 
 
 def bad_heads_inputs(rng: np.random.Generator) -> dict:
+    """Drawn from wide ranges, so no hidden draw repeats a visible one (grader/replay.py)."""
+    h = int(rng.integers(2, 17))
     if rng.random() < 0.5:  # heads do not divide d_model
-        return {"d_model": 30, "num_heads": 4, "num_kv_heads": None}
-    return {"d_model": 32, "num_heads": 4, "num_kv_heads": 3}  # kv heads do not divide heads
+        return {"d_model": h * int(rng.integers(1, 9)) + int(rng.integers(1, h)), "num_heads": h, "num_kv_heads": None}
+    h = int(rng.choice([5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16]))
+    kv = int(rng.choice([k for k in range(2, h) if h % k]))  # kv heads do not divide heads
+    return {"d_model": h * int(rng.integers(1, 9)), "num_heads": h, "num_kv_heads": kv}
 
 
 def run_bad_heads(impl: Impl, inp: dict) -> Any:
@@ -316,7 +325,7 @@ SUITE = Suite(cases=(
          expect_mhsa, seeds=(0, 1), hidden_draws=1,
          note="token_positions (2, seq) starting past 0, one row per batch element; the mask stays causal"),
     Case("mhsa/state_dict", MHSA, mhsa_inputs(32, 4, None, "default"), exact(), run_mhsa_state_dict,
-         expect_mhsa_state_dict, seeds=(0, 1), hidden_draws=1,
+         expect_mhsa_state_dict, seeds=(0, 1), hidden_draws=0,
          note="parameters q_proj/k_proj/v_proj/output_proj.weight, each (d_model, d_model); RoPE adds none"),
     Case("mhsa/bad_heads_raises", MHSA, bad_heads_inputs, raises(ValueError), run_bad_heads, seeds=(0, 1),
          hidden_draws=1, note="num_heads not dividing d_model (or num_kv_heads not dividing num_heads): ValueError"),
@@ -326,20 +335,20 @@ SUITE = Suite(cases=(
     Case("gqa/multi_query", GQA, mhsa_inputs(16, 4, 1, "default"), MODEL_CLOSE, run_mhsa, expect_mhsa,
          seeds=(0, 1), hidden_draws=1, note="one kv head shared by all 4 query heads (multi-query attention)"),
     Case("gqa/state_dict", GQA, mhsa_inputs(32, 8, 2, "default"), exact(), run_mhsa_state_dict,
-         expect_mhsa_state_dict, seeds=(0, 1), hidden_draws=1,
+         expect_mhsa_state_dict, seeds=(0, 1), hidden_draws=0,
          note="k_proj and v_proj are (num_kv_heads * d_head, d_model) = (8, 32) with 8 heads and 2 kv heads"),
     Case("block/forward", BLOCK, block_inputs(4), MODEL_CLOSE, run_block, expect_block, seeds=(0, 1),
          hidden_draws=2, note="pre-norm block x + attn(ln1(x)), then + ffn(ln2(.)); x (2, seq, 32), RoPE"),
     Case("block/gqa", BLOCK, block_inputs(2), MODEL_CLOSE, run_block, expect_block, seeds=(0, 1), hidden_draws=1,
          note="the block passes num_kv_heads on to its attention"),
     Case("block/state_dict", BLOCK, block_inputs(4), exact(), run_block_state_dict, expect_mhsa_state_dict,
-         seeds=(0, 1), hidden_draws=1, note="names attn.{q,k,v,output}_proj.weight, ln1.weight, ffn.w1/w2/w3.weight, "
+         seeds=(0, 1), hidden_draws=0, note="names attn.{q,k,v,output}_proj.weight, ln1.weight, ffn.w1/w2/w3.weight, "
                                            "ln2.weight"),
     Case("lm/forward", LM, lm_inputs(), MODEL_CLOSE, run_lm, expect_lm, seeds=(0, 1), hidden_draws=2,
          note="2-layer LM, vocab 48, d_model 32: logits (2, seq, 48) against a float64 naive forward"),
-    Case("lm/tied_embeddings", LM, lm_inputs(tie=True), MODEL_CLOSE, run_lm_tied, expect_lm_tied, seeds=(0, 1),
+    Case("lm/tied_embeddings", LM, lm_inputs(tie=True), TIED_COMPARE, run_lm_tied, expect_lm_tied, seeds=(0, 1),
          hidden_draws=1, note="tie_embeddings=True: lm_head uses the embedding matrix, counted once in "
                               "parameters(); CS336-named weights still load"),
     Case("lm/state_dict", LM, lm_inputs(num_kv_heads=2), exact(), run_lm_state_dict, expect_lm_state_dict,
-         seeds=(0, 1), hidden_draws=1, note="CS336 names: token_embeddings, layers.{i}.*, ln_final, lm_head"),
+         seeds=(0, 1), hidden_draws=0, note="CS336 names: token_embeddings, layers.{i}.*, ln_final, lm_head"),
 ))

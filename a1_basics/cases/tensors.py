@@ -13,6 +13,16 @@ from typing import Any
 
 import numpy as np
 
+# The false-reject rate of every a1 distribution test. A distribution verdict's margin is log p / log alpha
+# (shared/cases/compare.py), and a correct sampler's p is uniform, so `grader check --deep`'s gate of 0.5 trips
+# when p < sqrt(alpha): at alpha = 1e-6 that is one draw in a thousand (a deep check draws ~350 of them, so a
+# third of its runs would fail on a correct reference); at 1e-12 it is one draw in a million. Every mutant these
+# tests exist for is rejected with p < 1e-17 at their sample sizes, so the lower alpha costs them nothing.
+DIST_ALPHA = 1e-12
+# The spread check of `within_truncation`: the sample std of n >= 32000 truncated-normal draws has a relative
+# standard error of sqrt((kurtosis - 1) / 4n) <= 0.4% (kurtosis ~2.8 at ±3σ), so 5% is > 12 standard errors.
+STD_RTOL = 0.05
+
 
 def randn(rng: np.random.Generator, shape: tuple[int, ...], scale: float = 1.0,
           dtype: type = np.float32) -> np.ndarray:
@@ -55,14 +65,15 @@ def within_truncation(std_of: Callable[[dict], float], n_sigma: float = 3.0) -> 
     """A predicate over (inputs, weight samples): no weight beyond ±n_sigma·σ, and a spread close to the truncated
     normal's (a KS test cannot see whether the tails were cut; this rules out tiny or constant weights too)."""
 
-    def check(inp: dict, w: np.ndarray) -> tuple[bool, str]:
+    def check(inp: dict, w: np.ndarray) -> tuple[bool, str, float]:
         std = std_of(inp)
         biggest = float(np.abs(w).max())
         if biggest > n_sigma * std * (1 + 1e-6):
             return False, (f"max |w| = {biggest:.4g} exceeds {n_sigma:g}σ = {n_sigma * std:.4g}: the normal is not "
                            f"truncated")
         want, got = truncated_normal_std(std, n_sigma * std), float(w.astype(np.float64).std())
-        return abs(got / want - 1.0) < 0.05, f"sample std {got:.4g}, expected about {want:.4g}"
+        err = abs(got / want - 1.0)
+        return err < STD_RTOL, f"sample std {got:.4g}, expected about {want:.4g}", err / STD_RTOL
 
     return check
 

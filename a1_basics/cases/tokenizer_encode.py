@@ -321,7 +321,7 @@ SUITE = Suite(
              seeds=(0, 1), hidden_draws=1, fixture="gpt2_tokenizer",
              note="chunks cut inside <|endoftext|>, inside whitespace runs and mid-word give encode() of the whole"),
         Case("tokenizer/worked_example", UNIT, worked_inputs, exact(), run_worked, expect_worked, seeds=(0,),
-             hidden_draws=1, note="5 merges on \"the there her heher\": lowest rank first (HANDOUT.md §4.4)"),
+             hidden_draws=0, note="5 merges on \"the there her heher\": lowest rank first (HANDOUT.md §4.4)"),
         Case("tokenizer/small_vocab_merge_order", UNIT, small_vocab_inputs, exact(), run_small_vocab, expect_naive,
              seeds=(0, 1), hidden_draws=1,
              note="20-60 merges that build on each other; <|endoftext|> not in the vocab gets id max + 1"),

@@ -39,8 +39,8 @@ def rope_last_row(rng: np.random.Generator) -> dict:
 
 
 SUITE = Suite(cases=(
-    Case("linear/edge_input_1d", "a1.linear", linear_1d, close(), linear.run_forward, linear.expect_forward,
-         seeds=(), hidden_draws=1, note="a single vector x (d_in,) with no batch dims"),
+    Case("linear/edge_input_1d", "a1.linear", linear_1d, linear.FORWARD_CLOSE, linear.run_forward,
+         linear.expect_forward, seeds=(), hidden_draws=1, note="a single vector x (d_in,) with no batch dims"),
     Case("embedding/edge_ids_3d", "a1.embedding", embedding_3d, close(), embedding.run_lookup,
          lambda inp: inp["weight"][inp["ids"]], seeds=(), hidden_draws=1, note="ids of shape (2, 3, 4)"),
     Case("rmsnorm/edge_d_model_1", "a1.rmsnorm", rmsnorm_d1, close(), rmsnorm.run_norm,
@@ -54,7 +54,7 @@ SUITE = Suite(cases=(
     Case("softmax/edge_dim0_3d", "a1.softmax", activations.softmax_inputs((4, 3, 5), 0, 3.0), close(),
          activations.run_softmax, activations.torch_float64("softmax", dim="dim"), seeds=(), hidden_draws=1,
          note="softmax over dim 0 of a 3-D tensor"),
-    Case("sdpa/edge_single_key", "a1.sdpa", attention.sdpa_inputs((2, 4, 8), 1, 5, None), close(),
+    Case("sdpa/edge_single_key", "a1.sdpa", attention.sdpa_inputs((2, 4, 8), 1, 5, None), attention.SDPA_CLOSE,
          attention.run_sdpa, attention.expect_sdpa, seeds=(), hidden_draws=1,
          note="one key: every query's output is that key's value"),
     Case("rope/edge_last_position", "a1.rope", rope_last_row, rope.ROPE_CLOSE, rope.run_own_module,

@@ -9,7 +9,7 @@ import io
 import numpy as np
 
 from a1_basics.cases import decoding, kv_cache, model, training
-from a1_basics.cases.tensors import tensor
+from a1_basics.cases.tensors import DIST_ALPHA, tensor
 from shared.cases import Case, Impl, Suite, close, distribution, exact, predicate, raises
 
 
@@ -113,8 +113,9 @@ SUITE = Suite(cases=(
     Case("top_p/edge_tiny_p", decoding.UNIT, tiny_top_p, close(rtol=1e-6, atol=1e-7), decoding.run_top_p,
          lambda inp: decoding.top_p_oracle(inp["probs"], inp["p"]).astype(np.float32), seeds=(), hidden_draws=1,
          note="a tiny p keeps only the most probable token"),
-    Case("sample/edge_tiny_top_p", decoding.UNIT, tiny_top_p_sampling, distribution(), decoding.run_sample,
-         decoding.expect_sample_probs, seeds=(), hidden_draws=1, note="a tiny top_p always draws the argmax"),
+    Case("sample/edge_tiny_top_p", decoding.UNIT, tiny_top_p_sampling, distribution(alpha=DIST_ALPHA),
+         decoding.run_sample, decoding.expect_sample_probs, seeds=(), hidden_draws=1,
+         note="a tiny top_p always draws the argmax"),
     Case("generate/edge_context_limit", decoding.UNIT, context_limit, exact(), decoding.run_generate(False),
          lambda inp: list(inp["path"]), seeds=(), hidden_draws=1,
          note="a 13-token prompt with context_length 16: only 3 new tokens"),

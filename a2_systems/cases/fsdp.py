@@ -93,13 +93,15 @@ def check_train(inputs: dict, ranks: list, expected: dict) -> Verdict:
         return Verdict(False, f"the ranks hold {sum(int(o['held_bytes'][-1]) for o in ranks)} parameter bytes "
                               f"together, less than the model's {full}: a shard kept outside the FSDP object "
                               f"is not measured (keep it as an attribute)")
+    margins = []
     for rank, out in enumerate(ranks):
         v = PARAMS_CLOSE(None, out["params"], expected["params"])
+        margins.append(v.margin)
         if not v.ok:
             return Verdict(False, f"rank {rank}: full_state_dict() after training differs from single-process "
                                   f"training on the whole batch: {v.message} (gradients averaged, not summed? "
                                   f"rank 0's weights broadcast at construction?)")
-    return Verdict(True)
+    return Verdict(True, margin=max(m for m in margins if m is not None))
 
 
 def run_no_world(impl: Impl, inp: dict) -> Any:

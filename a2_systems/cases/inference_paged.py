@@ -237,6 +237,44 @@ def run_allocator(impl: Impl, inp: dict) -> list:
     return [int(x) for x in got]
 
 
+def allocator_inputs(rng: np.random.Generator) -> dict:
+    """BlockAllocator(n) and 30-50 valid operations (allocate while a block is free; incref or decref a held
+    block), with each operation's answer by a plain simulation of the pinned rules: the lowest free id first, a
+    block free again when its count reaches 0."""
+    n = int(rng.integers(3, 9))
+    counts = [0] * n
+    ops, wants = [], []
+    for _ in range(int(rng.integers(30, 51))):
+        held = [b for b in range(n) if counts[b]]
+        kind = str(rng.choice(["allocate", "incref", "decref"])) if held else "allocate"
+        if kind == "allocate" and len(held) == n:
+            kind = "decref"
+        if kind == "allocate":
+            b = counts.index(0)
+            counts[b] = 1
+            ops.append(["allocate", -1])
+            wants.append([b, n - sum(c > 0 for c in counts)])
+        else:
+            b = int(held[int(rng.integers(len(held)))])
+            counts[b] += 1 if kind == "incref" else -1
+            ops.append([kind, b])
+            wants.append([counts[b], n - sum(c > 0 for c in counts)])
+    return {"n": n, "ops": ops, "wants": wants}
+
+
+def run_allocator_script(impl: Impl, inp: dict) -> list:
+    """After each operation: [the id allocated, or the block's reference count; num_free]."""
+    a = impl.BlockAllocator(inp["n"])
+    out = []
+    for kind, b in inp["ops"]:
+        if kind == "allocate":
+            out.append([int(a.allocate()), int(a.num_free)])
+        else:
+            getattr(a, kind)(b)
+            out.append([int(a.ref_count(b)), int(a.num_free)])
+    return out
+
+
 def run_raising(what: str) -> Callable[[Impl, dict], Any]:
     def run(impl: Impl, inp: dict) -> Any:
         cache = impl.PagedKVCache(3, 4, HEADS, HEAD_DIM)
@@ -267,8 +305,11 @@ def raise_inputs(rng: np.random.Generator) -> dict:
 
 SUITE = Suite(cases=(
     Case("paged/allocator_lowest_free", UNIT, lambda rng: {}, exact(), run_allocator,
-         lambda inp: [0, 1, 2, 1, 1, 1, 0, 2, 0, 3], seeds=(0,), hidden_draws=1,
+         lambda inp: [0, 1, 2, 1, 1, 1, 0, 2, 0, 3], seeds=(0,), hidden_draws=0,
          note="BlockAllocator(4): lowest free id first, a block is free again at reference count 0 (by hand)"),
+    Case("paged/allocator_script", UNIT, allocator_inputs, exact(), run_allocator_script, lambda inp: inp["wants"],
+         seeds=(0, 1), hidden_draws=2,
+         note="BlockAllocator(3-8): 30-50 random allocate / incref / decref, each answer against a simulation"),
     Case("paged/worked_example", UNIT, worked_inputs, fields(steps=exact(), kv=KV_CLOSE), run_script,
          expect_worked, seeds=(0,), hidden_draws=1,
          note="HANDOUT §6.1's worked example: fork, copy-on-write, free, a failed append that changes nothing"),

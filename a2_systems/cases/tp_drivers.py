@@ -160,9 +160,9 @@ def oracle(inputs: dict) -> dict:
 def bad_sizes(impl: Any, inputs: dict, rank: int, world_size: int) -> dict:
     """Constructors with a size not divisible by the world size: the exception type each raised (or None)."""
     attempts = {
-        "ColumnParallelLinear": lambda: impl.ColumnParallelLinear(4, inputs["odd"]),
-        "RowParallelLinear": lambda: impl.RowParallelLinear(inputs["odd"], 4),
-        "ParallelMLP": lambda: impl.ParallelMLP(4, inputs["odd"]),
+        "ColumnParallelLinear": lambda: impl.ColumnParallelLinear(inputs["width"], inputs["odd"]),
+        "RowParallelLinear": lambda: impl.RowParallelLinear(inputs["odd"], inputs["width"]),
+        "ParallelMLP": lambda: impl.ParallelMLP(inputs["width"], inputs["odd"]),
         "ParallelAttention": lambda: impl.ParallelAttention(inputs["odd"] * 2, inputs["odd"]),
     }
     out: dict[str, Any] = {}

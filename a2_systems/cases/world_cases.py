@@ -1,6 +1,8 @@
-"""Case groups that run in a world of ranks (a2_systems/distributed/world.py): one forked world per group runs
-every member case, each rank returns its own outputs, and a failure in one case is that case's output (an
-"raised" record) rather than the whole group's. Torch-free at import: drivers are imported inside the ranks.
+"""Case groups that run in a world of ranks (a2_systems/distributed/world.py): one world per group (forked, or
+spawned where shared/start_method.py says so) runs every member case, each rank returns its own outputs, and a
+failure in one case is that case's output (an "raised" record) rather than the whole group's. Torch-free at
+import: drivers are imported inside the ranks. What reaches a spawned rank is pickled: `_task` (module-level)
+and `(impl, inputs)` per member, an Impl (its module map, names only) and the member's plain-data inputs.
 
 A member's inputs name their driver, "package.module:function", called on every rank as
 `driver(impl, inputs, rank, world_size) -> plain data`; the member's output is `{"ranks": [rank 0's, ...]}` or,
@@ -34,10 +36,12 @@ def _task(rank: int, world_size: int, payload: tuple[Any, dict]) -> Any:
 
 def run_group(impl: Any, inputs_list: list[dict], warm: str | None = None) -> list[dict]:
     """Group.run: every member in one world (a fresh one after a member fails). `warm` ("module:function") runs
-    first in this process, so the ranks inherit what it imports."""
+    first in this process, so forked ranks inherit what it imports; spawned ranks inherit nothing, so there it is
+    skipped."""
     from a2_systems.distributed.world import run_world
+    from shared.start_method import can_fork
 
-    if warm is not None:
+    if warm is not None and can_fork():
         _driver(warm)()
     results = run_world(_task, [(impl, inp) for inp in inputs_list], world_size=WORLD_SIZE,
                         task_timeout_s=TASK_TIMEOUT_S, collective_timeout_s=COLLECTIVE_TIMEOUT_S)

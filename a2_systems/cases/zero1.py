@@ -1,8 +1,9 @@
 """Cases for a2.zero1 (HANDOUT.md §4.5): a ShardedOptimizer on 2 ranks, given the same gradients on every rank
 (as if already all-reduced), must leave every rank with the parameters of the unsharded torch optimizer
-(torch.optim.AdamW / SGD in the grader's process, float32 like the ranks: rtol 1e-7), while each rank holds
-about half of the optimizer state (measured by zero1_drivers.state_bytes): no rank above the unsharded state
-/ world_size + the largest single parameter's state, and all of it held somewhere (the ranks' sum >= unsharded).
+(torch.optim.AdamW / SGD in the grader's process, float32 like the ranks: a few ulps, rtol 1e-6), while each
+rank holds about half of the optimizer state (measured by zero1_drivers.state_bytes): no rank above the unsharded
+state / world_size + the largest single parameter's state, and all of it held somewhere (the ranks' sum >=
+unsharded).
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ from shared.cases import Case, Impl, Suite, Verdict, close, raises
 
 UNIT = "a2.zero1"
 DRIVER = "a2_systems.cases.zero1_drivers:train"
-# The same float32 arithmetic per parameter as the unsharded optimizer: equal to the last bit in practice;
-# rtol 1e-7 as the issue pins, atol for entries that pass through zero.
-PARAMS_CLOSE = close(rtol=1e-7, atol=1e-8)
+# The same float32 arithmetic per parameter as the unsharded optimizer, but not always the same rounding: under
+# another SIMD dispatch (another CPU) torch fuses `p.add_(buf, alpha=-lr)` into one multiply-add or not, 1 ulp
+# of lr * |buf| (<= ~1) per step. Over 4 steps: ~4 * 1.2e-7 of max(|p|, lr * |buf|) ~ 5e-7, so rtol 1e-6 and
+# atol 1e-6 (rtol 1e-7 failed the reference under ATEN_CPU_CAPABILITY=default). A missed broadcast or a
+# group's lr dropped is off by lr * |buf| ~ 1e-2 or more.
+PARAMS_CLOSE = close(rtol=1e-6, atol=1e-6)
 
 
 def zero1_inputs(optimizer: str, groups: bool, n_layers: tuple[int, int] = (3, 5), steps: int = 4,
@@ -59,8 +63,10 @@ def expect_zero1(inp: dict) -> dict:
 
 
 def check_zero1(inputs: dict, ranks: list, expected: dict) -> Verdict:
+    margins = []
     for rank, out in enumerate(ranks):
         v = PARAMS_CLOSE(None, out["params"], expected["params"])
+        margins.append(v.margin)
         if not v.ok:
             return Verdict(False, f"rank {rank}: parameters differ from the unsharded {inputs['optimizer']}: "
                                   f"{v.message} (does every rank broadcast the parameters it owns after its step, "
@@ -76,7 +82,7 @@ def check_zero1(inputs: dict, ranks: list, expected: dict) -> Verdict:
         return Verdict(False, f"optimizer state per rank {held} bytes sums to less than the unsharded "
                               f"optimizer's {full}: state kept outside the ShardedOptimizer object is not "
                               f"measured (keep the local optimizer as an attribute)")
-    return Verdict(True)
+    return Verdict(True, margin=max(m for m in margins if m is not None))
 
 
 def run_no_world(impl: Impl, inp: dict) -> Any:

@@ -1,7 +1,8 @@
 """Cases for approach 3 (a3.objective, a3.parametric_fit, a3.bootstrap). Oracles: scipy.special.huber and
 scipy.special.logsumexp for the objective, central finite differences for its gradient, the generating law itself
-for noise-free and outlier-laden tables, scipy.optimize.curve_fit (least squares on log-loss) as an independent
-fitter on noisy tables; properties: bootstrap intervals are ordered, non-degenerate and shrink with the noise."""
+for noise-free and outlier-laden tables, scipy.optimize.least_squares with its Huber loss (the same objective,
+another optimiser) on noisy tables; properties: bootstrap intervals are ordered, non-degenerate and shrink with the
+noise."""
 
 from __future__ import annotations
 
@@ -9,18 +10,20 @@ import numpy as np
 
 from a3_scaling.cases.tables import LAW_KEYS, budgets, random_law, table
 from shared.cases import Case, Impl, Suite, close, fields, predicate, raises
-from shared.cases.compare import PASS, Comparator, Verdict
+from shared.cases.compare import Comparator, Verdict
 
 DELTA = 1e-3
 
 
-def objective_inputs(rng: np.random.Generator, scale: float = 1.0) -> dict:
+def objective_inputs(rng: np.random.Generator, large: bool = False) -> dict:
     law = random_law(rng)
     t = table(rng, law, budgets(rng), n_sizes=6, noise=0.01)
     theta = np.array([np.log(law["A"]) + rng.normal(0, 0.5), np.log(law["B"]) + rng.normal(0, 0.5),
                       np.log(law["E"]) + rng.normal(0, 0.05), law["alpha"] + rng.normal(0, 0.05),
                       law["beta"] + rng.normal(0, 0.05)])
-    theta[:2] *= scale
+    if large:  # every term's exponent between 750 and 810, past exp's overflow at 709 on every draw
+        theta[0] = rng.uniform(750, 810) + theta[3] * np.log(t["params"]).max()
+        theta[1] = rng.uniform(750, 810) + theta[4] * np.log(t["tokens"]).max()
     return {"theta": theta, "log_n": np.log(t["params"]), "log_d": np.log(t["tokens"]),
             "log_loss": np.log(t["loss"]), "delta": float(rng.choice([1e-3, 1e-2]))}
 
@@ -38,15 +41,23 @@ def _scipy_objective(theta: np.ndarray, inp: dict) -> float:
     return float(huber(inp["delta"], logsumexp(terms, axis=0) - inp["log_loss"]).sum())
 
 
-def expect_objective(inp: dict) -> dict:
+def expect_objective(inp: dict, step: float = 1e-6) -> dict:
     """scipy's huber and logsumexp for the value; central differences (step 1e-6) for the gradient."""
     theta = inp["theta"]
     grad = np.empty(5)
     for i in range(5):
         h = np.zeros(5)
-        h[i] = 1e-6
-        grad[i] = (_scipy_objective(theta + h, inp) - _scipy_objective(theta - h, inp)) / 2e-6
+        h[i] = step
+        grad[i] = (_scipy_objective(theta + h, inp) - _scipy_objective(theta - h, inp)) / (2 * step)
     return {"value": _scipy_objective(theta, inp), "grad": grad}
+
+
+def expect_objective_large(inp: dict) -> dict:
+    """As expect_objective with step 1e-4. A central difference errs by ~eps |f| / h (rounding) plus ~h^2 f3 / 6
+    (truncation, f3 the third derivative). Here every residual is ~700, far past delta, so each Huber term is
+    linear and smooth (f3 is small) while |f| reaches ~300: step 1e-6 put the rounding at up to 0.36 of atol 1e-7
+    over 300 draws, step 1e-4 puts both errors under 0.01 of it."""
+    return expect_objective(inp, step=1e-4)
 
 
 def run_fit(impl: Impl, inp: dict) -> dict:
@@ -61,10 +72,20 @@ def clean_inputs(rng: np.random.Generator) -> dict:
 
 def outlier_inputs(rng: np.random.Generator) -> dict:
     """A noise-free table with three runs 15% too high (diverged runs): Huber's linear tails ignore them, a squared
-    loss does not."""
+    loss does not.
+
+    subtle: Huber bounds each outlier's pull at delta, but does not cancel it: the fit moves by about
+    delta (J^T J)^-1 sum(J_outliers), J the Jacobian of ln L_hat over the clean runs. With 5 budgets over a factor
+    64 of sizes and outliers anywhere, that moved alpha by 3.07% (over the 3% bar) at about 1 law in 150 (two
+    outliers at the edge of one profile). Six budgets over a factor 128, and one outlier in each of three budgets,
+    never at a profile's smallest or largest size, keep the linearised move under 0.3 of the bar over 3000 draws,
+    while a squared loss moves about 100x further (its pull is the 0.14 residual, not delta)."""
     law = random_law(rng)
-    t = table(rng, law, budgets(rng), n_sizes=9)
-    t["loss"][rng.choice(t["loss"].size, 3, replace=False)] *= 1.15
+    t = table(rng, law, budgets(rng, 6), n_sizes=9, span=128.0)
+    for c in rng.choice(np.unique(t["compute"]), 3, replace=False):
+        rows = np.flatnonzero(t["compute"] == c)
+        rows = rows[np.argsort(t["params"][rows])]
+        t["loss"][rows[rng.integers(1, rows.size - 1)]] *= 1.15
     return {"law": law, **t}
 
 
@@ -74,35 +95,48 @@ def noisy_inputs(rng: np.random.Generator) -> dict:
 
 
 def recovers(rtol: dict):
-    def check(inp: dict, out: dict) -> tuple[bool, str]:
+    """Each fitted value within its relative tolerance of the generating law; the margin is the worst error over
+    its tolerance."""
+    def check(inp: dict, out: dict) -> tuple[bool, str, float]:
         err = {k: abs(out[k] / inp["law"][k] - 1) for k in LAW_KEYS}
-        bad = {k: round(v, 4) for k, v in err.items() if v > rtol[k]}
-        return not bad, f"relative errors beyond {rtol}: {bad} (true law {inp['law']}, fitted {out})"
+        bad = {k: round(v, 4) for k, v in err.items() if not v <= rtol[k]}
+        margin = max(err[k] / rtol[k] for k in LAW_KEYS)
+        return not bad, f"relative errors beyond {rtol}: {bad} (true law {inp['law']}, fitted {out})", margin
     return check
 
 
-def expect_curve_fit(inp: dict) -> dict:
-    """scipy.optimize.curve_fit of ln L = ln(E + A/N^alpha + B/D^beta), started at the generating law."""
-    from scipy.optimize import curve_fit
+def expect_least_squares(inp: dict) -> dict:
+    """scipy.optimize.least_squares(loss="huber", f_scale=delta) on r = ln(E + A/N^alpha + B/D^beta) - ln L,
+    started at the generating law: its cost 0.5 f_scale^2 rho((r / f_scale)^2) is huber(delta, r) term by term,
+    so it minimises the same objective by another method (trust region reflective, in E, A, B, alpha, beta)."""
+    from scipy.optimize import least_squares
 
-    def f(x: np.ndarray, e: float, a: float, b: float, alpha: float, beta: float) -> np.ndarray:
-        return np.log(e + a / x[0] ** alpha + b / x[1] ** beta)
+    n, d, log_loss = inp["params"], inp["tokens"], np.log(inp["loss"])
 
-    p, _ = curve_fit(f, (inp["params"], inp["tokens"]), np.log(inp["loss"]),
-                     p0=[inp["law"][k] for k in LAW_KEYS], maxfev=20000)
-    return dict(zip(LAW_KEYS, (float(v) for v in p), strict=True))
+    def residuals(p: np.ndarray) -> np.ndarray:
+        e, a, b, alpha, beta = p
+        return np.log(e + a / n**alpha + b / d**beta) - log_loss
+
+    res = least_squares(residuals, [inp["law"][k] for k in LAW_KEYS], loss="huber", f_scale=DELTA, x_scale="jac",
+                        xtol=1e-15, ftol=1e-15, gtol=1e-15, max_nfev=20000)
+    return dict(zip(LAW_KEYS, (float(v) for v in res.x), strict=True))
 
 
-CURVE_FIT_CLOSE = fields(E=close(rtol=0.01, atol=0.0), A=close(rtol=0.2, atol=0.0), B=close(rtol=0.2, atol=0.0),
-                         alpha=close(rtol=0.03, atol=0.0), beta=close(rtol=0.03, atol=0.0))
+# subtle: the oracle was curve_fit's least squares, another estimator: at 0.2% noise (twice delta) the Huber fit's
+# E differed from it by up to 1.3% (over the 1% bar) at a few draws in a hundred. Against the same Huber objective
+# the reference agrees to ~1e-7; the bars stay this wide for a student's L-BFGS stopping early in the flat E-A-alpha
+# valley (the objective is ~4e-5 at its minimum, far under L-BFGS-B's default ftol scale of 1).
+LEAST_SQUARES_CLOSE = fields(E=close(rtol=0.01, atol=0.0), A=close(rtol=0.2, atol=0.0),
+                             B=close(rtol=0.2, atol=0.0), alpha=close(rtol=0.03, atol=0.0),
+                             beta=close(rtol=0.03, atol=0.0))
 
 
-def bootstrap_inputs(rng: np.random.Generator, n_boot: int = 100) -> dict:
+def bootstrap_inputs(rng: np.random.Generator, n_boot: int = 100, noise: float = 0.003) -> dict:
     law = random_law(rng)
     t = table(rng, law, budgets(rng), n_sizes=7, noise=0.0)
     z = rng.standard_normal(t["loss"].size)
     return {"law": law, "params": t["params"], "tokens": t["tokens"], "clean": t["loss"], "z": z,
-            "noise": 0.003, "n_boot": n_boot, "seed": int(rng.integers(0, 2**31))}
+            "noise": noise, "n_boot": n_boot, "seed": int(rng.integers(0, 2**31))}
 
 
 def run_bootstrap(impl: Impl, inp: dict) -> dict:
@@ -121,9 +155,10 @@ def run_bootstrap_scaling(impl: Impl, inp: dict) -> dict:
     return out
 
 
-def widths_scale(inp: dict, out: dict) -> tuple[bool, str]:
+def widths_scale(inp: dict, out: dict) -> tuple[bool, str, float]:
     """For small noise the bootstrap distribution is a linear image of the noise: intervals ordered, not
-    degenerate, and a tenth of the noise gives about a tenth of the width (4x to 25x narrower allowed)."""
+    degenerate, and a tenth of the noise gives about a tenth of the width (4x to 25x narrower allowed). The
+    margin is |ln(ratio / 10)| / ln 2.5 (1 at either end of the allowed range)."""
     ratios = {}
     for k in ("E", "alpha", "beta"):
         (lo, hi), (lo10, hi10) = out["full"][k], out["tenth"][k]
@@ -131,7 +166,8 @@ def widths_scale(inp: dict, out: dict) -> tuple[bool, str]:
             return False, f"{k}: interval not ordered or of zero width: {out['full'][k]}, {out['tenth'][k]}"
         ratios[k] = (hi - lo) / (hi10 - lo10)
     ok = all(4.0 <= r <= 25.0 for r in ratios.values())
-    return ok, f"width ratios (noise / noise-tenth) {ratios}, expected about 10"
+    margin = max(abs(np.log(r / 10.0)) / np.log(2.5) for r in ratios.values())
+    return ok, f"width ratios (noise / noise-tenth) {ratios}, expected about 10", float(margin)
 
 
 class _BootstrapClose(Comparator):
@@ -143,6 +179,7 @@ class _BootstrapClose(Comparator):
     def __call__(self, inputs: dict, outputs: dict, expected: dict) -> Verdict:
         if not isinstance(outputs, dict) or set(outputs) != set(LAW_KEYS):
             return Verdict(False, f"expected a dict with keys {LAW_KEYS}")
+        margins = []
         for k in LAW_KEYS:
             got, want = np.asarray(outputs[k], dtype=np.float64), np.asarray(expected[k], dtype=np.float64)
             if got.shape != (2,):
@@ -151,7 +188,8 @@ class _BootstrapClose(Comparator):
             if not np.all(np.abs(got - want) <= 0.4 * width):
                 return Verdict(False, f"{k}: interval {got.tolist()} is too far from {want.tolist()} (tolerance "
                                       f"0.4 x width = {0.4 * width:.3g})")
-        return PASS
+            margins.append(float(np.max(np.abs(got - want))) / (0.4 * width) if width > 0 else 0.0)
+        return Verdict(True, margin=max(margins))
 
 
 SUITE = Suite(cases=(
@@ -159,9 +197,9 @@ SUITE = Suite(cases=(
          fields(value=close(rtol=1e-9, atol=1e-12), grad=close(rtol=1e-4, atol=1e-7)), run_objective,
          expect_objective, seeds=(0, 1), hidden_draws=2,
          note="value against scipy.special.huber(logsumexp(...)), gradient against central finite differences"),
-    Case("objective/large_terms", "a3.objective", lambda rng: objective_inputs(rng, scale=120.0),
+    Case("objective/large_terms", "a3.objective", lambda rng: objective_inputs(rng, large=True),
          fields(value=close(rtol=1e-9, atol=1e-12), grad=close(rtol=1e-4, atol=1e-7)), run_objective,
-         expect_objective, seeds=(0,), hidden_draws=1,
+         expect_objective_large, seeds=(0,), hidden_draws=1,
          note="a and b near 800: exp overflows unless the log-sum-exp subtracts its max"),
     Case("parametric/noise_free_recovers_law", "a3.parametric_fit", clean_inputs, predicate(
         "noise-free runs give back the generating law (alpha, beta within 5%, E within 2%, A, B within 10%)",
@@ -170,18 +208,22 @@ SUITE = Suite(cases=(
     Case("parametric/huber_ignores_outliers", "a3.parametric_fit", outlier_inputs, predicate(
         "three diverged runs do not move the fit (alpha, beta within 3%, E within 1%)",
         recovers({"E": 0.01, "A": 1.0, "B": 1.0, "alpha": 0.03, "beta": 0.03})), run_fit, None, seeds=(0,),
-         hidden_draws=1, note="noise-free runs plus three 15% too high: the Huber loss must be used"),
-    Case("parametric/noisy_vs_curve_fit", "a3.parametric_fit", noisy_inputs, CURVE_FIT_CLOSE, run_fit,
-         expect_curve_fit, seeds=(0,), hidden_draws=1,
-         note="0.2% noise: close to scipy.optimize.curve_fit's least squares on log-loss"),
+         hidden_draws=1, note="54 noise-free runs, three of them (in three budgets) 15% too high: the Huber "
+                              "loss must be used"),
+    Case("parametric/noisy_vs_least_squares", "a3.parametric_fit", noisy_inputs, LEAST_SQUARES_CLOSE, run_fit,
+         expect_least_squares, seeds=(0,), hidden_draws=1,
+         note="0.2% noise: close to scipy.optimize.least_squares(loss='huber', f_scale=1e-3) on log-loss"),
     Case("parametric/too_few_runs_raises", "a3.parametric_fit",
          lambda rng: {"params": np.array([1e8, 2e8, 4e8]), "tokens": np.array([1e9, 1e9, 1e9]),
                       "loss": np.array([3.0, 2.9, 2.95])}, raises(ValueError), run_fit, None, seeds=(0,),
-         hidden_draws=1, note="three runs cannot determine five parameters: ValueError"),
-    Case("bootstrap/shrinks_with_noise", "a3.bootstrap", lambda rng: bootstrap_inputs(rng, n_boot=30),
+         hidden_draws=0, note="three runs cannot determine five parameters: ValueError"),
+    # subtle: both noise levels well inside delta = 1e-3, so the Huber loss is quadratic at both and the refits
+    # scale with the noise (ratios 10 +- 1%). At 0.3% against 0.03% the first sat in Huber's linear regime, a less
+    # efficient estimator, and the ratios ran 8 to 23 (the bar is 25).
+    Case("bootstrap/shrinks_with_noise", "a3.bootstrap", lambda rng: bootstrap_inputs(rng, n_boot=30, noise=3e-4),
          predicate("intervals are ordered and scale with the noise", widths_scale), run_bootstrap_scaling, None,
          seeds=(0,), hidden_draws=1,
-         note="the same runs and resamples (30) at 0.3% and 0.03% noise: widths about 10x apart"),
+         note="the same runs and resamples (30) at 0.03% and 0.003% noise: widths about 10x apart"),
     Case("bootstrap/reference_intervals", "a3.bootstrap", bootstrap_inputs, _BootstrapClose(), run_bootstrap,
          "reference", seeds=(0,), hidden_draws=1,
          note="90% intervals within Monte-Carlo error of the reference's (another random stream is fine)"),

@@ -5,6 +5,7 @@ student's machine, and another CPU's float rounding may move the last digits of 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -39,7 +40,9 @@ def heldout_inputs(fn: str, multiline: bool = False) -> Callable[[np.random.Gene
             texts += [pos(rng), neg(rng)]
             labels += list(LABELS[fn])
         if multiline:
-            texts = [t.replace(" ", "\n", 2) for t in texts]
+            # a first line that says nothing of the label, so a model fed only the first line (fastText's
+            # predict stops at a newline) is wrong on about half of them in every draw
+            texts = [f"{rng.choice(['Home', 'Page', 'Share', 'Menu'])}\n" + t.replace(" ", "\n", 2) for t in texts]
         return {"fn": fn, "texts": texts, "labels": labels}
     return inputs
 
@@ -56,7 +59,9 @@ def run_scores(impl: Impl, inp: dict) -> list[float]:
     return [float(getattr(impl, inp["fn"])(t)[1]) for t in inp["texts"]]
 
 
-def mostly_right(inp: dict, out: list) -> tuple[bool, str]:
+def mostly_right(inp: dict, out: list) -> tuple:
+    """Margin: wrong labels over the wrong labels allowed (2 of 20): 1 at the edge. The reference labels every
+    draw right with its top probability above 0.99, so a label is never near a tie."""
     allowed = set(LABELS[inp["fn"]])
     right = 0
     for (label, score), want in zip(out, inp["labels"], strict=True):
@@ -65,7 +70,9 @@ def mostly_right(inp: dict, out: list) -> tuple[bool, str]:
         if not isinstance(score, float) or not 0.5 <= score <= 1.0:
             return False, f"score {score!r} is not the top label's probability (a float in [0.5, 1])"
         right += label == want
-    return right >= 0.9 * len(out), f"{right} of {len(out)} held-out texts labelled right (at least 90% needed)"
+    may_miss = len(out) - math.ceil(0.9 * len(out))
+    return (right >= 0.9 * len(out), f"{right} of {len(out)} held-out texts labelled right (at least 90% needed)",
+            (len(out) - right) / may_miss if may_miss else None)
 
 
 RIGHT = predicate("held-out texts labelled right (>= 90%), scores in [0.5, 1]", mostly_right)
@@ -78,7 +85,9 @@ def cases_for(unit: str, fn: str, short: str) -> tuple[Case, ...]:
         Case(f"{short}/multiline_text", unit, heldout_inputs(fn, multiline=True), RIGHT, run_classify, seeds=(0,),
              hidden_draws=1, note="the same with newlines inside the text (collapse whitespace first)"),
         Case(f"{short}/scores", unit, heldout_inputs(fn), close(rtol=1e-3, atol=1e-3), run_scores, "reference",
-             seeds=(0,), hidden_draws=1, note="the probability of the top label, as the model gives it"),
+             # visible feedback only: held-out texts are clear, so every score is near 1 and a visible draw's
+             # answer would pass a hidden one (grader/replay.py); the labels cases carry the points
+             seeds=(0,), hidden_draws=0, note="the probability of the top label, as the model gives it"),
     )
 
 

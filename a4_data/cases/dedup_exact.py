@@ -19,12 +19,15 @@ def files_inputs(rng: np.random.Generator) -> dict:
     pool = english.boilerplate(rng, 8) + [languages.paragraph(rng, str(rng.choice(languages.LANGUAGES)), 1)
                                           for _ in range(10)]
     pool += [english.encyclopedic_paragraph(rng, 1) for _ in range(30)]  # mostly unique lines
+    docs = [[pool[int(j)] for j in rng.integers(0, len(pool), size=int(rng.integers(3, 15)))]
+            for _ in range(int(rng.integers(2, 5)))]
+    # some files end without a newline: that last line still equals the same line elsewhere. The first file always
+    # does, and its last line always recurs in the second, so every draw tells a newline-sensitive comparison apart
+    docs[1].insert(int(rng.integers(len(docs[1]) + 1)), docs[0][-1])
     files = {}
-    for i in range(int(rng.integers(2, 5))):
-        lines = [pool[int(j)] for j in rng.integers(0, len(pool), size=int(rng.integers(3, 15)))]
-        text = "\n".join(lines)
-        # some files end without a newline: that last line still equals the same line elsewhere
-        files[f"doc{i:02d}_{int(rng.integers(1000))}.txt"] = text + ("\n" if rng.random() < 0.5 else "")
+    for i, lines in enumerate(docs):
+        end = "" if i == 0 else ("\n" if rng.random() < 0.5 else "")
+        files[f"doc{i:02d}_{int(rng.integers(1000))}.txt"] = "\n".join(lines) + end
     return {"files": files}
 
 
@@ -57,7 +60,7 @@ WORKED = {"a.txt": "unique a\n", "b.txt": "unique b\nlast"}
 
 SUITE = Suite(cases=(
     Case("exact_dedup/worked_example", UNIT, worked_inputs, exact(), run_dedup, lambda inp: dict(WORKED), seeds=(0,),
-         hidden_draws=1, note="a.txt and b.txt of HANDOUT.md §7.1"),
+         hidden_draws=0, note="a.txt and b.txt of HANDOUT.md §7.1"),
     Case("exact_dedup/random_files", UNIT, files_inputs, exact(), run_dedup, expect_dedup, seeds=(0, 1, 2),
          hidden_draws=2, note="lines repeated within and across files, some files without a final newline"),
 ))

@@ -29,7 +29,15 @@ def lines_of(rng: np.random.Generator, words: list[str], n_lines: int) -> list[s
 
 
 def rule_inputs(rng: np.random.Generator) -> dict:
-    """[(text, expected verdict)] for each rule at its bound and one step past it."""
+    """[(text, expected verdict)] for each rule at its bound and one step past it, two or three fresh sets of
+    them in a random order: the verdict list is the answer, so it must differ from draw to draw (a fixed order
+    would let a visible draw's answer pass a hidden one: grader/replay.py)."""
+    pairs = [p for _ in range(int(rng.integers(2, 4))) for p in zip(*_rule_set(rng).values(), strict=True)]
+    order = rng.permutation(len(pairs))
+    return {"texts": [pairs[i][0] for i in order], "verdicts": [pairs[i][1] for i in order]}
+
+
+def _rule_set(rng: np.random.Generator) -> dict:
     texts: list[str] = []
     verdicts: list[bool] = []
 
@@ -66,9 +74,12 @@ def run_filter(impl: Impl, inp: dict) -> list:
 
 
 def pages_inputs(rng: np.random.Generator) -> dict:
-    texts = [english.article(rng, int(rng.integers(1, 4))), english.spam_text(rng, int(rng.integers(2, 12))),
-             english.encyclopedic_paragraph(rng, 1), ""]
-    return {"texts": texts}
+    """Two or three each of an article, spam, a short paragraph and an empty text, in a random order: the verdicts
+    are the answer, so their order must change from draw to draw (grader/replay.py)."""
+    texts = [t for _ in range(int(rng.integers(2, 4))) for t in (
+        english.article(rng, int(rng.integers(1, 4))), english.spam_text(rng, int(rng.integers(2, 12))),
+        english.encyclopedic_paragraph(rng, 1), "")]
+    return {"texts": [texts[int(i)] for i in rng.permutation(len(texts))]}
 
 
 SUITE = Suite(cases=(

@@ -11,7 +11,7 @@ import numpy as np
 
 from a5_alignment.cases.gae import response_mask
 from a5_alignment.cases.tensors import f64, randn, tensor
-from shared.cases import Case, Impl, Suite, close, raises
+from shared.cases import Case, Impl, Suite, close, fields, raises
 
 STEP, HEAD = "a5.ppo_step", "a5.value_head"
 STEP_CLOSE = close(rtol=1e-5, atol=1e-6)
@@ -166,7 +166,13 @@ def run_head_zero(impl: Impl, inp: dict) -> Any:
     import torch
 
     with torch.no_grad():
-        return impl.PolicyWithValue(small_lm(inp))(tensor(inp["ids"]))[1]
+        logits, values = impl.PolicyWithValue(small_lm(inp))(tensor(inp["ids"]))
+    return {"logits": logits, "values": values}
+
+
+def expect_head_zero(inp: dict) -> dict:
+    """The LM's own logits (so the answer depends on the inputs: grader/replay.py) and zero values."""
+    return {"logits": expect_head(inp)["logits"], "values": np.zeros(inp["ids"].shape, dtype=np.float32)}
 
 
 def run_head_grad(impl: Impl, inp: dict) -> Any:
@@ -189,7 +195,7 @@ def expect_head_grad(inp: dict) -> np.ndarray:
 
 SUITE = Suite(cases=(
     Case("value_loss/worked_example", STEP, value_worked_inputs, close(), run_value_loss, expect_value_worked,
-         seeds=(0,), hidden_draws=1, note="by hand: the clipped error wins twice, the unclipped once"),
+         seeds=(0,), hidden_draws=0, note="by hand: the clipped error wins twice, the unclipped once"),
     Case("value_loss/random", STEP, value_inputs, close(rtol=1e-5, atol=1e-6), run_value_loss, expect_value_loss,
          seeds=(0, 1), hidden_draws=2, note="0.5 * masked mean of max(unclipped, clipped) squared error"),
     Case("ppo_step/random", STEP, step_inputs(False), STEP_CLOSE, run_step, expect_step, seeds=(0, 1, 2),
@@ -201,9 +207,14 @@ SUITE = Suite(cases=(
     Case("value_head/matches_lm_and_trunk", HEAD, head_inputs, close(rtol=1e-4, atol=1e-5), run_head,
          expect_head, seeds=(0, 1), hidden_draws=1,
          note="logits as the LM's; values = value_head(input of the LM head); one pass through the trunk"),
-    Case("value_head/zero_init", HEAD, head_inputs, close(rtol=0.0, atol=0.0), run_head_zero,
-         lambda inp: np.zeros(inp["ids"].shape, dtype=np.float32), seeds=(0,), hidden_draws=1,
+    Case("value_head/zero_init", HEAD, head_inputs,
+         fields(logits=close(rtol=1e-4, atol=1e-5), values=close(rtol=0.0, atol=0.0)), run_head_zero,
+         expect_head_zero, seeds=(0,), hidden_draws=1,
          note="a fresh value head is zero: every value is 0, shape (batch, seq)"),
-    Case("value_head/gradient_reaches_trunk", HEAD, head_inputs, close(rtol=1e-4, atol=1e-6), run_head_grad,
+    # float32 backward through two layers (d 16, 7 positions) on both sides, so the error is absolute, relative to
+    # the largest gradient entry, not to each (often small, cancelled) entry: another SIMD dispatch and thread
+    # count moved entries by up to 22 eps * max|grad| with max|grad| up to 19 (500 draws), so <= ~5e-5: atol 2e-4
+    # (atol 1e-6 failed, margin 1.4).
+    Case("value_head/gradient_reaches_trunk", HEAD, head_inputs, close(rtol=1e-4, atol=2e-4), run_head_grad,
          expect_head_grad, seeds=(0,), hidden_draws=1, note="a shared critic: value gradients reach the trunk"),
 ))

@@ -65,11 +65,11 @@ def run_mismatch(impl: Impl, inp: dict) -> Any:
 
 SUITE = Suite(cases=(
     Case("tokenize/worked_example", UNIT, worked_inputs, exact(), run_tokenize, expect_worked, seeds=(0,),
-         hidden_draws=1, note="prompts ['ab', 'c'], outputs ['d', 'efg']: the example worked out in the case"),
+         hidden_draws=0, note="prompts ['ab', 'c'], outputs ['d', 'efg']: the example worked out in the case"),
     Case("tokenize/random_batch", UNIT, random_inputs, exact(), run_tokenize, expect_numpy, seeds=(0, 1, 2),
          hidden_draws=3, note="random prompts and outputs, right-padded with pad_token_id, mask on the labels"),
     Case("tokenize/separate_encoding", UNIT, boundary_inputs, exact(), run_tokenize, expect_numpy, seeds=(0, 1),
          hidden_draws=2, note="prompt ends in 't', output starts with 'h': encode them separately (no 'th' merge)"),
     Case("tokenize/length_mismatch_raises", UNIT, lambda rng: {}, raises(ValueError), run_mismatch, None,
-         seeds=(0,), hidden_draws=1, note="2 prompts and 1 output: ValueError"),
+         seeds=(0,), hidden_draws=0, note="2 prompts and 1 output: ValueError"),
 ))

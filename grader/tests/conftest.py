@@ -1,6 +1,7 @@
 """Shared fixtures: the numpy-only fixture assignment `fx` with its own secrets folder."""
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,15 @@ FIXTURE_ROOT = Path(__file__).parent / "fixture_tree"
 
 @pytest.fixture(scope="session")
 def fx_tree(tmp_path_factory) -> Tree:
+    """A copy of the fixture tree in a folder only root can enter, as an instructor's tree should be: the
+    checkout is world-readable, so grading from it in degraded mode would (rightly) be refused by the probe."""
     secrets = tmp_path_factory.mktemp("secrets")
     old = os.environ.get("LMFS_SECRETS_DIR")
     os.environ["LMFS_SECRETS_DIR"] = str(secrets)
-    tree = Tree(FIXTURE_ROOT)
+    private = tmp_path_factory.mktemp("instructor")
+    os.chmod(private, 0o700)
+    shutil.copytree(FIXTURE_ROOT, private / "tree", ignore=shutil.ignore_patterns("__pycache__"))
+    tree = Tree(private / "tree")
     ensure_hidden(tree.assignment("fx"), log=lambda *a: None)
     yield tree
     if old is None:
@@ -36,4 +42,8 @@ def isolation(request) -> sandbox.Isolation:
                 pytest.fail(f"CI must test the real sandbox, but: {found.reason}")
             pytest.skip(found.reason)
         return found
+    if not (os.geteuid() == 0 and sandbox.degraded_uid_works()):
+        # hostile code must never run unconfined here: grading refuses, which test_attacks.py and
+        # test_isolation.py assert (grader/probe.py)
+        pytest.skip("degraded mode without a uid drop is no isolation: grading refuses it")
     return sandbox.Isolation(sandbox.DEGRADED, "forced by the test")

@@ -13,8 +13,9 @@ from grader.tree import TOOL_ROOT
 def test_check_passes_on_the_fixture(fx_tree):
     report = check(fx_tree, "fx")
     assert report.ok, report.text()
-    assert report.mutation_total == 6 * 3 + 2 and report.mutation_caught == report.mutation_total
-    assert "release stubs: 25/25 cases fail" in report.text()
+    # 3 null mutants for each of the 7 units, and the 3 handwritten ones (mutants/)
+    assert report.mutation_total == 7 * 3 + 3 and report.mutation_caught == report.mutation_total
+    assert "release stubs: 27/27 cases fail" in report.text()
 
 
 def _check_copy(tmp_path, edit, build_first=True):
@@ -48,7 +49,7 @@ def add_vacuous_case_and_useless_mutant(pkg):
 def test_a_new_case_needs_a_build(tmp_path):
     code, out = _check_copy(tmp_path, add_vacuous_case_and_useless_mutant)
     assert code == 1
-    assert "stored expected output for sqrt/vacuous@0 is missing" in out
+    assert "no stored inputs for sqrt/vacuous@0" in out
 
 
 def test_check_reports_vacuous_cases_and_uncaught_mutants(tmp_path):
@@ -67,3 +68,34 @@ def test_check_reports_drift_after_a_reference_edit(tmp_path):
     assert code == 1
     assert "stored expected outputs differ from a live recomputation" in out
     assert "scale/float@0" in out
+
+
+def test_deep_gates_a_tolerance_the_reference_only_just_meets(tmp_path):
+    """`--deep`: fresh draws (one secret in another process under another SIMD dispatch), a margins report
+    naming every case, and a failure for a case whose worst margin passes 0.5 though it never fails: here
+    `add/random` against an oracle that differs from a + b by 0.6 of the tolerance."""
+    import json
+
+    def tighten(pkg):
+        cases = pkg / "cases" / "__init__.py"
+        cases.write_text(cases.read_text().replace(
+            'expect=lambda inp: inp["a"] + inp["b"], seeds=(0, 1)',
+            'expect=lambda inp: inp["a"] + inp["b"] + 0.6 * (1e-6 + 1e-5 * abs(inp["a"] + inp["b"])), seeds=(0, 1)'))
+
+    root = tmp_path / "tree"
+    shutil.copytree(FIXTURE_ROOT, root, ignore=shutil.ignore_patterns("__pycache__"))
+    env = {**os.environ, "LMFS_SECRETS_DIR": str(tmp_path / "secrets")}
+    cmd = [sys.executable, "-m", "grader", "--root", str(root)]
+    tighten(root / "fx_numpy")
+    subprocess.run([*cmd, "build", "-a", "fx"], env=env, cwd=TOOL_ROOT, check=True, capture_output=True)
+    proc = subprocess.run([*cmd, "check", "-a", "fx", "--deep", "--budget-s", "3"], env=env, cwd=TOOL_ROOT,
+                          capture_output=True, text=True, timeout=300)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    assert "deep: add/random's worst margin 0.6 exceeds 0.5" in out, out
+    report = json.loads((root / "fx_numpy" / "instructor_tests" / "margins.json").read_text())
+    assert set(report["cases"]) >= {"add/random", "add/commutes", "world/sum0", "sqrt/negative"}
+    row = report["cases"]["add/random"]
+    assert row["failures"] == 0 and row["draws"] >= 3 * 3 and abs(row["worst_margin"] - 0.6) < 0.01
+    # every secret contributed, the last one run in a fresh process under the other dispatch
+    assert {"stored", "secret 0", "secret 1", "secret 2 (other dispatch)"} <= set(report["comparisons"]), report

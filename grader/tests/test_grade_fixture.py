@@ -5,6 +5,7 @@ and the sandbox are P7; these are the attacks the two-stage design already defea
 """
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import pytest
 
 from grader import sandbox
 from grader.demo import expected_states
-from grader.grade import grade
+from grader.grade import grade, plan_for
 from grader.report import gradescope
 from grader.tests.support import REFERENCE_OPS, write_submission
 from grader.tree import TOOL_ROOT
@@ -46,23 +47,27 @@ def test_example_submission_matches_its_stated_states(fx_tree):
     assert ("expected.toml", "not a file this assignment accepts (accepted: fx_numpy/**/*.py)") in r.ignored
 
 
-def test_gradescope_results_have_one_test_per_unit_and_visibility(fx_tree, tmp_path):
+def test_gradescope_results_have_one_hidden_test_per_unit(fx_tree, tmp_path):
     sub = write_submission(tmp_path / "s", {"fx_numpy/ops.py": REFERENCE_OPS.replace("a + b", "a - b")})
-    out = gradescope(grade(fx_tree, "fx", sub))
+    report = grade(fx_tree, "fx", sub)
+    out = gradescope(report)
     json.dumps(out)
     assert {"score", "execution_time", "output", "visibility", "stdout_visibility", "tests", "leaderboard"} <= set(out)
-    names = [t["name"] for t in out["tests"]]
-    assert "fx.add [visible]" in names and "fx.add [hidden]" in names
+    # grading runs hidden draws only: one test per unit, and no visible instance ran at all
+    assert [t["name"] for t in out["tests"]] == [f"{k} [hidden]" for k in fx_tree.assignment("fx").rubric.units]
+    assert all(c.visibility == "hidden" for u in report.units for c in u.cases)
     hidden = next(t for t in out["tests"] if t["name"] == "fx.add [hidden]")
-    assert hidden["visibility"] == "after_due_date" and hidden["status"] == "failed"
-    assert "wrong answer" in hidden["output"]
+    # hidden_feedback defaults to "immediate": status, unit and note at once, never inputs or values
+    assert hidden["visibility"] == "visible" and out["visibility"] == "visible" and hidden["status"] == "failed"
+    assert "wrong answer" in hidden["output"] and "(a + b on random arrays)" in hidden["output"]
     assert "expected" not in hidden["output"] and "add/" not in hidden["output"]  # no values, no case names
-    visible = next(t for t in out["tests"] if t["name"] == "fx.add [visible]")
-    assert "max abs error" in visible["output"]
-    scale = next(t for t in out["tests"] if t["name"] == "fx.scale [visible]")
+    assert "max abs error" not in hidden["output"]
+    scale = next(t for t in out["tests"] if t["name"] == "fx.scale [hidden]")
     assert "blocked by fx.add" in scale["output"]
-    assert all(t["visibility"] in ("visible", "after_due_date") for t in out["tests"])
     assert out["score"] == sum(t["score"] for t in out["tests"])
+    report.hidden_feedback = "after_due_date"  # the rubric's other setting holds back the tests and the total
+    later = gradescope(report)
+    assert {t["visibility"] for t in later["tests"]} == {"after_due_date"} and later["visibility"] == "after_due_date"
 
 
 HOSTILE = {
@@ -118,11 +123,14 @@ def test_background_processes_do_not_outlive_grading(fx_tree, tmp_path, isolatio
     # (An earlier version slept 2 s and then wrote once: on a loaded machine grading outlasted the 2 s and the
     # write, made while the worker was still alive, failed the test.)
     heartbeat = tmp_path / "heartbeat"
+    tag = f"lmfsd{os.getpid() % 10**6}"  # the daemon's process name: other jobs of the sandbox uid do not count
     daemon = REFERENCE_OPS.replace("return a + b", (
         "import os, time\n"
         "    if os.fork() == 0:\n"
         "        os.setsid()\n"
         "        if os.fork() == 0:\n"
+        "            import ctypes\n"
+        f"            ctypes.CDLL(None).prctl(15, {tag!r}.encode(), 0, 0, 0)\n"  # PR_SET_NAME: findable below
         "            for _ in range(150):\n"
         f"                open({str(heartbeat)!r}, 'w').write(repr(time.time()))\n"
         "                time.sleep(0.1)\n"
@@ -136,7 +144,7 @@ def test_background_processes_do_not_outlive_grading(fx_tree, tmp_path, isolatio
     # In the sandbox the host's /tmp is out of reach anyway: there, look for live processes of the job's uid
     # (SIGKILLed ones take a moment to go).
     deadline = time.monotonic() + 1.0
-    while (leftover := _live_of_uid(sandbox.job_uid(0))) and time.monotonic() < deadline:
+    while (leftover := _live_of_uid(sandbox.job_uid(0), tag)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not leftover, f"processes of the sandbox uid outlived grading: {leftover}"
     beats = []
@@ -148,12 +156,12 @@ def test_background_processes_do_not_outlive_grading(fx_tree, tmp_path, isolatio
         f"a double-forked process outlived the worker: it wrote {max(beats) - ended:.2f} s after grading ended")
 
 
-def _live_of_uid(uid: int) -> list[str]:
-    """Pids of processes owned by `uid` that are not zombies."""
+def _live_of_uid(uid: int, name: str) -> list[str]:
+    """Pids of processes owned by `uid` and named `name` that are not zombies."""
     out = []
     for pid in (p for p in os.listdir("/proc") if p.isdigit()):
         try:
-            if os.stat(f"/proc/{pid}").st_uid != uid:
+            if os.stat(f"/proc/{pid}").st_uid != uid or open(f"/proc/{pid}/comm").read().strip() != name:
                 continue
             state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
         except (OSError, IndexError):
@@ -233,12 +241,15 @@ def test_results_file_written_by_the_submission_is_replaced_by_the_real_one(fx_t
     assert proc.returncode == 0, proc.stderr
     results = json.loads(out.read_text())
     assert results["score"] < 100
-    assert next(t for t in results["tests"] if t["name"] == "fx.add [visible]")["score"] == 0
+    assert next(t for t in results["tests"] if t["name"] == "fx.add [hidden]")["score"] == 0
 
 
 def test_leaderboard_entries_come_from_passed_units(fx_tree, tmp_path):
     good = gradescope(grade(fx_tree, "fx", write_submission(tmp_path / "g", {"fx_numpy/ops.py": REFERENCE_OPS})))
-    assert good["leaderboard"] == [{"name": "sqrt of the visible input", "value": 4.0, "order": "desc"}]
+    plan, _ = plan_for(fx_tree.assignment("fx"), hidden=True)
+    x = next(s.inputs["x"] for s in plan.steps if s.instance.id == "sqrt/leaderboard#h0")
+    assert good["leaderboard"] == [{"name": "sqrt of the first hidden input", "value": round(math.sqrt(x), 6),
+                                    "order": "desc"}]
     bad = REFERENCE_OPS.replace("return float(np.sqrt(x))", "return float(np.sqrt(x)) + 1")
     out = gradescope(grade(fx_tree, "fx", write_submission(tmp_path / "b", {"fx_numpy/ops.py": bad})))
     assert out["leaderboard"] == []

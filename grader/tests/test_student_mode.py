@@ -31,7 +31,7 @@ def test_stubs_fail_naming_file_function_and_section(release):
     assert code == 1
     assert "fx_numpy/ops.py: add is not implemented yet (HANDOUT.md §1)" in out
     assert "fx_numpy/counter.py: Counter.__init__ is not implemented yet (HANDOUT.md §5)" in out
-    assert re.search(r"0/14 visible cases pass", out), out[-2000:]
+    assert re.search(r"0/15 visible cases pass", out), out[-2000:]
     rows = progress_rows(out)
     assert rows["fx.add"] == "not implemented"
     assert rows["fx.scale"] == "blocked by fx.add"
@@ -50,7 +50,7 @@ def test_pasting_one_body_changes_only_that_unit_and_its_dependents(release):
     changed = {k for k in b if b[k] != a[k]}
     assert changed == {"fx.add", "fx.scale"}
     assert a["fx.add"] == "passed" and a["fx.scale"] == "not implemented"
-    assert "3/14 visible cases pass" in after
+    assert "3/15 visible cases pass" in after
 
 
 def test_fuzz_passes_on_the_reference_and_fails_on_stubs(fx_tree, release):
@@ -79,7 +79,8 @@ def test_submit_zips_exactly_the_graded_files(release):
     assert "left out: fx_numpy/notes/big.txt: artifact of 100 bytes is over its cap of 64" in proc.stdout
     with zipfile.ZipFile(release / "s.zip") as z:
         names = set(z.namelist())
-    assert names == {"fx_numpy/ops.py", "fx_numpy/counter.py", "fx_numpy/world.py", "fx_numpy/notes/ok.txt"}
+    assert names == {"fx_numpy/ops.py", "fx_numpy/counter.py", "fx_numpy/world.py", "fx_numpy/speed.py",
+                     "fx_numpy/notes/ok.txt"}
     (release / "fx_numpy" / "huge.py").write_text("#" * (2 * 2**20))
     proc = subprocess.run([sys.executable, "-m", "grader", "submit", "-a", "fx", "--no-test"], cwd=release,
                           capture_output=True, text=True, timeout=300)

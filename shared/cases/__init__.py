@@ -1,6 +1,6 @@
 """The case model (see case.py) and its comparators (compare.py)."""
 
-from shared.cases.case import Case, Fixture, Group, Instance, Suite, instances, secret_seed, validate
+from shared.cases.case import Case, Fixture, Group, Instance, Suite, Timed, instances, secret_seed, validate
 from shared.cases.compare import (
     Comparator,
     Raised,
@@ -20,5 +20,5 @@ from shared.cases.impl import Impl, resolve_target
 __all__ = [
     "Case", "Comparator", "Fixture", "Group", "Impl", "Instance", "Raised", "Suite", "Verdict", "at_most",
     "close", "distribution", "exact", "fields", "instances", "permutation", "predicate", "raises",
-    "resolve_target", "secret_seed", "set_equal", "validate",
+    "resolve_target", "secret_seed", "set_equal", "Timed", "validate",
 ]

@@ -30,6 +30,16 @@ Visibility = Literal["visible", "hidden"]
 
 
 @dataclass(frozen=True)
+class Timed:
+    """A speed requirement: the case's run may take at most `limit` times the CPU time of `calibration()`, a
+    fixed workload of trusted code. The grader measures both (grader/timing.py): the run in a fresh process that
+    makes exactly this one call, the calibration in one that never loaded student code."""
+
+    limit: float
+    calibration: Callable[[], Any]
+
+
+@dataclass(frozen=True)
 class Case:
     name: str
     unit: str
@@ -47,6 +57,7 @@ class Case:
     # the full inputs (default: everything), so a secret used by the service never reaches student code.
     service: Callable[[dict], Callable[[Any], Any]] | None = None
     public: Callable[[dict], dict] | None = None
+    timed: Timed | None = None  # also a speed requirement, judged on the grader's measurement
 
     def worker_inputs(self, inputs: dict) -> dict:
         return inputs if self.public is None else self.public(inputs)
@@ -154,6 +165,9 @@ def validate(suite: Suite, units: set[str]) -> list[str]:
             problems.append(f"case '{c.name}' must have exactly one of run= and group=")
         if c.service is not None and (c.group is not None or c.fixture is not None):
             problems.append(f"case '{c.name}': a case with a service cannot be in a group or use a fixture")
+        if c.timed is not None and (c.group is not None or c.fixture is not None):
+            problems.append(f"case '{c.name}': a timed case runs alone in a fresh process, so it cannot be in a "
+                            f"group or use a fixture")
         if "@" in c.name or "#" in c.name:
             problems.append(f"case name '{c.name}' may not contain '@' or '#'")
     for f in suite.fixtures:

@@ -19,8 +19,12 @@ from shared.cases.stats import chi2_sf, kolmogorov_sf
 
 @dataclass(frozen=True)
 class Verdict:
+    """`margin` is how close the answer came to failing, as error / tolerance (0: exact, 1: at the edge, above 1:
+    failed), where the comparator has a tolerance; `grader check --deep` gates on the worst margin."""
+
     ok: bool
     message: str = ""
+    margin: float | None = None
 
 
 @dataclass(frozen=True)
@@ -54,8 +58,14 @@ def _fmt_index(idx: tuple[int, ...]) -> str:
     return "(" + ", ".join(str(int(i)) for i in idx) + ")"
 
 
+def _worst(margins: list[float | None]) -> float | None:
+    known = [m for m in margins if m is not None]
+    return max(known) if known else None
+
+
 def _walk(outputs: Any, expected: Any, leaf: Callable[[Any, Any, str], Verdict], path: str = "output") -> Verdict:
-    """Match container structure, then apply `leaf` to each non-container pair."""
+    """Match container structure, then apply `leaf` to each non-container pair; a pass carries the worst margin
+    of its leaves."""
     if isinstance(expected, dict):
         if not isinstance(outputs, dict):
             return Verdict(False, f"{path}: expected a dict, got {type(outputs).__name__}")
@@ -63,21 +73,25 @@ def _walk(outputs: Any, expected: Any, leaf: Callable[[Any, Any, str], Verdict],
             missing = sorted(set(expected) - set(outputs))
             extra = sorted(set(outputs) - set(expected))
             return Verdict(False, f"{path}: keys differ (missing {missing}, unexpected {extra})")
+        margins = []
         for k in expected:
             v = _walk(outputs[k], expected[k], leaf, f"{path}[{k!r}]")
             if not v.ok:
                 return v
-        return PASS
+            margins.append(v.margin)
+        return Verdict(True, margin=_worst(margins))
     if isinstance(expected, (tuple, list)):
         if not isinstance(outputs, (tuple, list)):
             return Verdict(False, f"{path}: expected a sequence of {len(expected)}, got {type(outputs).__name__}")
         if len(outputs) != len(expected):
             return Verdict(False, f"{path}: expected {len(expected)} items, got {len(outputs)}")
+        margins = []
         for i, (o, e) in enumerate(zip(outputs, expected, strict=True)):
             v = _walk(o, e, leaf, f"{path}[{i}]")
             if not v.ok:
                 return v
-        return PASS
+            margins.append(v.margin)
+        return Verdict(True, margin=_worst(margins))
     return leaf(outputs, expected, path)
 
 
@@ -119,7 +133,11 @@ class close(Comparator):
         bad = (bad & ~inf) | (inf & (o != e))
         n_bad = int(bad.sum())
         if n_bad == 0:
-            return PASS
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.where(inf, 0.0, diff / (self.atol + self.rtol * np.abs(e)))
+            # an exact comparison (both tolerances 0) that passed has margin 0
+            ratio = np.nan_to_num(ratio, nan=0.0, posinf=0.0)
+            return Verdict(True, margin=float(ratio.max()) if ratio.size else 0.0)
         finite = np.where(np.isfinite(diff), diff, np.inf)
         worst = np.unravel_index(int(np.argmax(np.where(bad, finite, -1.0))), bad.shape) if bad.ndim else ()
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -156,14 +174,14 @@ class exact(Comparator):
                 return Verdict(False, f"{path}: dtype {out.dtype} != expected {exp.dtype}")
             bad = out != exp
             if not bad.any():
-                return PASS
+                return Verdict(True, margin=0.0)
             first = np.argwhere(bad)[0]
             return Verdict(False, f"{path}: {int(bad.sum())} of {bad.size} elements differ; first at "
                                   f"{_fmt_index(tuple(first))}: got {out[tuple(first)].item()!r}, expected "
                                   f"{exp[tuple(first)].item()!r}")
         if type(out) is not type(exp) or out != exp:
             return Verdict(False, f"{path}: got {_short(out)}, expected {_short(exp)}")
-        return PASS
+        return Verdict(True, margin=0.0)
 
 
 def _short(v: Any, n: int = 120) -> str:
@@ -191,7 +209,7 @@ class set_equal(Comparator):
             return Verdict(False, f"expected a sequence, got {type(outputs).__name__}")
         got, want = {_hashable(x) for x in outputs}, {_hashable(x) for x in expected}
         if got == want:
-            return PASS
+            return Verdict(True, margin=0.0)
         missing, extra = want - got, got - want
         return Verdict(False, f"sets differ: {len(missing)} missing (e.g. {_short(next(iter(missing), None))}), "
                               f"{len(extra)} unexpected (e.g. {_short(next(iter(extra), None))})")
@@ -207,7 +225,7 @@ class permutation(Comparator):
             return Verdict(False, f"expected a sequence, got {type(outputs).__name__}")
         got, want = Counter(_hashable(x) for x in outputs), Counter(_hashable(x) for x in expected)
         if got == want:
-            return PASS
+            return Verdict(True, margin=0.0)
         return Verdict(False, f"not a permutation of the expected {len(expected)} items "
                               f"(got {len(outputs)}; {sum((want - got).values())} expected items missing)")
 
@@ -241,12 +259,13 @@ class at_most(Comparator):
             return Verdict(False, f"expected a number, got {type(outputs).__name__}")
         if not outputs <= bound:  # also catches NaN
             return Verdict(False, f"{outputs:.6g} exceeds the bound {bound:.6g}")
-        return PASS
+        return Verdict(True, margin=max(0.0, outputs / bound) if bound > 0 else None)
 
 
 class predicate(Comparator):
-    """A named property of (inputs, outputs), e.g. "rows sum to one". `check` returns True/False or a
-    (bool, message) pair. Expected values are not consulted."""
+    """A named property of (inputs, outputs), e.g. "rows sum to one". `check` returns True/False, a
+    (bool, message) pair, or (bool, message, margin) where the property has a tolerance (the worst error over
+    it). Expected values are not consulted."""
 
     def __init__(self, name: str, check: Callable[[Any, Any], bool | tuple[bool, str]]) -> None:
         self.name, self.check = name, check
@@ -256,8 +275,12 @@ class predicate(Comparator):
             result = self.check(inputs, outputs)
         except Exception as e:  # a malformed output must fail the property, not crash the grader
             return Verdict(False, f"{self.name}: could not check the output ({type(e).__name__}: {e})")
-        ok, msg = result if isinstance(result, tuple) else (bool(result), "")
-        return PASS if ok else Verdict(False, f"property '{self.name}' does not hold" + (f": {msg}" if msg else ""))
+        parts = result if isinstance(result, tuple) else (bool(result), "")
+        ok, msg = bool(parts[0]), str(parts[1]) if len(parts) > 1 else ""
+        margin = float(parts[2]) if len(parts) > 2 and parts[2] is not None else None
+        if ok:
+            return Verdict(True, margin=margin)
+        return Verdict(False, f"property '{self.name}' does not hold" + (f": {msg}" if msg else ""), margin)
 
 
 class fields(Comparator):
@@ -270,13 +293,15 @@ class fields(Comparator):
     def __call__(self, inputs: Any, outputs: Any, expected: Any) -> Verdict:
         if not isinstance(outputs, dict):
             return Verdict(False, f"expected a dict with keys {sorted(self.per_key)}, got {type(outputs).__name__}")
+        margins = []
         for key, comp in self.per_key.items():
             if key not in outputs:
                 return Verdict(False, f"output has no '{key}'")
             v = comp(inputs, outputs[key], None if expected is None else expected[key])
             if not v.ok:
                 return Verdict(False, f"{key}: {v.message}")
-        return PASS
+            margins.append(v.margin)
+        return Verdict(True, margin=_worst(margins))
 
 
 class distribution(Comparator):
@@ -329,4 +354,6 @@ class distribution(Comparator):
         if p < self.alpha or math.isnan(p):
             return Verdict(False, f"samples do not follow the expected distribution: {test}, p = {p:.3g} "
                                   f"< alpha = {self.alpha:g}")
-        return PASS
+        # subtle: on the log scale of the test, log p / log alpha: 1 at the rejection edge, 0.5 at p = 1e-3 for
+        # alpha = 1e-6. A correct sampler's p is uniform, so this margin is a draw, not a tolerance to tighten.
+        return Verdict(True, margin=max(0.0, math.log(max(p, 1e-300)) / math.log(self.alpha)) if p < 1 else 0.0)

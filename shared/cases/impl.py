@@ -20,6 +20,12 @@ class Impl:
     def api(self) -> dict[str, str]:
         return dict(self._api)
 
+    @property
+    def overrides(self) -> dict[str, Any]:
+        """The swapped-in objects (mutants), by api name: the forbidden-op watcher counts their files as the
+        implementation's (grader/aten_watch.py)."""
+        return dict(self._overrides)
+
     def with_overrides(self, overrides: dict[str, Any]) -> Impl:
         return Impl(self._api, {**self._overrides, **overrides})
 

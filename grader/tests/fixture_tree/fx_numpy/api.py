@@ -7,4 +7,5 @@ API: dict[str, str] = {
     "checked_sqrt": "fx_numpy.ops:checked_sqrt",
     "Counter": "fx_numpy.counter:Counter",
     "world_sum": "fx_numpy.world:world_sum",
+    "pair_counts": "fx_numpy.speed:pair_counts",
 }
