@@ -30,8 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("-a", "--assignment", required=True)
     s.add_argument("--no-determinism", action="store_true", help="skip the two-process determinism check")
     s.add_argument("--deep", action="store_true",
-                   help="also draw oracle and property cases at 3+ fresh secrets and gate every case's worst margin "
-                        "at 0.5; writes <package>/instructor_tests/margins.json")
+                   help="also draw oracle and property cases at 3+ fresh secrets, gate every case's worst margin "
+                        "at 0.5, run every mutant at 3 more; writes <package>/instructor_tests/margins.json")
     s.add_argument("--budget-s", type=float, default=None, help="seconds of fresh draws for --deep (default 240)")
 
     s = sub.add_parser("grade", help="grade one submission (a folder or a zip)")
@@ -64,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("test", help="with -a: the visible cases (student mode); without: the whole suite")
     s.add_argument("-a", "--assignment")
     s.add_argument("pytest_args", nargs="*", help="extra arguments for pytest")
+
+    s = sub.add_parser("mutant-sweep", help="every mutant against the hidden instances of several fresh secrets")
+    s.add_argument("-a", "--assignment", required=True)
+    s.add_argument("--secrets", type=int, default=5, help="fresh secrets to draw (default 5)")
 
     s = sub.add_parser("fuzz", help="oracle and property cases at fresh seeds against this tree's code")
     s.add_argument("-a", "--assignment", required=True)
@@ -182,6 +186,13 @@ def _dispatch(args: argparse.Namespace, tree: Tree) -> int:
         from grader.suite_runner import run_tests
 
         return run_tests(tree, args.assignment, args.pytest_args)
+    if args.command == "mutant-sweep":
+        from grader.mutant_sweep import mutant_sweep, sweep_failures
+
+        a = tree.assignment(args.assignment)
+        failures = sweep_failures(a, mutant_sweep(a, args.secrets, log=print), args.secrets)
+        print("\n".join(f"FAIL: {f}" for f in failures) or f"{a.id}: every mutant caught at {args.secrets} secrets")
+        return 1 if failures else 0
     if args.command == "fuzz":
         from grader.fuzz import fuzz
 

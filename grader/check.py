@@ -117,7 +117,7 @@ def _determinism(tree: Tree, a: Assignment, plan: Plan, stored: dict, report: Ch
     return results
 
 
-def _caught(plan: Plan, a: Assignment, m: Mutant, expected: dict) -> str:
+def caught_by(plan: Plan, a: Assignment, m: Mutant, expected: dict) -> str:
     """"hidden" (a graded instance fails), "visible" (only visible ones do) or "" (nothing fails)."""
     steps = [s for s in plan.steps if s.instance.unit == m.unit]
     impl = Impl(a.api(), {m.target: m.replacement})
@@ -224,7 +224,7 @@ def check(tree: Tree, aid: str, determinism: bool = True, deep: bool = False,
     # 6: mutants.
     for m in [*null_mutants(a), *handwritten_mutants(a)]:
         report.mutation_total += 1
-        caught = _caught(plan, a, m, stored)
+        caught = caught_by(plan, a, m, stored)
         if caught == "hidden":
             report.mutation_caught += 1
         else:

@@ -14,6 +14,9 @@ the time, so the gate is on margins, which warn long before a failure does.
   Their margins come instead from the reference run in fresh processes under another thread count and SIMD
   dispatch, judged against the stored values (grader/check.py: _determinism), plus every stored instance.
 
+- Every mutant runs against the hidden instances of `SECRETS` more fresh secrets (grader/mutant_sweep.py): one
+  that some secret's draws do not catch would keep its points in that term.
+
 The report (`<package>/instructor_tests/margins.json`) is committed: the worst margin per case, its draws,
 and where it happened.
 """
@@ -30,6 +33,7 @@ from typing import Any
 from grader.check import OTHER_DISPATCH
 from grader.expected import compute
 from grader.grade import limits
+from grader.mutant_sweep import mutant_sweep, sweep_failures
 from grader.plan import Plan, generate, run_in_fresh_process, run_in_process
 from grader.tree import Assignment
 from grader.verdict import CaseResult, judge
@@ -129,13 +133,18 @@ def deep_check(a: Assignment, plan: Plan, stored_results: list[CaseResult], repo
     for n, row in sorted(tight.items()):
         report.failures.append(f"deep: {n}'s worst margin {row['worst_margin']:.3g} exceeds {MARGIN_GATE} "
                                f"({row['worst_at']}): widen its tolerance as the computation warrants, or fix it")
+    missed = mutant_sweep(a, SECRETS)
+    report.failures += [f"deep: {f}" for f in sweep_failures(a, missed, SECRETS)]
     elapsed = time.perf_counter() - start
     out = {"assignment": a.id, "gate": MARGIN_GATE, "secrets": SECRETS, "budget_s": budget_s,
-           "seconds": round(elapsed, 1), "comparisons": counts, "cases": dict(sorted(rows.items()))}
+           "seconds": round(elapsed, 1), "comparisons": counts, "cases": dict(sorted(rows.items())),
+           "mutants_missed": {k: v for k, v in sorted(missed.items()) if v}}
     margins_path(a).parent.mkdir(parents=True, exist_ok=True)
     margins_path(a).write_text(json.dumps(out, indent=1) + "\n")
     known = [row["worst_margin"] for row in rows.values() if row["worst_margin"] is not None]
     report.lines.append(f"deep: {sum(row['draws'] for row in rows.values())} comparisons over {len(rows)} cases "
                         f"in {elapsed:.0f} s; worst margin {max(known) if known else 0:.3g} (gate {MARGIN_GATE}); "
+                        f"{len(missed) - sum(v > 0 for v in missed.values())}/{len(missed)} mutants caught at "
+                        f"{SECRETS} fresh secrets; "
                         f"report: {margins_path(a)}")
     return out

@@ -27,7 +27,7 @@ def sim_law(rng: np.random.Generator) -> dict:
     lu = lambda lo, hi: float(np.exp(rng.uniform(np.log(lo), np.log(hi))))  # noqa: E731
     return {"E": float(rng.uniform(1.5, 2.0)), "A": lu(250, 600), "B": lu(250, 600),
             "alpha": float(rng.uniform(0.26, 0.40)), "beta": float(rng.uniform(0.26, 0.40)),
-            "lr_opt": lu(2e-4, 8e-4), "p_lr": 0.02, "batch_opt": int(rng.choice((128, 256))), "p_batch": 0.01,
+            "lr_opt": lu(1.5e-4, 6e-4), "p_lr": 0.02, "batch_opt": int(rng.choice((128, 256))), "p_batch": 0.01,
             "ar_opt": lu(32, 128), "p_ar": 0.01, "noise": 0.002, "seed": int(rng.integers(0, 2**31))}
 
 

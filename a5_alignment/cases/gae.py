@@ -131,7 +131,14 @@ def run_gae_bad_shape(impl: Impl, inp: dict) -> Any:
 def shape_inputs(rng: np.random.Generator, kl_coef: float | None = None) -> dict:
     b, t = int(rng.integers(2, 6)), int(rng.integers(3, 10))
     lp = -np.abs(randn(rng, (b, t), scale=1.5))
-    return {"scores": rng.integers(0, 2, size=b).astype(np.float32), "mask": response_mask(rng, b, t), "lp": lp,
+    m = response_mask(rng, b, t)
+    if m[:, -1].all():  # every response reaches the last column: pad one, so a score put on the column shows
+        i, start = int(rng.integers(0, b)), int(rng.integers(0, t - 1))
+        m[i] = False
+        m[i, start:int(rng.integers(start + 1, t))] = True
+    # never-zero scores: a score put in the wrong place always changes the answer
+    scores = (rng.choice((-1.0, 1.0), size=b) * rng.uniform(0.25, 2.0, size=b)).astype(np.float32)
+    return {"scores": scores, "mask": m, "lp": lp,
             "ref": (lp + randn(rng, (b, t), scale=0.3)).astype(np.float32),
             "kl": float(rng.uniform(0.01, 0.5)) if kl_coef is None else kl_coef}
 

@@ -94,10 +94,52 @@ R1_EXAMPLES: list[tuple[str, str, tuple[float, float, float]]] = [
 ]
 
 
+def r1_worked_inputs(rng: np.random.Generator) -> dict:
+    return {"responses": [e[0] for e in R1_EXAMPLES], "truths": [e[1] for e in R1_EXAMPLES],
+            "want": [list(e[2]) for e in R1_EXAMPLES]}
+
+
+def _r1_item(kind: str, rng: np.random.Generator) -> tuple[str, str, list[float]]:
+    """One generated response of a kind, with its reward worked out from the handout's rules as it is built."""
+    a, b = (int(x) for x in rng.integers(2, 500, size=2))
+    s, think = a + b, f"{a} + {b} = {a + b}"
+    if kind == "right":
+        return f"{think} </think> <answer> {s} </answer>", str(s), [1.0, 1.0, 1.0]
+    if kind == "wrong":
+        return f"{think} </think> <answer> {s + int(rng.integers(1, 9))} </answer>", str(s), [1.0, 0.0, 0.0]
+    if kind == "negated":  # a sign is part of the value
+        return f"{think} </think> <answer>-{s}</answer>", str(s), [1.0, 0.0, 0.0]
+    if kind == "no_space":  # the format is "</think> <answer>" with one space
+        return f"{think} </think><answer> {s} </answer>", str(s), [0.0, 0.0, 0.0]
+    if kind == "unclosed":  # never closed: not formatted, even with the right value
+        return f"{think} </think> <answer> {s}", str(s), [0.0, 0.0, 0.0]
+    if kind == "no_think":
+        return f"<answer> {s} </answer>", str(s), [0.0, 0.0, 0.0]
+    if kind == "fraction":  # p/q against its finite decimal: equal as values, not as strings
+        q = int(rng.choice((2, 4, 5, 8, 20)))
+        p = int(rng.integers(1, 10 * q))
+        return f"x </think> <answer>{p}/{q}</answer>", repr(p / q), [1.0, 1.0, 1.0]
+    if kind == "thousands":
+        n = int(rng.integers(1000, 10**6))
+        return f"x </think> <answer>{n:,}</answer>", str(n), [1.0, 1.0, 1.0]
+    if kind == "expression":
+        c = int(rng.integers(2, 20))
+        return f"x </think> <answer>{c}*({a}+{b})</answer>", str(c * s), [1.0, 1.0, 1.0]
+    raise ValueError(kind)
+
+
+R1_FORMAT_FAULTS = ("no_space", "unclosed", "no_think")
+R1_VALUE_FORMS = ("fraction", "thousands", "expression")  # equal as values, never as strings
+R1_KINDS = ("right", "wrong", "negated", *R1_VALUE_FORMS, *R1_FORMAT_FAULTS)
+
+
 def r1_inputs(rng: np.random.Generator) -> dict:
-    idx = rng.permutation(len(R1_EXAMPLES))[:8]
-    return {"responses": [R1_EXAMPLES[i][0] for i in idx], "truths": [R1_EXAMPLES[i][1] for i in idx],
-            "want": [list(R1_EXAMPLES[i][2]) for i in idx]}
+    """Eight fresh responses: every format fault and every value form once (so each way of misreading the rules is
+    met by every draw) and two more of any kind, shuffled. The values are new per draw, so no stored answer fits a
+    hidden one."""
+    kinds = [*R1_FORMAT_FAULTS, *R1_VALUE_FORMS, *(str(k) for k in rng.choice(R1_KINDS, size=2))]
+    items = [_r1_item(kinds[i], rng) for i in rng.permutation(len(kinds))]
+    return {"responses": [i[0] for i in items], "truths": [i[1] for i in items], "want": [i[2] for i in items]}
 
 
 def run_r1(impl: Impl, inp: dict) -> Any:
@@ -120,6 +162,8 @@ SUITE = Suite(cases=(
           ("real_no_std", False, False, "normalize_by_std=False: r - group mean only"))),
     Case("group_rewards/not_a_multiple_raises", GROUP, lambda rng: {}, raises(ValueError), run_bad_group, None,
          seeds=(0,), hidden_draws=0, note="3 responses with group_size 2: ValueError"),
-    Case("r1_reward/worked_examples", R1, r1_inputs, close(), run_r1, lambda inp: inp["want"], seeds=(0, 1, 2),
+    Case("r1_reward/worked_examples", R1, r1_worked_inputs, close(), run_r1, lambda inp: inp["want"], seeds=(0,),
+         hidden_draws=0, note="the handout's examples, including a 9**9**9**9 answer rejected by the time limit"),
+    Case("r1_reward/generated", R1, r1_inputs, close(), run_r1, lambda inp: inp["want"], seeds=(0, 1, 2),
          hidden_draws=2, note="format needs '</think> <answer>' and '</answer>'; answers checked as values"),
 ))

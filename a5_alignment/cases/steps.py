@@ -47,12 +47,13 @@ def expect_sft_worked(inp: dict) -> dict:
 
 
 def grpo_inputs(loss_type: str) -> Any:
+    # k >= 2: at k = 1 a step that forgets to divide by k is right
     def make(rng: np.random.Generator) -> dict:
         b, t = int(rng.integers(2, 6)), int(rng.integers(3, 9))
         old = -np.abs(randn(rng, (b, t), scale=1.5))
         return {"loss_type": loss_type, "lp": (old + randn(rng, (b, t), scale=0.3)).astype(np.float32),
                 "old": old, "mask": random_mask(rng, (b, t)), "adv": randn(rng, (b, 1)),
-                "raw": rng.integers(0, 2, size=(b, 1)).astype(np.float32), "k": int(rng.integers(1, 5)),
+                "raw": rng.integers(0, 2, size=(b, 1)).astype(np.float32), "k": int(rng.integers(2, 6)),
                 "clip": float(rng.uniform(0.05, 0.3))}
 
     return make

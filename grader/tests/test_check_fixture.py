@@ -99,3 +99,25 @@ def test_deep_gates_a_tolerance_the_reference_only_just_meets(tmp_path):
     assert row["failures"] == 0 and row["draws"] >= 3 * 3 and abs(row["worst_margin"] - 0.6) < 0.01
     # every secret contributed, the last one run in a fresh process under the other dispatch
     assert {"stored", "secret 0", "secret 1", "secret 2 (other dispatch)"} <= set(report["comparisons"]), report
+
+
+def test_the_mutant_sweep_finds_a_mutant_some_secrets_miss(tmp_path):
+    """A mutant wrong on about 1 call in 16 (chosen by a digest of its inputs) keeps its points at the secrets
+    whose few hidden `fx.add` draws never meet a wrong call: with k calls per secret, a secret misses it with
+    probability (15/16)^k (0.7 for k = 6), so over 12 secrets at least one misses it except with probability
+    about 0.3^12 (1e-6). The plain sign slip on the same unit is caught at every secret."""
+    from grader.mutant_sweep import mutant_sweep, sweep_failures
+    from grader.tree import Tree
+
+    root = tmp_path / "tree"
+    shutil.copytree(FIXTURE_ROOT, root, ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "fx_numpy" / "mutants" / "add_rarely_wrong.py").write_text(
+        '"""a + b, except a - b on about one input pair in sixteen."""\nimport hashlib\n\nUNIT = "fx.add"\n'
+        'TARGET = "add"\n\n\ndef MUTANT(a, b):\n'
+        '    wrong = hashlib.sha256(a.tobytes() + b.tobytes()).digest()[0] < 16\n'
+        '    return a - b if wrong else a + b\n')
+    a = Tree(root).assignment("fx")
+    missed = mutant_sweep(a, 12, only={"add_rarely_wrong", "add_minus"})
+    assert missed["add_rarely_wrong"] >= 1 and missed["add_minus"] == 0, missed
+    [failure] = sweep_failures(a, missed, 12)
+    assert failure.startswith("mutant add_rarely_wrong (fx.add) keeps its points at ")
