@@ -52,7 +52,7 @@ def random_law(rng: np.random.Generator) -> dict:
     """A plausible secret law: exponents 0.26-0.40, E 1.5-2.0, A and B 250-600 (log-uniform), an optimal learning
     rate 1.5e-4 - 6e-4 (never within the graded 1.6x of the common 1e-3 default, so an untuned plan cannot pass by
     luck), either batch size, an optimal aspect ratio 32-128."""
-    lu = lambda lo, hi: float(np.exp(rng.uniform(np.log(lo), np.log(hi))))  # noqa: E731
+    lu = lambda lo, hi: float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
     return {"E": float(rng.uniform(1.5, 2.0)), "A": lu(250, 600), "B": lu(250, 600),
             "alpha": float(rng.uniform(0.26, 0.40)), "beta": float(rng.uniform(0.26, 0.40)),
             "lr_opt": lu(1.5e-4, 6e-4), "p_lr": 0.02, "batch_opt": int(rng.choice(BATCH_SIZES)), "p_batch": 0.01,

@@ -50,7 +50,7 @@ def iter_warc_documents(path: str | Path, counts: Counter | None = None) -> Iter
                 try:
                     # skipped records are read too: a cut can fall inside them
                     content = rec.content_stream().read() if wanted else rec.raw_stream.read()
-                except Exception:
+                except Exception:  # noqa: BLE001 - a corrupt record is counted, never fatal
                     counts["corrupt_record"] += 1
                     continue
                 if rec.raw_stream.limit > 0:
@@ -62,7 +62,7 @@ def iter_warc_documents(path: str | Path, counts: Counter | None = None) -> Iter
                     continue
                 counts["documents"] += 1
                 yield WarcDocument(rec.rec_headers.get_header("WARC-Target-URI") or "", content, kind)
-        except Exception:
+        except Exception:  # noqa: BLE001 - a truncated stream ends the file, counted
             counts["corrupt_record"] += 1
             return
         # subtle: warcio silently drops a gzip member cut short; unread bytes after the last record reveal it

@@ -128,7 +128,7 @@ def _mode_class() -> type:
                 self.patterns = scope.ops[unit]
                 self.listed: dict[Any, str | None] = {}  # op overload -> its listed name, or None
 
-            def __torch_dispatch__(self, func, types, args=(), kwargs=None):  # noqa: ANN001 - torch's signature
+            def __torch_dispatch__(self, func, types, args=(), kwargs=None):
                 if func not in self.listed:
                     name = str(func.overloadpacket)
                     self.listed[func] = name if any(fnmatch.fnmatchcase(name, p) for p in self.patterns) else None

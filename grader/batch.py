@@ -222,11 +222,3 @@ def export(store_path: Path, aid: str, out_dir: Path) -> Path:
             if r["results_json"]:
                 (out_dir / f"{r['submission']}.results.json").write_text(r["results_json"])
     return book
-
-
-def remove_store(store_path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        p = Path(str(store_path) + suffix)
-        if p.exists():
-            p.unlink()
-

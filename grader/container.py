@@ -12,6 +12,7 @@ would leave it running.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -111,7 +112,5 @@ def run_argv(iso: sandbox.Isolation, name: str, tree: Path, inner: list[str], en
 
 def remove(iso: sandbox.Isolation, name: str) -> None:
     """Kill and remove the container (a no-op when it already exited and --rm removed it)."""
-    try:
+    with contextlib.suppress(OSError, subprocess.TimeoutExpired):
         subprocess.run([iso.runtime, "rm", "--force", name], capture_output=True, timeout=60)
-    except (OSError, subprocess.TimeoutExpired):
-        pass

@@ -10,6 +10,7 @@ ints and strings are the same on every CPU and Python version; floats in constan
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import inspect
@@ -114,10 +115,8 @@ def _feed(h: Any, obj: Any, seen: set[int], depth: int) -> None:
         h.update(f"type:{obj.__module__}.{obj.__qualname__};".encode())
         if _is_project(obj) and id(obj) not in seen:
             seen.add(id(obj))
-            try:
+            with contextlib.suppress(OSError, TypeError):
                 h.update(inspect.getsource(obj).replace("\r\n", "\n").encode())
-            except (OSError, TypeError):
-                pass
     elif hasattr(obj, "__dataclass_fields__"):
         h.update(f"dataclass:{type(obj).__qualname__}:".encode())
         _feed(h, {f: getattr(obj, f) for f in obj.__dataclass_fields__}, seen, depth + 1)

@@ -137,7 +137,7 @@ def grade(tree: Tree, aid: str, submission: Path, progress=None, isolation: sand
                 session.close()
         report.units = score(a.rubric, judge(plan, replies, expected), forbidden)
         report.leaderboard = leaderboard(a, plan, replies, report.units)
-    except Exception as e:  # grading itself failed: still a valid report, a zero with the reason
+    except Exception as e:  # noqa: BLE001 - grading itself failed: still a valid report, a zero with the reason
         report.error = f"{type(e).__name__}: {e}"
         report.log_tail = traceback.format_exc()[-4000:]
     report.execution_time = time.perf_counter() - start

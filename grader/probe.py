@@ -96,9 +96,7 @@ def _reference(a: Assignment) -> list[Path]:
         rel = path.relative_to(a.root).as_posix()
         if rel.startswith(hidden + "/"):
             continue
-        if a.rubric.is_instructor_only(rel):
-            out.append(path)
-        elif path.suffix == ".py" and _has_solution(path):
+        if a.rubric.is_instructor_only(rel) or path.suffix == ".py" and _has_solution(path):
             out.append(path)
     return out
 

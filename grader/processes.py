@@ -4,6 +4,7 @@ itself (the child cannot fake either)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -132,18 +133,12 @@ def _freeze_and_kill(pid: int, include_self: bool) -> None:
         if not new:
             break
         for v in new:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(v, signal.SIGSTOP)
-            except ProcessLookupError:
-                pass
         frozen |= new
     if include_self:
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pid, signal.SIGKILL)  # the child leads its own group (setpgid or start_new_session)
-        except (ProcessLookupError, PermissionError):
-            pass
     for v in frozen:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(v, signal.SIGKILL)
-        except ProcessLookupError:
-            pass

@@ -7,6 +7,7 @@ graded one. The sandbox (P7) wraps the command line; this module only needs a pr
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import subprocess
@@ -318,15 +319,11 @@ class WorkerSession:
         if self._proc is not None:
             if self._proc.poll() is None:
                 kill_tree(self._proc.pid)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self._proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
             for pipe in (self._proc.stdin, self._proc.stdout):
-                try:
+                with contextlib.suppress(OSError):
                     pipe.close()
-                except OSError:
-                    pass
             self._proc = None
 
     def close(self) -> None:

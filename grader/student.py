@@ -98,7 +98,7 @@ def results_table(run: _Run) -> str:
     return table([u for u in units if u.key in ran], title=f"{run.a.id} progress (visible cases)", projected=True)
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ARG001 - pytest hook
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     # Every assignment's conftest re-exports this hook, so it may be called once per conftest: print each once.
     for run in _RUNS.values():
         if not run.results or run.printed:
@@ -110,6 +110,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # no
         terminalreporter.write_line(f"{passed}/{len(run.results)} visible cases pass")
 
 
-def pytest_sessionfinish(session, exitstatus) -> None:  # noqa: ARG001 - pytest hook
+def pytest_sessionfinish(session, exitstatus) -> None:
     for run in _RUNS.values():
         run.close()

@@ -25,6 +25,7 @@ student's prints go to stderr (the grader's log file), never into the protocol s
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import os
@@ -258,10 +259,8 @@ def zygote(package: str, preload: list[str], argv: list[str]) -> None:
             _clear_descendants()
         if child is None:
             child = _Child(defs, package, private, argv)
-        try:
+        with contextlib.suppress(BrokenPipeError):
             write_frame(child.w, frame)
-        except BrokenPipeError:
-            pass
         max_rss = int(header.get("max_rss_bytes", DEFAULT_MAX_RSS))
         deadline = time.monotonic() + limit
         reply: bytes | None = None
@@ -283,10 +282,8 @@ def zygote(package: str, preload: list[str], argv: list[str]) -> None:
             answer = read_frame(proto_in)
             if answer is None:
                 return
-            try:
+            with contextlib.suppress(BrokenPipeError):
                 write_frame(child.w, answer)
-            except BrokenPipeError:
-                pass
         if ready and failure is None and reply is None:
             failure = {"status": Run.DIED.value, "message": f"the process running the case {child.reap()}"}
         if failure is not None or fresh:

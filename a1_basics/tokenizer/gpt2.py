@@ -44,12 +44,6 @@ def byte_to_char() -> dict[int, str]:
     return out
 
 
-def decode_gpt2_token(token: str) -> bytes:
-    """The raw bytes of a token as written in GPT-2's files, e.g. "Ġthe" -> b" the"."""
-    char_to_byte = {c: b for b, c in byte_to_char().items()}
-    return bytes(char_to_byte[c] for c in token)
-
-
 @cache
 def load_gpt2_vocab_merges() -> tuple[dict[int, bytes], list[tuple[bytes, bytes]]]:
     """GPT-2's vocab (id -> bytes, 50257 entries; 50256 is <|endoftext|>) and merges (50000, in rank order).

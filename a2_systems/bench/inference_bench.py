@@ -97,7 +97,7 @@ def speculative_rows(quick: bool) -> list[Row]:
     draft.eval()
     prompt = [int(t) for t in data[:8]]
 
-    def seeded(fn):  # noqa: ANN001, ANN202
+    def seeded(fn):
         return lambda: fn(torch.Generator().manual_seed(3))
 
     runs = {}

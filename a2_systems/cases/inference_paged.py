@@ -98,7 +98,7 @@ def run_script(impl: Impl, inp: dict) -> dict:
         else:
             try:
                 cache.append(op[1], tensor(inp["k"][i]), tensor(inp["v"][i]))
-            except Exception as e:  # the oracle says which appends must fail, and with what type
+            except Exception as e:  # noqa: BLE001 - the oracle says which appends must fail, and with what type
                 err = type(e).__name__
         steps.append([err, [[s, [int(b) for b in cache.block_table(s)]] for s in sorted(live)],
                       int(cache.num_free_blocks), [int(cache.ref_count(b)) for b in range(inp["num_blocks"])]])

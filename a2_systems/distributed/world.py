@@ -162,7 +162,7 @@ def _rank_main(rank: int, world_size: int, store_dir: str, timeout_s: float, fn:
 
         if dist.is_initialized():
             dist.destroy_process_group()
-    except Exception:  # noqa: BLE001, S110 - the parent already has every result
+    except Exception:  # noqa: BLE001 - the parent already has every result
         pass
     conn.close()
     os._exit(0)
@@ -207,13 +207,13 @@ def _pickle_work(fn: Callable, payloads: Sequence[Any]) -> tuple[bytes, list[byt
                              "a .py file and import it from there")
     try:
         fn_bytes = pickle.dumps(fn, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception as e:  # noqa: BLE001 - any pickling failure gets the same explanation
+    except Exception as e:
         raise _not_picklable(f"fn {getattr(fn, '__qualname__', repr(fn)[:80])!r}", f"{type(e).__name__}: {e}") from e
     out = []
     for i, payload in enumerate(payloads):
         try:
             out.append(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             raise _not_picklable(f"payload {i} ({type(payload).__name__})", f"{type(e).__name__}: {e}") from e
     return fn_bytes, out
 

@@ -21,7 +21,7 @@ def qkv(b: int, n_q: int, n_k: int, d: int, seed: int = 0) -> tuple[torch.Tensor
     return tuple(torch.randn(b, n, d, generator=gen).to(DEVICE) for n in (n_q, n_k, n_k, n_q))
 
 
-def oracle(q, k, v, d_out, causal):  # noqa: ANN001, ANN201
+def oracle(q, k, v, d_out, causal):
     q, k, v = (t.detach().double().requires_grad_() for t in (q, k, v))
     out = F.scaled_dot_product_attention(q, k, v, is_causal=causal)
     out.backward(d_out.double())
@@ -101,7 +101,7 @@ def test_mutant_helper_refuses_a_missing_pattern() -> None:
         patched("a2_systems.flash.flash_triton", "FlashAttentionTriton", [("no such line", "x", 1)])
 
 
-def test_gpu_script_cpu_smoke(tmp_path) -> None:  # noqa: ANN001
+def test_gpu_script_cpu_smoke(tmp_path) -> None:
     import json
 
     from a2_systems.bench.gpu_flash import main

@@ -14,7 +14,7 @@ TARGET = "FlashAttentionTriton"
 
 class MUTANT(FlashAttentionTriton):
     @staticmethod
-    def backward(ctx, dO):  # noqa: ANN001, ANN205
+    def backward(ctx, dO):
         L, Q, K, V, out = ctx.saved_tensors
         scale = 1.0 / math.sqrt(Q.shape[-1])
         P = torch.exp(Q @ K.transpose(-1, -2) * scale - L[..., None])  # (batch, n_q, n_k): the whole matrix

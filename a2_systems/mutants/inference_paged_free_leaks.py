@@ -7,6 +7,6 @@ TARGET = "PagedKVCache"
 
 
 class MUTANT(PagedKVCache):
-    def free(self, seq_id):  # noqa: ANN001, ANN201
+    def free(self, seq_id):
         self._table(seq_id)
         del self.tables[seq_id], self.lengths[seq_id]

@@ -10,7 +10,7 @@ TARGET = "PagedKVCache"
 
 
 class MUTANT(PagedKVCache):
-    def append(self, seq_id, k, v):  # noqa: ANN001, ANN201
+    def append(self, seq_id, k, v):
         table = self._table(seq_id)
         n, length, bs = k.shape[0], self.lengths[seq_id], self.block_size
         used = length % bs

@@ -13,11 +13,11 @@ UNIT = "a2.speculative_decoding"
 TARGET = "speculative_decode"
 
 
-def variant(accept: str = "min", residual: str = "norm", bonus: bool = True):  # noqa: ANN201
+def variant(accept: str = "min", residual: str = "norm", bonus: bool = True):
     """The reference algorithm with one flaw: accept in {"min", "p", "q_over_p"}, residual in {"norm", "p",
     "unnormalised"}, bonus False drops the bonus token."""
 
-    def decode(target, draft, prompt, k, max_new_tokens, temperature=1.0, generator=None):  # noqa: ANN001, ANN202
+    def decode(target, draft, prompt, k, max_new_tokens, temperature=1.0, generator=None):
         ids = [int(i) for i in prompt]
         if not ids or k < 1 or temperature < 0:
             raise ValueError("bad input")

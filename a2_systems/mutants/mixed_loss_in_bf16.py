@@ -8,7 +8,7 @@ UNIT = "a2.mixed_precision"
 TARGET = "mixed_precision_step"
 
 
-def MUTANT(model, loss_fn, x, y, optimizer, dtype=torch.bfloat16):  # noqa: N802
+def MUTANT(model, loss_fn, x, y, optimizer, dtype=torch.bfloat16):
     optimizer.zero_grad(set_to_none=True)
     with torch.autocast(device_type=x.device.type, dtype=dtype):
         logits = model(x)

@@ -8,7 +8,7 @@ UNIT = "a2.mixed_precision"
 TARGET = "mixed_precision_step"
 
 
-def MUTANT(model, loss_fn, x, y, optimizer, dtype=torch.bfloat16):  # noqa: N802
+def MUTANT(model, loss_fn, x, y, optimizer, dtype=torch.bfloat16):
     model.to(dtype)
     optimizer.zero_grad(set_to_none=True)
     logits = model(x.to(dtype))

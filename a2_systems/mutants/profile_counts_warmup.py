@@ -6,7 +6,7 @@ UNIT = "a2.profiling"
 TARGET = "profile_ops"
 
 
-def MUTANT(fn, *, steps=1, warmup=1):  # noqa: N802
+def MUTANT(fn, *, steps=1, warmup=1):
     from torch.profiler import ProfilerActivity, profile
 
     with profile(activities=[ProfilerActivity.CPU]) as prof:

@@ -8,7 +8,7 @@ UNIT = "a2.timing"
 TARGET = "benchmark"
 
 
-def MUTANT(fn, *, warmup=5, steps=10, sync=None, clock=time.perf_counter):  # noqa: N802
+def MUTANT(fn, *, warmup=5, steps=10, sync=None, clock=time.perf_counter):
     for _ in range(warmup):
         fn()
     times = []

@@ -45,9 +45,3 @@ class ToyModel(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return self.fc2(self.ln(self.relu(self.fc1(x))))
-
-
-def mlp_stack(width: int, depth: int, seed: int = 0) -> list[nn.Module]:
-    """`depth` blocks of Linear -> GELU, for the checkpointing cases (small, deterministic)."""
-    torch.manual_seed(seed)
-    return [nn.Sequential(nn.Linear(width, width), nn.GELU()) for _ in range(depth)]

@@ -26,7 +26,7 @@ def expect_minimize(inp: dict) -> dict:
 
     law, rows = inp["law"], []
     for c in inp["budgets"]:
-        f = lambda x, c=c: float(law_loss(law, np.exp(x), c / (6 * np.exp(x))))  # noqa: E731
+        f = lambda x, c=c: float(law_loss(law, np.exp(x), c / (6 * np.exp(x))))
         x = minimize_scalar(f, bounds=(np.log(1e3), np.log(c / 6)), method="bounded",
                             options={"xatol": 1e-10}).x
         n = float(np.exp(x))

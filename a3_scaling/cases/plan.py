@@ -24,7 +24,7 @@ KEYS = ("n_params", "d_model", "num_layers", "num_heads", "batch_size", "learnin
 
 def sim_law(rng: np.random.Generator) -> dict:
     """Restates a3_scaling.simulator.random_law (the cases never import code a submission could replace)."""
-    lu = lambda lo, hi: float(np.exp(rng.uniform(np.log(lo), np.log(hi))))  # noqa: E731
+    lu = lambda lo, hi: float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
     return {"E": float(rng.uniform(1.5, 2.0)), "A": lu(250, 600), "B": lu(250, 600),
             "alpha": float(rng.uniform(0.26, 0.40)), "beta": float(rng.uniform(0.26, 0.40)),
             "lr_opt": lu(1.5e-4, 6e-4), "p_lr": 0.02, "batch_opt": int(rng.choice((128, 256))), "p_batch": 0.01,

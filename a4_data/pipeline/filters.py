@@ -98,8 +98,3 @@ class PIIMasker(Transform):
             if n:
                 self.stats.reasons[f"masked_{kind}"] += n
         return Document(doc.url, text, doc.source, doc.metadata)
-
-
-def default_steps() -> list:
-    """The per-document steps, cheapest first, so costly classifiers see fewer documents."""
-    return [SizeFilter(), LanguageFilter(), GopherFilter(), HarmfulFilter(), QualityFilter(), PIIMasker()]

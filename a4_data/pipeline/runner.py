@@ -89,7 +89,7 @@ def process_file(path: str, shard_dir: str, cfg: PipelineConfig) -> dict:
                     text = rec.content.decode("utf-8", errors="replace")
                 else:
                     text = extract_text_from_html_bytes(rec.content)
-            except Exception as e:  # undecodable or malformed HTML: counted, never fatal
+            except Exception as e:  # noqa: BLE001 - undecodable or malformed HTML: counted, never fatal
                 text, reason = None, f"error:{type(e).__name__}"
             else:
                 reason = "no_text"
@@ -149,7 +149,7 @@ def run_pipeline(cfg: PipelineConfig, progress: bool = True) -> PipelineResult:
             for fut in as_completed(futures):
                 try:
                     results.append(fut.result())
-                except Exception as e:  # a worker that died on one file: that file is counted, the rest go on
+                except Exception as e:  # noqa: BLE001 - a worker that died on one file: that file is counted, the rest go on
                     results.append(_failed(futures[fut], e))
                 _progress(progress, results[-1], len(results), len(files))
     results.sort(key=lambda r: r["file"])
@@ -194,7 +194,7 @@ def _warm_up(cfg: PipelineConfig) -> None:
 def _safe(f: Path, shard_dir: Path, cfg: PipelineConfig) -> dict:
     try:
         return process_file(str(f), str(shard_dir), cfg)
-    except Exception as e:
+    except Exception as e:  # noqa: BLE001 - one file's failure is that file's result
         return _failed(f, e)
 
 

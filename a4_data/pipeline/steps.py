@@ -73,7 +73,7 @@ class Step:
         self.stats.bytes_in += doc.nbytes
         try:
             out = self.run(doc)
-        except Exception as e:  # a step that fails on one document drops it with the reason, never the run
+        except Exception as e:  # noqa: BLE001 - a step that fails on one document drops it with the reason, never the run
             out = None
             self._drop(doc, f"error:{type(e).__name__}")
         if out is not None:

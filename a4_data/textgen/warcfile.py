@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -49,10 +48,3 @@ def warc_bytes(pages: Iterable[Page], gzip: bool = True, warcinfo: bool = True, 
                                             warc_content_type="text/plain", warc_headers_dict=headers())
         writer.write_record(rec)
     return buf.getvalue()
-
-
-def write_warc(path: str | Path, pages: Iterable[Page], gzip: bool = True, **kwargs: bool) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(warc_bytes(pages, gzip=gzip, **kwargs))
-    return path

@@ -9,6 +9,7 @@ import math
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -161,9 +162,9 @@ def _live_of_uid(uid: int, name: str) -> list[str]:
     out = []
     for pid in (p for p in os.listdir("/proc") if p.isdigit()):
         try:
-            if os.stat(f"/proc/{pid}").st_uid != uid or open(f"/proc/{pid}/comm").read().strip() != name:
+            if os.stat(f"/proc/{pid}").st_uid != uid or Path(f"/proc/{pid}/comm").read_text().strip() != name:
                 continue
-            state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
         except (OSError, IndexError):
             continue
         if state not in ("Z", "X"):

@@ -273,7 +273,7 @@ class predicate(Comparator):
     def __call__(self, inputs: Any, outputs: Any, expected: Any) -> Verdict:
         try:
             result = self.check(inputs, outputs)
-        except Exception as e:  # a malformed output must fail the property, not crash the grader
+        except Exception as e:  # noqa: BLE001 - a malformed output must fail the property, not crash the grader
             return Verdict(False, f"{self.name}: could not check the output ({type(e).__name__}: {e})")
         parts = result if isinstance(result, tuple) else (bool(result), "")
         ok, msg = bool(parts[0]), str(parts[1]) if len(parts) > 1 else ""

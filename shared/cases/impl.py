@@ -26,9 +26,6 @@ class Impl:
         implementation's (grader/aten_watch.py)."""
         return dict(self._overrides)
 
-    def with_overrides(self, overrides: dict[str, Any]) -> Impl:
-        return Impl(self._api, {**self._overrides, **overrides})
-
     def resolve(self, name: str) -> Any:
         if name in self._overrides:
             return self._overrides[name]

@@ -4,5 +4,5 @@ UNIT = "fx.add"
 TARGET = "add"
 
 
-def MUTANT(a, b):  # noqa: N802 - the mutant protocol's name
+def MUTANT(a, b):
     return a - b

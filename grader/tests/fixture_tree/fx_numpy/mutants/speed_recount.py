@@ -4,6 +4,6 @@ UNIT = "fx.speed"
 TARGET = "pair_counts"
 
 
-def MUTANT(seq):  # noqa: N802 - the mutant protocol's name
+def MUTANT(seq):
     pairs = list(zip(seq, seq[1:], strict=False))
     return {p: pairs.count(p) for p in set(pairs)}

@@ -6,5 +6,5 @@ UNIT = "fx.sqrt"
 TARGET = "checked_sqrt"
 
 
-def MUTANT(x):  # noqa: N802 - the mutant protocol's name
+def MUTANT(x):
     return math.sqrt(x) if x >= 0 else float("nan")
