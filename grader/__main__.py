@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("mutant-sweep", help="every mutant against the hidden instances of several fresh secrets")
     s.add_argument("-a", "--assignment", required=True)
     s.add_argument("--secrets", type=int, default=5, help="fresh secrets to draw (default 5)")
+    s.add_argument("--mutant", action="append", help="only this mutant (repeatable; default: every mutant)")
 
     s = sub.add_parser("fuzz", help="oracle and property cases at fresh seeds against this tree's code")
     s.add_argument("-a", "--assignment", required=True)
@@ -128,11 +129,11 @@ def _dispatch(args: argparse.Namespace, tree: Tree) -> int:
     if args.command == "release":
         from grader.release import write_release
 
-        out = write_release(tree, args.assignment, args.out.resolve())
+        out = write_release(tree, tree.assignment(args.assignment), args.out.resolve())
         print(f"release of {args.assignment} written to {out}")
         return 0
     if args.command == "build":
-        from grader.grade import build
+        from grader.expected import build
 
         build(tree.assignment(args.assignment))
         return 0
@@ -190,7 +191,8 @@ def _dispatch(args: argparse.Namespace, tree: Tree) -> int:
         from grader.mutant_sweep import mutant_sweep, sweep_failures
 
         a = tree.assignment(args.assignment)
-        failures = sweep_failures(a, mutant_sweep(a, args.secrets, log=print), args.secrets)
+        only = set(args.mutant) if args.mutant else None
+        failures = sweep_failures(a, mutant_sweep(a, args.secrets, log=print, only=only), args.secrets)
         print("\n".join(f"FAIL: {f}" for f in failures) or f"{a.id}: every mutant caught at {args.secrets} secrets")
         return 1 if failures else 0
     if args.command == "fuzz":

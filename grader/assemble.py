@@ -48,7 +48,7 @@ def _submission_files(submission: Path) -> dict[str, bytes]:
 
 
 def assemble(tree: Tree, a: Assignment, submission: Path, work: Path) -> Assembled:
-    root = write_release(tree, a.id, work / "tree")
+    root = write_release(tree, a, work / "tree")
     for snapshot in root.glob("*/cases/snapshot.bin"):
         # the visible expected values: grading never runs those instances, and the worker holds no expected value
         snapshot.unlink()

@@ -17,7 +17,8 @@ from pathlib import Path
 from grader import sandbox
 from grader.batch import run_batch
 from grader.demo import reference_submission
-from grader.grade import ensure_hidden, grade
+from grader.expected import ensure_hidden
+from grader.grade import grade
 from grader.tree import TOOL_ROOT, Tree
 from shared.bench import Row, table, write_json
 

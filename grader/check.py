@@ -26,9 +26,9 @@ from pathlib import Path
 from grader import expected as expected_store
 from grader.assemble import assemble
 from grader.execution import Reply, Status
-from grader.grade import ensure_hidden, plan_for
+from grader.expected import ensure_hidden
 from grader.mutants import Mutant, handwritten_mutants, null_mutants
-from grader.plan import Plan, run_in_process, run_with_worker
+from grader.plan import Plan, plan_for, run_in_process, run_with_worker
 from grader.replay import collisions, replay_replies
 from grader.session import WorkerSession
 from grader.timing import Timing

@@ -32,9 +32,8 @@ from typing import Any
 
 from grader.check import OTHER_DISPATCH
 from grader.expected import compute
-from grader.grade import limits
 from grader.mutant_sweep import mutant_sweep, sweep_failures
-from grader.plan import Plan, generate, run_in_fresh_process, run_in_process
+from grader.plan import Plan, generate, limits, run_in_fresh_process, run_in_process
 from grader.tree import Assignment
 from grader.verdict import CaseResult, judge
 from shared.cases import Case, Impl, Suite

@@ -15,7 +15,8 @@ import tempfile
 import tomllib
 from pathlib import Path
 
-from grader.grade import ensure_hidden, grade
+from grader.expected import ensure_hidden
+from grader.grade import grade
 from grader.release import write_release
 from grader.report import table, to_json
 from grader.tree import Assignment, Tree
@@ -60,7 +61,7 @@ def demo(tree: Tree, aid: str, out: Path, summary: list[str] | None = None) -> i
     a = tree.assignment(aid)
     ensure_hidden(a)
     out.mkdir(parents=True, exist_ok=True)
-    release = write_release(tree, aid, out / f"{aid}-release")
+    release = write_release(tree, a, out / f"{aid}-release")
     print(f"student release: {release}")
     mismatches = 0
     with tempfile.TemporaryDirectory() as tmp:

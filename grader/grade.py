@@ -1,4 +1,4 @@
-"""`grader build` and `grader grade`: expected outputs ahead of time; grading in two stages.
+"""`grader grade`: grading in two stages.
 
 Grading: assemble (release + hidden drivers + the student's allowed files) -> forbidden-API scan -> the worker
 runs each hidden instance and streams outputs -> verdicts here against stored expected values -> report. No
@@ -14,72 +14,16 @@ import time
 import traceback
 from pathlib import Path
 
-from grader import sandbox, store
+from grader import sandbox
 from grader.assemble import assemble
 from grader.execution import Status
-from grader.expected import compute
 from grader.forbidden import scan_assignment
-from grader.plan import Plan, from_store, generate, run_with_worker
+from grader.plan import Plan, hidden_only, plan_for, run_with_worker
 from grader.probe import admit
 from grader.report import GradeReport
 from grader.session import WorkerSession
-from grader.tree import Assignment, Tree, hidden_expected_path, seed_secret
+from grader.tree import Assignment, Tree
 from grader.verdict import judge, score
-
-
-def limits(a: Assignment) -> dict[str, float]:
-    return {k: u.time_limit_s for k, u in a.rubric.units.items()}
-
-
-def plan_for(a: Assignment, hidden: bool, hidden_file: Path | None = None) -> tuple[Plan, dict[str, object]]:
-    """The plan over the stored inputs and their expected values: the visible snapshot, plus (with `hidden`)
-    the term's hidden file or `hidden_file` (a Gradescope package's copy). A missing or unreadable file never
-    aborts: each case it should have held fails alone, with the reason and the fix."""
-    visible = store.read(a.snapshot_path, a.id, "visible")
-    secret = store.read(hidden_file or hidden_expected_path(a.id), a.id, "hidden") if hidden else None
-    return from_store(a.suite(hidden=hidden), a.hidden_names(), limits(a), visible, secret)
-
-
-def hidden_only(plan: Plan) -> Plan:
-    """What grading runs: the hidden instances (a fixture build is not one: the cases that use it carry its
-    points, and it is built for them in the worker from its published inputs)."""
-    return plan.subset([s for s in plan.steps if s.instance.visibility == "hidden"])
-
-
-def generated_plan(a: Assignment, secret: str | None) -> Plan:
-    """Inputs drawn now: the published seeds, and the term's hidden seeds when `secret` is given."""
-    return generate(a.suite(hidden=secret is not None), secret, a.hidden_names(), limits(a))
-
-
-def build(a: Assignment, visible: bool = True, log=print) -> None:
-    """Draw and store inputs and expected outputs: the visible snapshot (committed) and the hidden file (secret).
-    `visible=False` builds only the hidden file: what a fresh clone needs (its snapshot is committed, and
-    rebuilding it would hide drift from `grader check`)."""
-    secret = seed_secret(a.id, create=True)
-    plan = generated_plan(a, secret)
-    hidden = [s for s in plan.steps if s.instance.visibility == "hidden"]
-    shown = [s for s in plan.steps if s.instance.visibility == "visible"] if visible else []
-    values = compute(plan, a.api(), a.package, steps=shown + hidden)
-    if visible:
-        store.save(a.snapshot_path, store.Stored(a.id, "visible", {s.instance.id: store.entry(s, values[s.instance.id])
-                                                                   for s in shown}))
-        log(f"{a.id}: {len(shown)} visible instances (inputs and expected outputs) -> {a.snapshot_path}")
-    store.save(hidden_expected_path(a.id), store.Stored(
-        a.id, "hidden", {s.instance.id: store.entry(s, values[s.instance.id]) for s in hidden},
-        store.secret_id(secret)))
-    log(f"{a.id}: {len(hidden)} hidden instances -> {hidden_expected_path(a.id)} (never commit or release)")
-
-
-def ensure_hidden(a: Assignment, log=print) -> None:
-    """Draw the hidden instances on first use: a fresh clone has no secret, and a rotated secret needs new ones.
-    A hidden file of the current secret is never redrawn here; stale entries are `grader check`'s to report."""
-    secret = seed_secret(a.id, create=True)
-    try:
-        current = store.load(hidden_expected_path(a.id), a.id, "hidden").secret_id == store.secret_id(secret)
-    except store.StoreError:
-        current = False
-    if not current:
-        build(a, visible=False, log=log)
 
 
 def leaderboard(a: Assignment, plan: Plan, replies: dict, units: list) -> list[dict]:

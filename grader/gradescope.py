@@ -18,7 +18,7 @@ import stat
 import zipfile
 from pathlib import Path
 
-from grader.grade import plan_for
+from grader.plan import plan_for
 from grader.release import release_files
 from grader.tree import Tree, hidden_expected_path
 
@@ -66,7 +66,7 @@ def package(tree: Tree, aid: str, out: Path, torch_pin: str = "2.13.0") -> Path:
     if stale:
         raise RuntimeError(f"{len(stale)} instances cannot be packaged ({stale[0].problem}); the package needs "
                            f"every stored input and expected output")
-    files = release_files(tree, aid)
+    files = release_files(tree, a)
     hidden = a.package_dir / "hidden"
     for p in sorted(hidden.rglob("*.py")) if hidden.is_dir() else []:
         if "__pycache__" not in p.parts:

@@ -13,9 +13,8 @@ import secrets as secrets_mod
 import time
 
 from grader.expected import compute
-from grader.grade import generated_plan, hidden_only
 from grader.mutants import handwritten_mutants, null_mutants
-from grader.plan import run_in_process
+from grader.plan import generated_plan, hidden_only, run_in_process
 from grader.tree import Assignment
 from shared.cases import Impl
 

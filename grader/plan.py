@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader import timing
+from grader import store, timing
 from grader.execution import Executor, Reply, Run, execute_here
 from grader.fingerprint import fingerprint
 from grader.session import WorkerSession
 from grader.store import Stored
+from grader.tree import Assignment, hidden_expected_path
 from shared.cases import Case, Fixture, Group, Impl, Instance, Suite, Timed, instances, service
 from shared.codec import Limits, decode, encode
 
@@ -315,3 +316,27 @@ def serve_requests(suite: Suite, impl: Impl, package: str, src: Path, dst: Path)
                     "message": r.message, "seconds": r.seconds, "watched": r.watched,
                     "timing": measured.as_data() if measured is not None and r.status == Run.OK else None})
     dst.write_bytes(encode(out))
+
+
+def limits(a: Assignment) -> dict[str, float]:
+    return {k: u.time_limit_s for k, u in a.rubric.units.items()}
+
+
+def plan_for(a: Assignment, hidden: bool, hidden_file: Path | None = None) -> tuple[Plan, dict[str, object]]:
+    """The plan over the stored inputs and their expected values: the visible snapshot, plus (with `hidden`)
+    the term's hidden file or `hidden_file` (a Gradescope package's copy). A missing or unreadable file never
+    aborts: each case it should have held fails alone, with the reason and the fix."""
+    visible = store.read(a.snapshot_path, a.id, "visible")
+    secret = store.read(hidden_file or hidden_expected_path(a.id), a.id, "hidden") if hidden else None
+    return from_store(a.suite(hidden=hidden), a.hidden_names(), limits(a), visible, secret)
+
+
+def hidden_only(plan: Plan) -> Plan:
+    """What grading runs: the hidden instances (a fixture build is not one: the cases that use it carry its
+    points, and it is built for them in the worker from its published inputs)."""
+    return plan.subset([s for s in plan.steps if s.instance.visibility == "hidden"])
+
+
+def generated_plan(a: Assignment, secret: str | None) -> Plan:
+    """Inputs drawn now: the published seeds, and the term's hidden seeds when `secret` is given."""
+    return generate(a.suite(hidden=secret is not None), secret, a.hidden_names(), limits(a))

@@ -53,9 +53,8 @@ def _section_lookup(a: Assignment, module: str):
     return section_of
 
 
-def release_files(tree: Tree, aid: str) -> dict[str, bytes]:
+def release_files(tree: Tree, a: Assignment) -> dict[str, bytes]:
     """Every file of the release, by relative path. Pure: the same tree and assignment give the same bytes."""
-    a = tree.assignment(aid)
     out: dict[str, bytes] = {}
     for name in TOP_FILES:
         p = TOOL_ROOT / name
@@ -65,7 +64,7 @@ def release_files(tree: Tree, aid: str) -> dict[str, bytes]:
     for pkg in COMMON_PACKAGES:
         for path, rel in _files(TOOL_ROOT / pkg, pkg, TOOL_INSTRUCTOR_ONLY):
             out[rel] = path.read_bytes()
-    for earlier in tree.earlier(aid):
+    for earlier in tree.earlier(a.id):
         for path, rel in _files(earlier.package_dir, earlier.package, earlier.rubric.instructor_only):
             data = path.read_bytes()
             out[rel] = markers.strip(data.decode(), rel).encode() if path.suffix == ".py" else data
@@ -78,8 +77,8 @@ def release_files(tree: Tree, aid: str) -> dict[str, bytes]:
     return out
 
 
-def write_release(tree: Tree, aid: str, out_dir: Path) -> Path:
-    files = release_files(tree, aid)
+def write_release(tree: Tree, a: Assignment, out_dir: Path) -> Path:
+    files = release_files(tree, a)
     if out_dir.exists():
         if any(out_dir.iterdir()) and not (out_dir / ".lmfs-release").exists():
             raise FileExistsError(f"{out_dir} exists and is not a release; choose an empty or new folder")
@@ -88,7 +87,7 @@ def write_release(tree: Tree, aid: str, out_dir: Path) -> Path:
         p = out_dir / rel
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(data)
-    (out_dir / ".lmfs-release").write_text(f"{aid}\n")
+    (out_dir / ".lmfs-release").write_text(f"{a.id}\n")
     return out_dir
 
 

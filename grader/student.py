@@ -14,8 +14,7 @@ import pytest
 
 from grader.execution import Reply
 from grader.forbidden import scan_assignment, student_files
-from grader.grade import plan_for
-from grader.plan import Plan, Step, run_with_worker
+from grader.plan import Plan, Step, plan_for, run_with_worker
 from grader.report import table
 from grader.session import WorkerSession
 from grader.tree import TOOL_ROOT, Assignment, Tree

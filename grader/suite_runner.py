@@ -29,7 +29,7 @@ def run_tests(tree: Tree, aid: str | None, extra: list[str]) -> int:
         return pytest.main([str(a.package_dir / "tests"), "-q", "--import-mode=importlib", *extra])
 
     from grader.check import check
-    from grader.grade import ensure_hidden
+    from grader.expected import ensure_hidden
 
     with_cases = [a for a in tree.assignments().values() if (a.package_dir / "cases" / "__init__.py").exists()]
     for a in with_cases:

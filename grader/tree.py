@@ -3,6 +3,7 @@ and the term's secrets (outside git)."""
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import secrets
@@ -75,6 +76,11 @@ class Tree:
     root: Path
 
     def assignments(self) -> dict[str, Assignment]:
+        return dict(self._assignments)
+
+    @functools.cached_property
+    def _assignments(self) -> dict[str, Assignment]:
+        """Every rubric parsed once per Tree (a Tree is a snapshot: make a new one after editing a rubric)."""
         found = {}
         for rubric_path in sorted(self.root.glob("*/rubric.toml")):
             rubric = load(rubric_path)
@@ -84,7 +90,7 @@ class Tree:
         return dict(sorted(found.items(), key=lambda kv: (kv[1].rubric.order, kv[0])))
 
     def assignment(self, aid: str) -> Assignment:
-        found = self.assignments()
+        found = self._assignments
         if aid not in found:
             known = ", ".join(found) or "none"
             raise TreeError(f"no assignment '{aid}' under {self.root} (known: {known}); an assignment is a "
@@ -93,8 +99,8 @@ class Tree:
 
     def earlier(self, aid: str) -> list[Assignment]:
         """The assignments before `aid`: shipped solved in its release (a2 builds on a1's model)."""
-        ids = list(self.assignments())
-        return [self.assignment(x) for x in ids[: ids.index(aid)]]
+        ids = list(self._assignments)
+        return [self._assignments[x] for x in ids[: ids.index(aid)]]
 
 
 def secrets_dir() -> Path:

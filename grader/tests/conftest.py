@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from grader import sandbox
-from grader.grade import ensure_hidden
+from grader.expected import ensure_hidden
 from grader.tree import Tree
 
 FIXTURE_ROOT = Path(__file__).parent / "fixture_tree"

@@ -106,9 +106,6 @@ def test_the_mutant_sweep_finds_a_mutant_some_secrets_miss(tmp_path):
     whose few hidden `fx.add` draws never meet a wrong call: with k calls per secret, a secret misses it with
     probability (15/16)^k (0.7 for k = 6), so over 12 secrets at least one misses it except with probability
     about 0.3^12 (1e-6). The plain sign slip on the same unit is caught at every secret."""
-    from grader.mutant_sweep import mutant_sweep, sweep_failures
-    from grader.tree import Tree
-
     root = tmp_path / "tree"
     shutil.copytree(FIXTURE_ROOT, root, ignore=shutil.ignore_patterns("__pycache__"))
     (root / "fx_numpy" / "mutants" / "add_rarely_wrong.py").write_text(
@@ -116,8 +113,12 @@ def test_the_mutant_sweep_finds_a_mutant_some_secrets_miss(tmp_path):
         'TARGET = "add"\n\n\ndef MUTANT(a, b):\n'
         '    wrong = hashlib.sha256(a.tobytes() + b.tobytes()).digest()[0] < 16\n'
         '    return a - b if wrong else a + b\n')
-    a = Tree(root).assignment("fx")
-    missed = mutant_sweep(a, 12, only={"add_rarely_wrong", "add_minus"})
-    assert missed["add_rarely_wrong"] >= 1 and missed["add_minus"] == 0, missed
-    [failure] = sweep_failures(a, missed, 12)
-    assert failure.startswith("mutant add_rarely_wrong (fx.add) keeps its points at ")
+    env = {**os.environ, "LMFS_SECRETS_DIR": str(tmp_path / "secrets")}
+    proc = subprocess.run([sys.executable, "-m", "grader", "--root", str(root), "mutant-sweep", "-a", "fx",
+                           "--secrets", "12", "--mutant", "add_rarely_wrong", "--mutant", "add_minus"],
+                          env=env, cwd=TOOL_ROOT, capture_output=True, text=True, timeout=300)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    fails = [line for line in out.splitlines() if line.startswith("FAIL: ")]
+    assert len(fails) == 1 and fails[0].startswith("FAIL: mutant add_rarely_wrong (fx.add) keeps its points at "), out
+    assert "secret 12/12" in out

@@ -11,8 +11,7 @@ import pytest
 
 from grader import store
 from grader.execution import Reply, Run
-from grader.grade import plan_for
-from grader.plan import from_store, run_in_process, run_with_worker
+from grader.plan import from_store, plan_for, run_in_process, run_with_worker
 from grader.processes import descendants
 from grader.session import WorkerSession
 from grader.tree import TOOL_ROOT

@@ -96,8 +96,7 @@ def _a1():
 
 
 def _plan(units: set[str]):
-    from grader.grade import limits
-    from grader.plan import generate
+    from grader.plan import generate, limits
 
     a = _a1()
     return generate(a.suite(hidden=False), None, a.hidden_names(), limits(a), only_units=units)
@@ -262,7 +261,7 @@ FT_CHEATS = {
 
 @pytest.fixture(scope="module")
 def ft_tree(tmp_path_factory):
-    from grader.grade import build
+    from grader.expected import build
     from grader.tree import Tree
 
     root = tmp_path_factory.mktemp("ft")

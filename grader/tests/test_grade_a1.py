@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from grader import markers
-from grader.grade import ensure_hidden, grade
+from grader.expected import ensure_hidden
+from grader.grade import grade
 from grader.release import write_release
 from grader.tests.support import write_submission
 from grader.tree import TOOL_ROOT, Tree
@@ -39,7 +40,7 @@ def progress(release: Path) -> tuple[str, dict[str, str]]:
 
 
 def test_pasting_silu_back_changes_only_silu_and_what_it_blocked(tmp_path):
-    release = write_release(TREE, "a1", tmp_path / "a1-release")
+    release = write_release(TREE, TREE.assignment("a1"), tmp_path / "a1-release")
     out, before = progress(release)
     assert "a1_basics/nn/activations.py: silu is not implemented yet (HANDOUT.md §3.4)" in out
     assert before["a1.swiglu"] == "blocked by a1.linear, a1.silu"

@@ -15,7 +15,8 @@ import pytest
 
 from grader import sandbox
 from grader.demo import expected_states
-from grader.grade import grade, plan_for
+from grader.grade import grade
+from grader.plan import plan_for
 from grader.report import gradescope
 from grader.tests.support import REFERENCE_OPS, write_submission
 from grader.tree import TOOL_ROOT

@@ -8,8 +8,7 @@ the student's path: the worker, the stored inputs and expected values, the compa
 import pytest
 
 from grader.check import OTHER_DISPATCH
-from grader.grade import plan_for
-from grader.plan import run_with_worker
+from grader.plan import plan_for, run_with_worker
 from grader.session import WorkerSession, scrubbed_env
 from grader.tree import TOOL_ROOT, Tree
 from grader.verdict import judge

@@ -35,19 +35,19 @@ def assignment_manifest(files: dict[str, bytes]) -> str:
 
 
 def test_fixture_release_is_golden(fx_tree):
-    files = release_files(fx_tree, "fx")
+    files = release_files(fx_tree, fx_tree.assignment("fx"))
     _golden("fx_release.manifest", assignment_manifest(files))
     _golden("fx_ops_stubbed.py.txt", files["fx_numpy/ops.py"].decode())
 
 
 def test_a1_release_is_golden():
-    files = release_files(Tree(TOOL_ROOT), "a1")
+    files = release_files(Tree(TOOL_ROOT), Tree(TOOL_ROOT).assignment("a1"))
     _golden("a1_release.manifest", assignment_manifest(files))
     _golden("a1_activations_stubbed.py.txt", files["a1_basics/nn/activations.py"].decode())
 
 
 def test_release_is_deterministic_and_leaves_out_instructor_files(fx_tree):
-    a, b = release_files(fx_tree, "fx"), release_files(fx_tree, "fx")
+    a, b = release_files(fx_tree, fx_tree.assignment("fx")), release_files(fx_tree, fx_tree.assignment("fx"))
     assert a == b
     assert not [p for p in a if p.startswith(("fx_numpy/hidden", "fx_numpy/mutants", "fx_numpy/examples",
                                               "grader/tests", "shared/tests"))]
@@ -59,7 +59,7 @@ def test_release_is_deterministic_and_leaves_out_instructor_files(fx_tree):
 
 @pytest.mark.parametrize("aid", ["a1", "a2", "a3", "a4", "a5"])
 def test_real_release_has_no_solution_code_or_secrets(aid):
-    files = release_files(Tree(TOOL_ROOT), aid)
+    files = release_files(Tree(TOOL_ROOT), Tree(TOOL_ROOT).assignment(aid))
     for rel, data in files.items():
         assert b"BEGIN SOLUTION" not in data or rel.startswith("grader/"), rel
         assert "/hidden/" not in rel and "/mutants/" not in rel and "/examples/" not in rel, rel

@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from grader.grade import hidden_only, plan_for
+from grader.plan import hidden_only, plan_for
 from grader.replay import collisions, replay_replies
 from grader.verdict import judge, score
 from shared.cases import Instance

@@ -23,7 +23,7 @@ def progress_rows(text):
 
 @pytest.fixture(scope="module")
 def release(fx_tree, tmp_path_factory):
-    return write_release(fx_tree, "fx", tmp_path_factory.mktemp("rel") / "fx-release")
+    return write_release(fx_tree, fx_tree.assignment("fx"), tmp_path_factory.mktemp("rel") / "fx-release")
 
 
 def test_stubs_fail_naming_file_function_and_section(release):
