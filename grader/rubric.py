@@ -8,6 +8,7 @@ import fnmatch
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 class RubricError(ValueError):
@@ -101,6 +102,23 @@ def _match(rel: str, glob: str) -> bool:
     return fnmatch.fnmatchcase(rel, glob) or ("**/" in glob and fnmatch.fnmatchcase(rel, glob.replace("**/", "")))
 
 
+# The fixed layout of an assignment package: what a submission never supplies (the module map, the CS336
+# adapters, the cases and tests, the benchmarks, the instructor's folders) and what never ships in a release.
+# A rubric's own `protected` and `instructor_only` list only its extras.
+LAYOUT_PROTECTED = ("__init__.py", "api.py", "cs336_adapters.py", "cases/**", "tests/**", "bench/**",
+                    "hidden/**", "mutants/**", "examples/**", "instructor_tests/**")
+LAYOUT_INSTRUCTOR_ONLY = ("hidden", "mutants", "examples", "instructor_tests")
+
+
+def _with_layout(package: str, layout: tuple[str, ...], extras: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(extras, list) or not all(isinstance(x, str) for x in extras):
+        raise RubricError(f"{where} must be a list of paths (globs) under {package}/")
+    outside = [x for x in extras if not x.startswith(package + "/")]
+    if outside:
+        raise RubricError(f"{where}: {outside} are not under {package}/")
+    return tuple(dict.fromkeys([*(f"{package}/{x}" for x in layout), *extras]))
+
+
 def load(path: Path) -> Rubric:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -110,7 +128,7 @@ def load(path: Path) -> Rubric:
     a = data.get("assignment")
     if not isinstance(a, dict):
         raise RubricError(f"{where}: missing [assignment] table")
-    for key in ("id", "package", "title", "student_files"):
+    for key in ("id", "package", "title"):
         if key not in a:
             raise RubricError(f"{where}: [assignment] needs '{key}'")
     default_limit = float(a.get("time_limit_s", 20.0))
@@ -143,8 +161,12 @@ def load(path: Path) -> Rubric:
         Artifact(x["path"], x.get("kind", "file"), int(x["max_bytes"])) for x in data.get("artifact", [])
     )
     return Rubric(
-        id=a["id"], package=a["package"], title=a["title"], student_files=tuple(a["student_files"]),
-        protected=tuple(a.get("protected", ())), instructor_only=tuple(a.get("instructor_only", ())),
+        id=a["id"], package=a["package"], title=a["title"],
+        student_files=tuple(a.get("student_files", [f"{a['package']}/**/*.py"])),
+        protected=_with_layout(a["package"], LAYOUT_PROTECTED, a.get("protected", []),
+                               f"{where}: [assignment] protected"),
+        instructor_only=_with_layout(a["package"], LAYOUT_INSTRUCTOR_ONLY, a.get("instructor_only", []),
+                                     f"{where}: [assignment] instructor_only"),
         forbidden=tuple(a.get("forbidden", ())), units=units, artifacts=artifacts, order=int(a.get("order", 0)),
         preload=tuple(a.get("preload", ())), total_time_limit_s=float(a.get("total_time_limit_s", 600.0)),
         max_output_bytes=int(float(a.get("max_output_mb", 64)) * 2**20),

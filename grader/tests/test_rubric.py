@@ -26,6 +26,18 @@ def test_loads_units_and_file_rules(tmp_path):
     assert not r.is_student_file("zz_pkg/api.py") and not r.is_student_file("other/x.py")
 
 
+def test_the_fixed_layout_is_protected_and_instructor_only_without_listing_it(tmp_path):
+    r = load(write(tmp_path, '[assignment]\nid = "zz"\npackage = "zz_pkg"\ntitle = "t"\n'
+                             'protected = ["zz_pkg/infra.py"]\n'))
+    assert r.is_student_file("zz_pkg/model.py")
+    for rel in ("zz_pkg/api.py", "zz_pkg/__init__.py", "zz_pkg/cs336_adapters.py", "zz_pkg/cases/x.py",
+                "zz_pkg/tests/test_x.py", "zz_pkg/bench/b.py", "zz_pkg/hidden/h.py", "zz_pkg/infra.py"):
+        assert r.is_protected(rel) and not r.is_student_file(rel), rel
+    for rel in ("zz_pkg/hidden/h.py", "zz_pkg/mutants/m.py", "zz_pkg/examples/e/x.py", "zz_pkg/instructor_tests/t.py"):
+        assert r.is_instructor_only(rel), rel
+    assert not r.is_instructor_only("zz_pkg/cases/x.py") and not r.is_instructor_only("zz_pkg/model.py")
+
+
 @pytest.mark.parametrize("extra, message", [
     ('[unit."zz.a"]\ntitle = "A"\npoints = 1\nhandout = "§1"\n', "needs targets"),
     ('[unit."a"]\ntitle = "A"\npoints = 1\nhandout = "§1"\ntargets = []\n', "must be named 'zz.<name>'"),
@@ -73,3 +85,8 @@ def test_methods_split_one_class_between_units(tmp_path):
     with pytest.raises(RubricError, match="list of method names"):
         load(write(tmp_path, BASE + '[unit."zz.x"]\ntitle = "X"\npoints = 1\nhandout = "§1"\ntargets = ["x"]\n'
                    'methods = "backward"\n'))
+
+
+def test_a_protected_path_outside_the_package_is_refused(tmp_path):
+    with pytest.raises(RubricError, match=r"\['other/x.py'\] are not under zz_pkg/"):
+        load(write(tmp_path, BASE.replace('protected = ["zz_pkg/api.py"]', 'protected = ["other/x.py"]')))
