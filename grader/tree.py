@@ -8,7 +8,7 @@ import importlib
 import os
 import secrets
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from grader.rubric import Rubric, load
@@ -52,7 +52,9 @@ class Assignment:
         _on_path(self.root)
         suite: Suite = importlib.import_module(f"{self.package}.cases").SUITE
         if hidden and (self.package_dir / "hidden" / "__init__.py").exists():
-            suite = suite + importlib.import_module(f"{self.package}.hidden").SUITE
+            extra: Suite = importlib.import_module(f"{self.package}.hidden").SUITE
+            # hidden/ cases are hidden-only by where they are defined: no published seeds to write out
+            suite = suite + Suite(tuple(replace(c, seeds=()) for c in extra.cases), extra.fixtures, extra.groups)
         return suite
 
     def hidden_names(self) -> frozenset[str]:

@@ -96,15 +96,15 @@ def greedy_matches_recompute(inp: dict, out: dict) -> tuple[bool, str]:
 
 
 SUITE = Suite(cases=(
-    Case("kv_cache/prompt_then_tokens", KV_CACHE, cached_inputs([5, 1, 1, 1, 1]), MODEL_CLOSE, run_cached_chunks,
-         expect_lm, seeds=(0, 1), hidden_draws=2,
+    Case(name="kv_cache/prompt_then_tokens", unit=KV_CACHE, inputs=cached_inputs([5, 1, 1, 1, 1]), compare=MODEL_CLOSE,
+         run=run_cached_chunks, expect=expect_lm, hidden_draws=2,
          note="a 5-token prompt then 4 single tokens through one KVCache: logits equal the full forward's"),
-    Case("kv_cache/chunked_gqa", KV_CACHE, cached_inputs([3, 2, 1, 4], num_kv_heads=2), MODEL_CLOSE,
-         run_cached_chunks, expect_lm, seeds=(0, 1), hidden_draws=1,
+    Case(name="kv_cache/chunked_gqa", unit=KV_CACHE, inputs=cached_inputs([3, 2, 1, 4], num_kv_heads=2),
+         compare=MODEL_CLOSE, run=run_cached_chunks, expect=expect_lm,
          note="chunks of 3, 2, 1, 4 tokens with 2 kv heads: each chunk attends to every cached position"),
-    Case("kv_cache/greedy_matches_recompute", KV_CACHE, lm_inputs(batch=1, seq_range=(4, 5)),
-         predicate("cached greedy tokens are the argmax of a full recomputation", greedy_matches_recompute),
-         run_greedy_cached, seeds=(0, 1), hidden_draws=1,
+    Case(name="kv_cache/greedy_matches_recompute", unit=KV_CACHE, inputs=lm_inputs(batch=1, seq_range=(4, 5)),
+         compare=predicate("cached greedy tokens are the argmax of a full recomputation", greedy_matches_recompute),
+         run=run_greedy_cached,
          note="6 greedy steps with a cache; each token is the argmax of the uncached logits (where the top-2 "
               f"margin exceeds {MARGIN_TOL:g})"),
 ))

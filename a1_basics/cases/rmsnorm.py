@@ -66,15 +66,16 @@ def run_state_dict(impl: Impl, inp: dict) -> dict:
 
 
 SUITE = Suite(cases=(
-    Case("rmsnorm/float32_3d", UNIT, float32_inputs, close(), run_norm, expect_float64, seeds=(0, 1),
-         hidden_draws=2, note="x (2, 5, d_model) float32 with a non-trivial gain, against a float64 formula"),
-    Case("rmsnorm/eps_inside_sqrt", UNIT, small_inputs, close(), run_norm, expect_float64, seeds=(0, 1),
-         hidden_draws=1, note="tiny inputs (|x| ~ 1e-3), where eps must sit inside the square root"),
+    Case(name="rmsnorm/float32_3d", unit=UNIT, inputs=float32_inputs, compare=close(), run=run_norm,
+         expect=expect_float64, hidden_draws=2,
+         note="x (2, 5, d_model) float32 with a non-trivial gain, against a float64 formula"),
+    Case(name="rmsnorm/eps_inside_sqrt", unit=UNIT, inputs=small_inputs, compare=close(), run=run_norm,
+         expect=expect_float64, note="tiny inputs (|x| ~ 1e-3), where eps must sit inside the square root"),
     # One float16 ulp is 2^-10 (~1e-3) relative; allow a one-ulp difference in the final rounding.
-    Case("rmsnorm/float16_large_values", UNIT, float16_inputs, close(rtol=2e-3, atol=1e-3), run_norm,
-         expect_float32_then_cast, seeds=(0, 1), hidden_draws=1,
+    Case(name="rmsnorm/float16_large_values", unit=UNIT, inputs=float16_inputs, compare=close(rtol=2e-3, atol=1e-3),
+         run=run_norm, expect=expect_float32_then_cast,
          note="float16 inputs up to |x| = 400: math in float32 (x^2 overflows float16), returned as float16"),
-    Case("rmsnorm/state_dict", UNIT, state_dict_inputs, exact(), run_state_dict,
-         lambda inp: {"keys": ["weight"], "shapes": [[inp["d"]]], "all_ones": [True]}, seeds=(0, 1),
-         hidden_draws=1, note="the only parameter is the gain `weight`, shape (d_model,), all ones at init"),
+    Case(name="rmsnorm/state_dict", unit=UNIT, inputs=state_dict_inputs, compare=exact(), run=run_state_dict,
+         expect=lambda inp: {"keys": ["weight"], "shapes": [[inp["d"]]], "all_ones": [True]},
+         note="the only parameter is the gain `weight`, shape (d_model,), all ones at init"),
 ))

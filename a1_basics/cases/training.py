@@ -322,47 +322,49 @@ def run_load_corrupt(impl: Impl, inp: dict) -> Any:
 
 
 SUITE = Suite(cases=(
-    Case("cross_entropy/batch", CE, ce_inputs((8,), 20, 3.0), close(rtol=1e-5, atol=1e-6), run_ce, expect_ce,
-         seeds=(0, 1), hidden_draws=2, note="logits (8, 20), targets (8,): the mean loss, against "
+    Case(name="cross_entropy/batch", unit=CE, inputs=ce_inputs((8,), 20, 3.0), compare=close(rtol=1e-5, atol=1e-6),
+         run=run_ce, expect=expect_ce, hidden_draws=2, note="logits (8, 20), targets (8,): the mean loss, against "
                                              "torch.nn.functional.cross_entropy in float64"),
-    Case("cross_entropy/leading_dims", CE, ce_inputs((2, 5), 16, 2.0), close(rtol=1e-5, atol=1e-6), run_ce,
-         expect_ce, seeds=(0, 1), hidden_draws=1,
+    Case(name="cross_entropy/leading_dims", unit=CE, inputs=ce_inputs((2, 5), 16, 2.0),
+         compare=close(rtol=1e-5, atol=1e-6), run=run_ce, expect=expect_ce,
          note="logits (batch 2, seq 5, vocab 16): averaged over every position"),
-    Case("cross_entropy/large_logits", CE, ce_inputs((6,), 12, 1e4), close(rtol=1e-5, atol=1e-3), run_ce,
-         expect_ce, seeds=(0, 1), hidden_draws=1,
+    Case(name="cross_entropy/large_logits", unit=CE, inputs=ce_inputs((6,), 12, 1e4),
+         compare=close(rtol=1e-5, atol=1e-3), run=run_ce, expect=expect_ce,
          note="logits of size ~1e4: exp overflows unless the max is subtracted (no inf or NaN)"),
-    Case("adamw/single_group", ADAMW, adamw_inputs(groups=False), ADAMW_CLOSE, run_adamw, expect_adamw,
-         seeds=(0, 1), hidden_draws=2, note=f"{ADAMW_STEPS} steps on two parameters with given gradients, "
+    Case(name="adamw/single_group", unit=ADAMW, inputs=adamw_inputs(groups=False), compare=ADAMW_CLOSE, run=run_adamw,
+         expect=expect_adamw, hidden_draws=2, note=f"{ADAMW_STEPS} steps on two parameters with given gradients, "
                                              "against torch.optim.AdamW (lr 1e-3) in float64"),
-    Case("adamw/param_groups_and_skips", ADAMW, adamw_inputs(groups=True), ADAMW_CLOSE, run_adamw, expect_adamw,
-         seeds=(0, 1), hidden_draws=1, note="two param groups with their own lr, weight_decay and betas; a "
+    Case(name="adamw/param_groups_and_skips", unit=ADAMW, inputs=adamw_inputs(groups=True), compare=ADAMW_CLOSE,
+         run=run_adamw, expect=expect_adamw, note="two param groups with their own lr, weight_decay and betas; a "
                                              "parameter whose .grad is None is skipped (no decay, no step)"),
-    Case("lr_schedule/sweep", SCHEDULE, schedule_inputs, close(rtol=1e-9, atol=1e-12), run_schedule,
-         expect_schedule, seeds=(0, 1), hidden_draws=2,
+    Case(name="lr_schedule/sweep", unit=SCHEDULE, inputs=schedule_inputs, compare=close(rtol=1e-9, atol=1e-12),
+         run=run_schedule, expect=expect_schedule, hidden_draws=2,
          note="every t from 0 to cosine_cycle_iters + 5: warm-up, cosine, then the floor"),
-    Case("lr_schedule/worked_example", SCHEDULE, lambda rng: dict(WORKED), close(rtol=1e-9, atol=1e-12),
-         run_schedule, lambda inp: list(WORKED_VALUES), seeds=(0,), hidden_draws=0,
+    Case(name="lr_schedule/worked_example", unit=SCHEDULE, inputs=lambda rng: dict(WORKED),
+         compare=close(rtol=1e-9, atol=1e-12), run=run_schedule, expect=lambda inp: list(WORKED_VALUES), seeds=(0,),
+         hidden_draws=0,
          note="max 1, min 0.1, warm-up 4, cycle 12 at t = 0, 2, 4, 6, 8, 10, 12, 13, 20 (the handout's table)"),
-    Case("clipping/scales_down", CLIP, clip_inputs(0.3), CLIP_COMPARE, run_clip, expect_clip, seeds=(0, 1),
-         hidden_draws=2, note="global norm over three gradients above max: all scaled by max / (norm + 1e-6); a "
+    Case(name="clipping/scales_down", unit=CLIP, inputs=clip_inputs(0.3), compare=CLIP_COMPARE, run=run_clip,
+         expect=expect_clip, hidden_draws=2,
+         note="global norm over three gradients above max: all scaled by max / (norm + 1e-6); a "
                               "parameter without .grad is skipped; returns the norm before clipping"),
-    Case("clipping/below_max_unchanged", CLIP, clip_inputs(1.5), CLIP_COMPARE, run_clip, expect_clip,
-         seeds=(0, 1), hidden_draws=1, note="global norm below max: gradients unchanged"),
-    Case("get_batch/uniform_starts", BATCH, batch_start_inputs, distribution(alpha=DIST_ALPHA), run_batch_starts,
-         expect_uniform_starts, seeds=(0, 1), hidden_draws=2,
+    Case(name="clipping/below_max_unchanged", unit=CLIP, inputs=clip_inputs(1.5), compare=CLIP_COMPARE, run=run_clip,
+         expect=expect_clip, note="global norm below max: gradients unchanged"),
+    Case(name="get_batch/uniform_starts", unit=BATCH, inputs=batch_start_inputs, compare=distribution(alpha=DIST_ALPHA),
+         run=run_batch_starts, expect=expect_uniform_starts, hidden_draws=2,
          note=f"{DIST_BATCH} windows of {DIST_CTX} from {DIST_LEN} tokens: starts uniform on "
               f"0..{DIST_LEN - DIST_CTX - 1} (chi-squared)"),
-    Case("get_batch/windows", BATCH, batch_window_inputs(300, 12, 16),
-         predicate("x, y are int64 slices dataset[s:s+ctx], dataset[s+1:s+ctx+1]", windows_are_slices),
-         run_batch_windows, seeds=(0, 1), hidden_draws=1,
+    Case(name="get_batch/windows", unit=BATCH, inputs=batch_window_inputs(300, 12, 16),
+         compare=predicate("x, y are int64 slices dataset[s:s+ctx], dataset[s+1:s+ctx+1]", windows_are_slices),
+         run=run_batch_windows,
          note="each row of x is a contiguous slice of the data and y is x shifted by one; int64 on the device"),
-    Case("checkpoint/resume_file_object", CKPT, ckpt_inputs(to_path=False),
-         predicate("a resumed run equals the uninterrupted run", resume_is_identical), run_ckpt_resume,
-         seeds=(0, 1), hidden_draws=1, note="save to an io.BytesIO, load into a fresh model and optimizer: the "
+    Case(name="checkpoint/resume_file_object", unit=CKPT, inputs=ckpt_inputs(to_path=False),
+         compare=predicate("a resumed run equals the uninterrupted run", resume_is_identical), run=run_ckpt_resume,
+         note="save to an io.BytesIO, load into a fresh model and optimizer: the "
                                              "iteration comes back and two more steps match exactly"),
-    Case("checkpoint/resume_path", CKPT, ckpt_inputs(to_path=True),
-         predicate("a resumed run equals the uninterrupted run", resume_is_identical), run_ckpt_resume,
-         seeds=(0, 1), hidden_draws=1, note="the same through a file path"),
-    Case("checkpoint/corrupt_raises", CKPT, corrupt_inputs, raises(ValueError), run_load_corrupt, seeds=(0, 1),
-         hidden_draws=1, note="random bytes are not a checkpoint: load_checkpoint raises ValueError"),
+    Case(name="checkpoint/resume_path", unit=CKPT, inputs=ckpt_inputs(to_path=True),
+         compare=predicate("a resumed run equals the uninterrupted run", resume_is_identical), run=run_ckpt_resume,
+         note="the same through a file path"),
+    Case(name="checkpoint/corrupt_raises", unit=CKPT, inputs=corrupt_inputs, compare=raises(ValueError),
+         run=run_load_corrupt, note="random bytes are not a checkpoint: load_checkpoint raises ValueError"),
 ))

@@ -71,11 +71,11 @@ def run_bad(impl: Impl, inp: dict) -> Any:
 
 
 SUITE = Suite(cases=(
-    Case("checkpointing/segments", UNIT, stack_inputs,
-         fields(out=close(rtol=1e-5, atol=1e-6), x_grad=close(rtol=1e-5, atol=1e-6),
+    Case(name="checkpointing/segments", unit=UNIT, inputs=stack_inputs,
+         compare=fields(out=close(rtol=1e-5, atol=1e-6), x_grad=close(rtol=1e-5, atol=1e-6),
                 w_grads=close(rtol=1e-5, atol=1e-6), start_order=exact()),
-         run_stack, expect=expect_stack, seeds=(0, 1, 2, 3), hidden_draws=3,
+         run=run_stack, expect=expect_stack, seeds=(0, 1, 2, 3), hidden_draws=3,
          note="same outputs and gradients as nn.Sequential; each segment recomputed in backward, last first"),
-    Case("checkpointing/bad_segment_size", UNIT, bad_inputs, raises(ValueError), run_bad, seeds=(0,),
-         hidden_draws=1, note="segment_size < 1 is a ValueError"),
+    Case(name="checkpointing/bad_segment_size", unit=UNIT, inputs=bad_inputs, compare=raises(ValueError), run=run_bad,
+         seeds=(0,), note="segment_size < 1 is a ValueError"),
 ))

@@ -111,8 +111,8 @@ def run_no_world(impl: Impl, inp: dict) -> Any:
 
 
 def train_case(name: str, make: Callable, note: str, seeds: tuple[int, ...] = (0,), hidden_draws: int = 1) -> Case:
-    return Case(f"{GROUP}/{name}", UNIT, make, world("fsdp training", check_train), expect=expect_train,
-                seeds=seeds, hidden_draws=hidden_draws, group=GROUP, note=note)
+    return Case(name=f"{GROUP}/{name}", unit=UNIT, inputs=make, compare=world("fsdp training", check_train),
+                expect=expect_train, seeds=seeds, hidden_draws=hidden_draws, group=GROUP, note=note)
 
 
 NOTE = "3 steps on 2 ranks equal single-process training on the whole batch; each rank holds ~half the parameters"
@@ -120,8 +120,9 @@ SUITE = Suite(
     cases=(
         train_case("sgd", fsdp_inputs("SGD"), NOTE + " (plain SGD)", seeds=(0, 1)),
         train_case("adamw", fsdp_inputs("AdamW"), NOTE + " and half the AdamW state (torch.optim.AdamW)"),
-        Case(f"{GROUP}/no_process_group", UNIT, lambda rng: {}, raises(RuntimeError), run=run_no_world,
-             hidden_draws=0, note="FSDP without torch.distributed initialised raises RuntimeError"),
+        Case(name=f"{GROUP}/no_process_group", unit=UNIT, inputs=lambda rng: {}, compare=raises(RuntimeError),
+             run=run_no_world, hidden_draws=0, note="FSDP without torch.distributed initialised raises RuntimeError",
+             seeds=(0,)),
     ),
     groups=(world_group(GROUP, warm="a2_systems.cases.zero1_drivers:warm"),),
 )

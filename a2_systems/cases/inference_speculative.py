@@ -259,27 +259,27 @@ def run_bad(what: str) -> Callable[[Impl, dict], Any]:
 
 
 SUITE = Suite(cases=(
-    Case("speculative/joint_two_tokens_k2", UNIT, joint_inputs(2, 3), distribution(), run_joint, expect_joint,
-         seeds=(0, 1), hidden_draws=2,
+    Case(name="speculative/joint_two_tokens_k2", unit=UNIT, inputs=joint_inputs(2, 3), compare=distribution(),
+         run=run_joint, expect=expect_joint, hidden_draws=2,
          note=f"{DRAWS} runs, k = 2: the first two tokens (both drafted each round) follow the target's joint "
               "distribution p(x1) p(x2 | x1), chi-squared"),
-    Case("speculative/joint_two_tokens_bonus", UNIT, joint_inputs(1, 2), distribution(), run_joint, expect_joint,
-         seeds=(0, 1), hidden_draws=1,
+    Case(name="speculative/joint_two_tokens_bonus", unit=UNIT, inputs=joint_inputs(1, 2), compare=distribution(),
+         run=run_joint, expect=expect_joint,
          note=f"{DRAWS} runs, k = 1: the second token is the bonus token or a fresh round's, chi-squared"),
-    Case("speculative/acceptance_rate", UNIT, unigram_inputs, fields(
+    Case(name="speculative/acceptance_rate", unit=UNIT, inputs=unigram_inputs, compare=fields(
             counts=predicate("acceptance rate near alpha = sum_x min(p, q)", rate_near_alpha),
-            tokens=distribution()), run_unigram, expect_unigram, seeds=(0, 1), hidden_draws=2,
+            tokens=distribution()), run=run_unigram, expect=expect_unigram, hidden_draws=2,
          note=f"prefix-free target and draft, {TOKENS} tokens: accepted / (accepted + rejected) near "
               "sum_x min(p(x), q(x)) (Leviathan et al. 2023 §3), the tokens i.i.d. from p"),
-    Case("speculative/greedy_equals_target", UNIT, greedy_inputs, exact(), run_greedy, lambda inp: list(inp["path"]),
-         seeds=(0, 1), hidden_draws=1,
+    Case(name="speculative/greedy_equals_target", unit=UNIT, inputs=greedy_inputs, compare=exact(), run=run_greedy,
+         expect=lambda inp: list(inp["path"]),
          note="temperature 0 with a different draft: the tokens of plain greedy decoding of the target"),
-    Case("speculative/same_model_bonus", UNIT, same_model_inputs, exact(), run_same_model, expect_same_model,
-         seeds=(0, 1), hidden_draws=1,
+    Case(name="speculative/same_model_bonus", unit=UNIT, inputs=same_model_inputs, compare=exact(), run=run_same_model,
+         expect=expect_same_model,
          note="draft = target: every draft accepted and each round ends with the bonus token, so "
               "ceil(n / (k + 1)) target calls"),
-    Case("speculative/k_zero_raises", UNIT, joint_inputs(2, 3), raises(ValueError), run_bad("k0"), seeds=(0,),
-         hidden_draws=1, note="k = 0 draft tokens per round: ValueError"),
-    Case("speculative/vocab_mismatch_raises", UNIT, joint_inputs(2, 3), raises(ValueError), run_bad("vocab"),
-         seeds=(0,), hidden_draws=1, note="a draft with 3 logits for a target with 4: ValueError"),
+    Case(name="speculative/k_zero_raises", unit=UNIT, inputs=joint_inputs(2, 3), compare=raises(ValueError),
+         run=run_bad("k0"), seeds=(0,), note="k = 0 draft tokens per round: ValueError"),
+    Case(name="speculative/vocab_mismatch_raises", unit=UNIT, inputs=joint_inputs(2, 3), compare=raises(ValueError),
+         run=run_bad("vocab"), seeds=(0,), note="a draft with 3 logits for a target with 4: ValueError"),
 ))

@@ -120,6 +120,7 @@ def expect_script(inp: dict) -> dict:
 
 
 SUITE = Suite(cases=(
-    Case("memory/op_script", UNIT, script_inputs, exact(), run_script, expect=expect_script, seeds=(0, 1, 2, 3),
-         hidden_draws=4, note="storages counted once (views and in-place ops are free), frees noticed, bytes by dtype"),
+    Case(name="memory/op_script", unit=UNIT, inputs=script_inputs, compare=exact(), run=run_script,
+         expect=expect_script, seeds=(0, 1, 2, 3), hidden_draws=4,
+         note="storages counted once (views and in-place ops are free), frees noticed, bytes by dtype"),
 ))

@@ -97,8 +97,10 @@ COMPARE = fields(loss=close(rtol=2e-2, atol=2e-2), logits_dtype=exact(), loss_dt
                  grad_dtypes=exact(), updates=close(rtol=5e-2, atol=2e-2))
 
 SUITE = Suite(cases=(
-    Case("mixed_precision/toy_step", UNIT, toy_inputs, COMPARE, run_step, expect=expect_step, seeds=(0, 1, 2),
-         hidden_draws=3, note="bf16 logits, float32 loss, float32 master weights, update close to a float32 step"),
-    Case("mixed_precision/float16_on_cpu", UNIT, float16_cpu_inputs, raises(ValueError), run_float16_cpu, seeds=(0,),
-         hidden_draws=0, note="float16 autocast on CPU is refused with a ValueError (it needs a GradScaler)"),
+    Case(name="mixed_precision/toy_step", unit=UNIT, inputs=toy_inputs, compare=COMPARE, run=run_step,
+         expect=expect_step, seeds=(0, 1, 2), hidden_draws=3,
+         note="bf16 logits, float32 loss, float32 master weights, update close to a float32 step"),
+    Case(name="mixed_precision/float16_on_cpu", unit=UNIT, inputs=float16_cpu_inputs, compare=raises(ValueError),
+         run=run_float16_cpu, seeds=(0,), hidden_draws=0,
+         note="float16 autocast on CPU is refused with a ValueError (it needs a GradScaler)"),
 ))

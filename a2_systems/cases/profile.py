@@ -50,6 +50,7 @@ def expect_counts(inp: dict) -> dict:
 
 
 SUITE = Suite(cases=(
-    Case("profile/op_counts", UNIT, counts_inputs, exact(), run_counts, expect=expect_counts, seeds=(0, 1),
-         hidden_draws=2, note="aten::mm and aten::softmax counted over the measured steps only, one row per op"),
+    Case(name="profile/op_counts", unit=UNIT, inputs=counts_inputs, compare=exact(), run=run_counts,
+         expect=expect_counts, hidden_draws=2,
+         note="aten::mm and aten::softmax counted over the measured steps only, one row per op"),
 ))

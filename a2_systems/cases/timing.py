@@ -70,11 +70,13 @@ def run_bad(impl: Impl, inp: dict) -> Any:
 
 
 SUITE = Suite(cases=(
-    Case("timing/async_device", UNIT, timing_inputs, fields(times=close(rtol=1e-9, atol=1e-9), calls=exact()),
-         run_fake, expect=expect_fake, seeds=(0, 1, 2), hidden_draws=3,
+    Case(name="timing/async_device", unit=UNIT, inputs=timing_inputs,
+         compare=fields(times=close(rtol=1e-9, atol=1e-9), calls=exact()), run=run_fake, expect=expect_fake,
+         seeds=(0, 1, 2), hidden_draws=3,
          note="times the fake GPU: warm-up unmeasured, sync before each closing clock read"),
-    Case("timing/no_warmup", UNIT, no_warmup_inputs, fields(times=close(rtol=1e-9, atol=1e-9), calls=exact()),
-         run_fake, expect=expect_fake, seeds=(0,), hidden_draws=1, note="warmup=0 measures every call"),
-    Case("timing/zero_steps", UNIT, bad_inputs, raises(ValueError), run_bad, seeds=(0,), hidden_draws=1,
+    Case(name="timing/no_warmup", unit=UNIT, inputs=no_warmup_inputs,
+         compare=fields(times=close(rtol=1e-9, atol=1e-9), calls=exact()), run=run_fake, expect=expect_fake, seeds=(0,),
+         note="warmup=0 measures every call"),
+    Case(name="timing/zero_steps", unit=UNIT, inputs=bad_inputs, compare=raises(ValueError), run=run_bad, seeds=(0,),
          note="steps <= 0 is a ValueError naming steps"),
 ))

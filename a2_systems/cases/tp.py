@@ -154,8 +154,8 @@ def run_no_world(impl: Impl, inp: dict) -> Any:
 
 
 def layer_case(name: str, make: Callable, note: str, seeds: tuple[int, ...] = (0, 1), hidden_draws: int = 1) -> Case:
-    return Case(f"{GROUP}/{name}", UNIT, make, world("tensor parallel layer", check_layer), expect=expect_layer,
-                seeds=seeds, hidden_draws=hidden_draws, group=GROUP, note=note)
+    return Case(name=f"{GROUP}/{name}", unit=UNIT, inputs=make, compare=world("tensor parallel layer", check_layer),
+                expect=expect_layer, seeds=seeds, hidden_draws=hidden_draws, group=GROUP, note=note)
 
 
 SUITE = Suite(
@@ -170,13 +170,15 @@ SUITE = Suite(
                    "all-reduce in forward and one in backward"),
         layer_case("attention", layer_inputs("attention"), "ParallelAttention: heads split over the ranks, equals "
                    "single-process causal attention, one all-reduce each way"),
-        Case(f"{GROUP}/not_divisible", UNIT, lambda rng: {"driver": "a2_systems.cases.tp_drivers:bad_sizes",
+        Case(name=f"{GROUP}/not_divisible", unit=UNIT,
+             inputs=lambda rng: {"driver": "a2_systems.cases.tp_drivers:bad_sizes",
                                                           "odd": 2 * int(rng.integers(1, 100)) + 1,
                                                           "width": int(rng.integers(1, 65))},
-             world("tensor parallel sizes", check_bad_sizes), seeds=(0,), group=GROUP,
+             compare=world("tensor parallel sizes", check_bad_sizes), seeds=(0,), group=GROUP,
              note="a split size not divisible by the world size raises ValueError in every constructor"),
-        Case(f"{GROUP}/no_process_group", UNIT, lambda rng: {}, raises(RuntimeError), run=run_no_world,
-             hidden_draws=0, note="ColumnParallelLinear without torch.distributed initialised raises RuntimeError"),
+        Case(name=f"{GROUP}/no_process_group", unit=UNIT, inputs=lambda rng: {}, compare=raises(RuntimeError),
+             run=run_no_world, hidden_draws=0,
+             note="ColumnParallelLinear without torch.distributed initialised raises RuntimeError", seeds=(0,)),
     ),
     groups=(world_group(GROUP),),
 )

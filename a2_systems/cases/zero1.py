@@ -93,14 +93,15 @@ def run_no_world(impl: Impl, inp: dict) -> Any:
 
 SUITE = Suite(
     cases=(
-        Case("zero1/adamw", UNIT, zero1_inputs("AdamW", groups=False), world("zero1", check_zero1),
-             expect=expect_zero1, seeds=(0, 1), group="zero1",
+        Case(name="zero1/adamw", unit=UNIT, inputs=zero1_inputs("AdamW", groups=False),
+             compare=world("zero1", check_zero1), expect=expect_zero1, group="zero1",
              note="4 AdamW steps sharded over 2 ranks equal torch.optim.AdamW; each rank holds ~half the state"),
-        Case("zero1/sgd_param_groups", UNIT, zero1_inputs("SGD", groups=True), world("zero1", check_zero1),
-             expect=expect_zero1, seeds=(0,), group="zero1",
+        Case(name="zero1/sgd_param_groups", unit=UNIT, inputs=zero1_inputs("SGD", groups=True),
+             compare=world("zero1", check_zero1), expect=expect_zero1, seeds=(0,), group="zero1",
              note="SGD with momentum, two param groups with their own lr, a frozen weight"),
-        Case("zero1/no_process_group", UNIT, lambda rng: {}, raises(RuntimeError), run=run_no_world,
-             hidden_draws=0, note="ShardedOptimizer without torch.distributed initialised raises RuntimeError"),
+        Case(name="zero1/no_process_group", unit=UNIT, inputs=lambda rng: {}, compare=raises(RuntimeError),
+             run=run_no_world, hidden_draws=0,
+             note="ShardedOptimizer without torch.distributed initialised raises RuntimeError", seeds=(0,)),
     ),
     groups=(world_group("zero1", warm="a2_systems.cases.zero1_drivers:warm"),),
 )

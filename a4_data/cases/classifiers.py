@@ -80,11 +80,12 @@ RIGHT = predicate("held-out texts labelled right (>= 90%), scores in [0.5, 1]", 
 
 def cases_for(unit: str, fn: str, short: str) -> tuple[Case, ...]:
     return (
-        Case(f"{short}/heldout_labels", unit, heldout_inputs(fn), RIGHT, run_classify, seeds=(0, 1), hidden_draws=2,
-             note=f"{LABELS[fn][0]} vs {LABELS[fn][1]} texts the model was not trained on"),
-        Case(f"{short}/multiline_text", unit, heldout_inputs(fn, multiline=True), RIGHT, run_classify, seeds=(0,),
-             hidden_draws=1, note="the same with newlines inside the text (collapse whitespace first)"),
-        Case(f"{short}/scores", unit, heldout_inputs(fn), close(rtol=1e-3, atol=1e-3), run_scores, "reference",
+        Case(name=f"{short}/heldout_labels", unit=unit, inputs=heldout_inputs(fn), compare=RIGHT, run=run_classify,
+             hidden_draws=2, note=f"{LABELS[fn][0]} vs {LABELS[fn][1]} texts the model was not trained on"),
+        Case(name=f"{short}/multiline_text", unit=unit, inputs=heldout_inputs(fn, multiline=True), compare=RIGHT,
+             run=run_classify, seeds=(0,), note="the same with newlines inside the text (collapse whitespace first)"),
+        Case(name=f"{short}/scores", unit=unit, inputs=heldout_inputs(fn), compare=close(rtol=1e-3, atol=1e-3),
+             run=run_scores, expect="reference",
              # visible feedback only: held-out texts are clear, so every score is near 1 and a visible draw's
              # answer would pass a hidden one (grader/replay.py); the labels cases carry the points
              seeds=(0,), hidden_draws=0, note="the probability of the top label, as the model gives it"),

@@ -59,8 +59,9 @@ def worked_inputs(rng: np.random.Generator) -> dict:
 WORKED = {"a.txt": "unique a\n", "b.txt": "unique b\nlast"}
 
 SUITE = Suite(cases=(
-    Case("exact_dedup/worked_example", UNIT, worked_inputs, exact(), run_dedup, lambda inp: dict(WORKED), seeds=(0,),
-         hidden_draws=0, note="a.txt and b.txt of HANDOUT.md §7.1"),
-    Case("exact_dedup/random_files", UNIT, files_inputs, exact(), run_dedup, expect_dedup, seeds=(0, 1, 2),
-         hidden_draws=2, note="lines repeated within and across files, some files without a final newline"),
+    Case(name="exact_dedup/worked_example", unit=UNIT, inputs=worked_inputs, compare=exact(), run=run_dedup,
+         expect=lambda inp: dict(WORKED), seeds=(0,), hidden_draws=0, note="a.txt and b.txt of HANDOUT.md §7.1"),
+    Case(name="exact_dedup/random_files", unit=UNIT, inputs=files_inputs, compare=exact(), run=run_dedup,
+         expect=expect_dedup, seeds=(0, 1, 2), hidden_draws=2,
+         note="lines repeated within and across files, some files without a final newline"),
 ))

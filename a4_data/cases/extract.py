@@ -115,18 +115,20 @@ def mixed_ok(inp: dict, out: list) -> tuple[bool, str]:
     return True, ""
 
 SUITE = Suite(cases=(
-    Case("extract/utf8_page", UNIT, page_inputs, PRESENT, run_extract, seeds=(0, 1, 2), hidden_draws=2,
-         note="a UTF-8 page with navigation, footer, script and style: every paragraph comes out"),
-    Case("extract/utf8_page_exact", UNIT, page_inputs, exact(), run_extract, "reference", seeds=(0, 1),
-         hidden_draws=1, note="the same pages: the exact text of resiliparse's extract_plain_text defaults"),
-    Case("extract/cp1252_page", UNIT, cp1252_inputs, PRESENT, run_extract, seeds=(0, 1), hidden_draws=1,
+    Case(name="extract/utf8_page", unit=UNIT, inputs=page_inputs, compare=PRESENT, run=run_extract, seeds=(0, 1, 2),
+         hidden_draws=2, note="a UTF-8 page with navigation, footer, script and style: every paragraph comes out"),
+    Case(name="extract/utf8_page_exact", unit=UNIT, inputs=page_inputs, compare=exact(), run=run_extract,
+         expect="reference", note="the same pages: the exact text of resiliparse's extract_plain_text defaults"),
+    Case(name="extract/cp1252_page", unit=UNIT, inputs=cp1252_inputs, compare=PRESENT, run=run_extract,
          note="a windows-1252 page (not valid UTF-8): decoded by the detected encoding, accents intact"),
-    Case("extract/short_utf8_page", UNIT, short_utf8_inputs, PRESENT, run_extract, seeds=(0, 1, 2), hidden_draws=2,
+    Case(name="extract/short_utf8_page", unit=UNIT, inputs=short_utf8_inputs, compare=PRESENT, run=run_extract,
+         seeds=(0, 1, 2), hidden_draws=2,
          note="a tiny UTF-8 page with accents: UTF-8 is tried before detection (§2.1)"),
-    Case("extract/empty_pages", UNIT, empty_inputs, exact(), run_empty, lambda inp: [None, None, None], seeds=(0,),
-         hidden_draws=0, note="no bytes, only a script, only whitespace: all None"),
-    Case("extract/mixed_pages", UNIT, mixed_inputs, predicate("None exactly for the pages without text", mixed_ok),
-         run_empty, seeds=(0, 1), hidden_draws=2,
+    Case(name="extract/empty_pages", unit=UNIT, inputs=empty_inputs, compare=exact(), run=run_empty,
+         expect=lambda inp: [None, None, None], seeds=(0,), hidden_draws=0,
+         note="no bytes, only a script, only whitespace: all None"),
+    Case(name="extract/mixed_pages", unit=UNIT, inputs=mixed_inputs,
+         compare=predicate("None exactly for the pages without text", mixed_ok), run=run_empty, hidden_draws=2,
          note="empty pages (no bytes, only script, style or whitespace) among tiny UTF-8 pages: None for those "
               "alone, and the accented words intact for the others"),
 ))

@@ -83,9 +83,9 @@ def pages_inputs(rng: np.random.Generator) -> dict:
 
 
 SUITE = Suite(cases=(
-    Case("gopher/rule_bounds", UNIT, rule_inputs, exact(), run_filter, lambda inp: list(inp["verdicts"]),
-         seeds=(0, 1, 2), hidden_draws=2,
+    Case(name="gopher/rule_bounds", unit=UNIT, inputs=rule_inputs, compare=exact(), run=run_filter,
+         expect=lambda inp: list(inp["verdicts"]), seeds=(0, 1, 2), hidden_draws=2,
          note="each rule at its inclusive bound (passes) and one step past it (fails)"),
-    Case("gopher/web_pages", UNIT, pages_inputs, exact(), run_filter, "reference", seeds=(0, 1), hidden_draws=1,
+    Case(name="gopher/web_pages", unit=UNIT, inputs=pages_inputs, compare=exact(), run=run_filter, expect="reference",
          note="an article, spam, a short paragraph and an empty text"),
 ))

@@ -46,10 +46,10 @@ def labels_right(inp: dict, out: list) -> tuple[bool, str]:
 LABELS = predicate("the written language of every text, with a score in (0, 1]", labels_right)
 
 SUITE = Suite(cases=(
-    Case("langid/labelled_texts", UNIT, labelled_inputs, LABELS, run_identify, seeds=(0, 1), hidden_draws=2,
-         note=f"one to three sentences in each of {len(languages.LANGUAGES)} languages"),
-    Case("langid/multiline_texts", UNIT, multiline_inputs, LABELS, run_identify, seeds=(0,), hidden_draws=1,
-         note="texts with newlines (fastText's predict refuses them: replace them first)"),
-    Case("langid/scores", UNIT, labelled_inputs, close(rtol=1e-4, atol=1e-5), run_scores, "reference", seeds=(0,),
-         hidden_draws=1, note="the probability of the top label, as lid.176 gives it"),
+    Case(name="langid/labelled_texts", unit=UNIT, inputs=labelled_inputs, compare=LABELS, run=run_identify,
+         hidden_draws=2, note=f"one to three sentences in each of {len(languages.LANGUAGES)} languages"),
+    Case(name="langid/multiline_texts", unit=UNIT, inputs=multiline_inputs, compare=LABELS, run=run_identify,
+         seeds=(0,), note="texts with newlines (fastText's predict refuses them: replace them first)"),
+    Case(name="langid/scores", unit=UNIT, inputs=labelled_inputs, compare=close(rtol=1e-4, atol=1e-5), run=run_scores,
+         expect="reference", seeds=(0,), note="the probability of the top label, as lid.176 gives it"),
 ))

@@ -65,12 +65,14 @@ def expect_unchanged(inp: dict) -> list:
 
 
 SUITE = Suite(cases=(
-    *(Case(f"pii/{kind}", UNIT, planted_inputs(kind, False), exact(), run_mask, expect_mask, seeds=(0, 1, 2),
-           hidden_draws=2, note=f"planted {kind} values in every format of §4, masked, with their count")
+    *(Case(name=f"pii/{kind}", unit=UNIT, inputs=planted_inputs(kind, False), compare=exact(), run=run_mask,
+           expect=expect_mask, seeds=(0, 1, 2), hidden_draws=2,
+           note=f"planted {kind} values in every format of §4, masked, with their count")
       for kind in FUNCS),
-    *(Case(f"pii/{kind}_among_others", UNIT, planted_inputs(kind, True), exact(), run_mask, expect_mask,
-           seeds=(0, 1), hidden_draws=1, note=f"{kind} masked while the other kinds of PII are left alone")
+    *(Case(name=f"pii/{kind}_among_others", unit=UNIT, inputs=planted_inputs(kind, True), compare=exact(), run=run_mask,
+           expect=expect_mask, note=f"{kind} masked while the other kinds of PII are left alone")
       for kind in FUNCS),
-    Case("pii/not_pii", UNIT, negative_inputs, exact(), run_all, expect_unchanged, seeds=(0,), hidden_draws=1,
+    Case(name="pii/not_pii", unit=UNIT, inputs=negative_inputs, compare=exact(), run=run_all, expect=expect_unchanged,
+         seeds=(0,),
          note="versions, dates, prices, 256.1.1.1, 1.2.3.4.5, 7-digit and 12-digit numbers: unchanged, count 0"),
 ))

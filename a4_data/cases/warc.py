@@ -115,15 +115,17 @@ def damage_handled(inp: dict, out: dict) -> tuple[bool, str]:
 DAMAGE = predicate("intact documents kept, the damaged one dropped and counted", damage_handled)
 
 SUITE = Suite(cases=(
-    Case("warc/response_records", UNIT, plain_inputs, exact(), run_read, expect_read, seeds=(0, 1, 2),
-         hidden_draws=2, note="response records in order, HTTP headers stripped; warcinfo and request records "
+    Case(name="warc/response_records", unit=UNIT, inputs=plain_inputs, compare=exact(), run=run_read,
+         expect=expect_read, seeds=(0, 1, 2), hidden_draws=2,
+         note="response records in order, HTTP headers stripped; warcinfo and request records "
                               "skipped and counted (gzip and plain files)"),
-    Case("warc/wet_conversion_records", UNIT, wet_inputs, exact(), run_read, expect_read, seeds=(0, 1),
-         hidden_draws=1, note="a WET file: conversion records are documents too"),
-    Case("warc/truncated_file", UNIT, truncated_inputs, DAMAGE, run_read, seeds=(0, 1, 2, 3), hidden_draws=2,
+    Case(name="warc/wet_conversion_records", unit=UNIT, inputs=wet_inputs, compare=exact(), run=run_read,
+         expect=expect_read, note="a WET file: conversion records are documents too"),
+    Case(name="warc/truncated_file", unit=UNIT, inputs=truncated_inputs, compare=DAMAGE, run=run_read,
+         seeds=(0, 1, 2, 3), hidden_draws=2,
          note="the last record cut short (plain: inside its payload; gzip: inside its member)"),
-    Case("warc/digest_mismatch", UNIT, flipped_inputs, DAMAGE, run_read, seeds=(0, 1, 2), hidden_draws=2,
-         note="one payload byte changed: the record fails its WARC-Block-Digest"),
-    Case("warc/not_a_warc", UNIT, garbage_inputs, DAMAGE, run_read, seeds=(0, 1), hidden_draws=1,
+    Case(name="warc/digest_mismatch", unit=UNIT, inputs=flipped_inputs, compare=DAMAGE, run=run_read, seeds=(0, 1, 2),
+         hidden_draws=2, note="one payload byte changed: the record fails its WARC-Block-Digest"),
+    Case(name="warc/not_a_warc", unit=UNIT, inputs=garbage_inputs, compare=DAMAGE, run=run_read,
          note="random bytes: no documents, no exception, the damage counted"),
 ))

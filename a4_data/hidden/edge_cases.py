@@ -45,15 +45,17 @@ def minhash_first_is_larger_name(rng: np.random.Generator) -> dict:
 
 
 SUITE = Suite(cases=(
-    Case("warc/edge_empty_file", "a4.warc", empty_warc, exact(), warc.run_read,
-         lambda inp: {"docs": [], "counts": {}}, seeds=(), hidden_draws=1, note="a zero-byte file: nothing, no error"),
-    Case("pii/edge_text_ends", "a4.pii", pii_at_edges, exact(), pii.run_mask, pii.expect_mask, seeds=(),
-         hidden_draws=2, note="PII at the very start and end of the text, and a text that is only PII"),
-    Case("gopher/edge_upper_word_bound", "a4.gopher", gopher_upper, exact(), gopher.run_filter,
-         lambda inp: list(inp["verdicts"]), seeds=(), hidden_draws=1, note="100,000 words pass; 100,001 fail"),
-    Case("exact_dedup/edge_empty_file", "a4.exact_dedup", dedup_empty_file, exact(), dedup_exact.run_dedup,
-         dedup_exact.expect_dedup, seeds=(), hidden_draws=1, note="an empty input file gives an empty output file"),
-    Case("minhash/edge_first_in_input_order", "a4.minhash", minhash_first_is_larger_name, exact(),
-         minhash.run_dedup, lambda inp: ["b.txt", "c.txt"], seeds=(), hidden_draws=1,
+    Case(name="warc/edge_empty_file", unit="a4.warc", inputs=empty_warc, compare=exact(), run=warc.run_read,
+         expect=lambda inp: {"docs": [], "counts": {}}, note="a zero-byte file: nothing, no error"),
+    Case(name="pii/edge_text_ends", unit="a4.pii", inputs=pii_at_edges, compare=exact(), run=pii.run_mask,
+         expect=pii.expect_mask, hidden_draws=2,
+         note="PII at the very start and end of the text, and a text that is only PII"),
+    Case(name="gopher/edge_upper_word_bound", unit="a4.gopher", inputs=gopher_upper, compare=exact(),
+         run=gopher.run_filter, expect=lambda inp: list(inp["verdicts"]), note="100,000 words pass; 100,001 fail"),
+    Case(name="exact_dedup/edge_empty_file", unit="a4.exact_dedup", inputs=dedup_empty_file, compare=exact(),
+         run=dedup_exact.run_dedup, expect=dedup_exact.expect_dedup,
+         note="an empty input file gives an empty output file"),
+    Case(name="minhash/edge_first_in_input_order", unit="a4.minhash", inputs=minhash_first_is_larger_name,
+         compare=exact(), run=minhash.run_dedup, expect=lambda inp: ["b.txt", "c.txt"],
          note="b.txt comes first in the input: it is kept, not a.txt"),
 ))

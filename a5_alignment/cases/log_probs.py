@@ -92,24 +92,24 @@ def expect_lp(inp: dict) -> dict:
 
 
 SUITE = Suite(cases=(
-    Case("entropy/random", ENTROPY, lambda rng: {"logits": randn(rng, (3, 4, 11), scale=3.0)}, ENTROPY_CLOSE,
-         run_entropy, expect_categorical, seeds=(0, 1), hidden_draws=2,
+    Case(name="entropy/random", unit=ENTROPY, inputs=lambda rng: {"logits": randn(rng, (3, 4, 11), scale=3.0)},
+         compare=ENTROPY_CLOSE, run=run_entropy, expect=expect_categorical, hidden_draws=2,
          note="logits (3, 4, 11): entropy over the last dim, against torch Categorical in float64"),
-    Case("entropy/worked_extremes", ENTROPY, worked_entropy_inputs, close(atol=1e-5), run_entropy,
-         expect_worked_entropy, seeds=(0, 1), hidden_draws=1,
+    Case(name="entropy/worked_extremes", unit=ENTROPY, inputs=worked_entropy_inputs, compare=close(atol=1e-5),
+         run=run_entropy, expect=expect_worked_entropy,
          note="uniform -> log V; one logit 1e4 above the rest -> 0; two -> log 2 (no NaN: never exp(1e4))"),
-    Case("entropy/large_logits", ENTROPY,
+    Case(name="entropy/large_logits", unit=ENTROPY,
          # each row shifted by up to 1e3 (exp overflows unless the max is subtracted), spread over a few units
          # so the entropies are far from 0 and differ from draw to draw (uniform logits of size 1e3 give
          # entropy ~0 on every row, an answer a visible draw would replay: grader/replay.py)
-         lambda rng: {"logits": (rng.uniform(-LARGE_LOGITS, LARGE_LOGITS, (5, 1))
+         inputs=lambda rng: {"logits": (rng.uniform(-LARGE_LOGITS, LARGE_LOGITS, (5, 1))
                                  + rng.uniform(-3, 3, (5, 17))).astype(np.float32)},
-         close(atol=1e-4), run_entropy, expect_categorical, seeds=(0,), hidden_draws=1,
+         compare=close(atol=1e-4), run=run_entropy, expect=expect_categorical, seeds=(0,),
          note="logits of size ~1e3: a stable formula gives finite entropies"),
-    Case("log_probs/prefix_lm", LOGPROBS, lp_inputs, close(rtol=1e-4, atol=1e-5), run_lp, expect_lp,
-         seeds=(0, 1, 2), hidden_draws=2,
+    Case(name="log_probs/prefix_lm", unit=LOGPROBS, inputs=lp_inputs, compare=close(rtol=1e-4, atol=1e-5), run=run_lp,
+         expect=expect_lp, seeds=(0, 1, 2), hidden_draws=2,
          note="a stand-in LM: log p(label) per position, token entropy, and gradients flow into the model"),
-    Case("log_probs/hf_style_output", LOGPROBS, lp_inputs, close(rtol=1e-4, atol=1e-5),
-         lambda impl, inp: run_lp(impl, inp, wrap=True), expect_lp, seeds=(0,), hidden_draws=1,
+    Case(name="log_probs/hf_style_output", unit=LOGPROBS, inputs=lp_inputs, compare=close(rtol=1e-4, atol=1e-5),
+         run=lambda impl, inp: run_lp(impl, inp, wrap=True), expect=expect_lp, seeds=(0,),
          note="a model returning an object with .logits (as transformers does) is accepted too"),
 ))

@@ -72,17 +72,18 @@ def run_unknown(impl: Impl, inp: dict) -> Any:
 
 
 SUITE = Suite(cases=(
-    Case("pg_loss/naive", UNIT, pg_inputs, close(), run_naive,
-         lambda inp: (-f64(inp["adv"]) * f64(inp["lp"])).astype(np.float32), seeds=(0, 1), hidden_draws=2,
+    Case(name="pg_loss/naive", unit=UNIT, inputs=pg_inputs, compare=close(), run=run_naive,
+         expect=lambda inp: (-f64(inp["adv"]) * f64(inp["lp"])).astype(np.float32), hidden_draws=2,
          note="-A * log_probs, A (batch, 1) broadcast over (batch, seq)"),
-    Case("pg_loss/grpo_clip_worked", UNIT, clip_worked_inputs, close(rtol=1e-5, atol=1e-6), run_clip,
-         expect_clip_worked, seeds=(0,), hidden_draws=0,
+    Case(name="pg_loss/grpo_clip_worked", unit=UNIT, inputs=clip_worked_inputs, compare=close(rtol=1e-5, atol=1e-6),
+         run=run_clip, expect=expect_clip_worked, seeds=(0,), hidden_draws=0,
          note="ratios 1.5, 0.5, 1.1 with A = +1 and -1, cliprange 0.2: the min picks the pessimistic side"),
-    Case("pg_loss/grpo_clip_random", UNIT, pg_inputs, close(rtol=1e-5, atol=1e-6), run_clip, clip_oracle,
-         seeds=(0, 1, 2), hidden_draws=2, note="-min(r A, clip(r, 1-c, 1+c) A) per token"),
-    Case("pg_loss/dispatch", UNIT, pg_inputs, close(rtol=1e-5, atol=1e-6), run_dispatch, expect_dispatch,
-         seeds=(0, 1), hidden_draws=1,
+    Case(name="pg_loss/grpo_clip_random", unit=UNIT, inputs=pg_inputs, compare=close(rtol=1e-5, atol=1e-6),
+         run=run_clip, expect=clip_oracle, seeds=(0, 1, 2), hidden_draws=2,
+         note="-min(r A, clip(r, 1-c, 1+c) A) per token"),
+    Case(name="pg_loss/dispatch", unit=UNIT, inputs=pg_inputs, compare=close(rtol=1e-5, atol=1e-6), run=run_dispatch,
+         expect=expect_dispatch,
          note="compute_policy_gradient_loss: no_baseline uses raw rewards, the others the advantages"),
-    Case("pg_loss/unknown_type_raises", UNIT, pg_inputs, raises(ValueError), run_unknown, None, seeds=(0,),
-         hidden_draws=1, note="an unknown loss_type is a ValueError naming the valid types"),
+    Case(name="pg_loss/unknown_type_raises", unit=UNIT, inputs=pg_inputs, compare=raises(ValueError), run=run_unknown,
+         expect=None, seeds=(0,), note="an unknown loss_type is a ValueError naming the valid types"),
 ))

@@ -58,17 +58,17 @@ def worked_inputs(rng: np.random.Generator) -> dict:
 
 
 SUITE = Suite(cases=(
-    Case("masked_normalize/worked", UNIT, worked_inputs, close(), run_normalize,
-         lambda inp: np.array([2.0, 3.0], dtype=np.float32), seeds=(0,), hidden_draws=0,
+    Case(name="masked_normalize/worked", unit=UNIT, inputs=worked_inputs, compare=close(), run=run_normalize,
+         expect=lambda inp: np.array([2.0, 3.0], dtype=np.float32), seeds=(0,), hidden_draws=0,
          note="[[1,2,3],[4,5,6]] masked [[1,0,1],[0,0,1]] over dim -1 / 2 = [(1+3)/2, 6/2] = [2, 3]"),
-    Case("masked_mean/worked", UNIT, worked_inputs, close(), run_mean,
-         lambda inp: np.array([2.0, 6.0], dtype=np.float32), seeds=(0,), hidden_draws=0,
+    Case(name="masked_mean/worked", unit=UNIT, inputs=worked_inputs, compare=close(), run=run_mean,
+         expect=lambda inp: np.array([2.0, 6.0], dtype=np.float32), seeds=(0,), hidden_draws=0,
          note="same tensors: means over selected entries [(1+3)/2, 6/1] = [2, 6]"),
-    *(Case(f"masked_normalize/dim_{name}", UNIT, inputs(dim, True), close(rtol=1e-5, atol=1e-5), run_normalize,
-           expect_normalize, seeds=(0, 1), hidden_draws=1,
+    *(Case(name=f"masked_normalize/dim_{name}", unit=UNIT, inputs=inputs(dim, True),
+           compare=close(rtol=1e-5, atol=1e-5), run=run_normalize, expect=expect_normalize,
            note=f"dim={dim}, inf/NaN in masked-out positions, normalize_constant random")
       for name, dim in (("none", None), ("0", 0), ("last", -1))),
-    *(Case(f"masked_mean/dim_{name}", UNIT, inputs(dim, True), close(rtol=1e-5, atol=1e-5), run_mean,
-           expect_mean, seeds=(0, 1), hidden_draws=1, note=f"dim={dim}, inf/NaN in masked-out positions")
+    *(Case(name=f"masked_mean/dim_{name}", unit=UNIT, inputs=inputs(dim, True), compare=close(rtol=1e-5, atol=1e-5),
+           run=run_mean, expect=expect_mean, note=f"dim={dim}, inf/NaN in masked-out positions")
       for name, dim in (("none", None), ("0", 0), ("last", -1))),
 ))

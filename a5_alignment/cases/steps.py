@@ -90,11 +90,14 @@ def expect_grpo(inp: dict) -> dict:
 
 
 SUITE = Suite(cases=(
-    Case("sft_step/worked_example", SFT, sft_worked_inputs, STEP_CLOSE, run_sft, expect_sft_worked, seeds=(0,),
-         hidden_draws=0, note="log-probs [[-1,-2,-3],[-.5,-.5,-4]], mask [[1,1,0],[0,1,1]], k=2: loss 1.875"),
-    Case("sft_step/random", SFT, sft_inputs, STEP_CLOSE, run_sft, expect_sft, seeds=(0, 1, 2), hidden_draws=2,
+    Case(name="sft_step/worked_example", unit=SFT, inputs=sft_worked_inputs, compare=STEP_CLOSE, run=run_sft,
+         expect=expect_sft_worked, seeds=(0,), hidden_draws=0,
+         note="log-probs [[-1,-2,-3],[-.5,-.5,-4]], mask [[1,1,0],[0,1,1]], k=2: loss 1.875"),
+    Case(name="sft_step/random", unit=SFT, inputs=sft_inputs, compare=STEP_CLOSE, run=run_sft, expect=expect_sft,
+         seeds=(0, 1, 2), hidden_draws=2,
          note="loss and gradient on the log-probs: divided by normalize_constant and by grad-accum steps"),
-    *(Case(f"grpo_step/{lt}", GRPO, grpo_inputs(lt), STEP_CLOSE, run_grpo, expect_grpo, seeds=(0, 1),
-           hidden_draws=2, note=f"loss_type={lt}: masked mean per sequence, batch mean, / grad-accum steps")
+    *(Case(name=f"grpo_step/{lt}", unit=GRPO, inputs=grpo_inputs(lt), compare=STEP_CLOSE, run=run_grpo,
+           expect=expect_grpo, hidden_draws=2,
+           note=f"loss_type={lt}: masked mean per sequence, batch mean, / grad-accum steps")
       for lt in ("no_baseline", "reinforce_with_baseline", "grpo_clip")),
 ))

@@ -64,12 +64,15 @@ def run_mismatch(impl: Impl, inp: dict) -> Any:
 
 
 SUITE = Suite(cases=(
-    Case("tokenize/worked_example", UNIT, worked_inputs, exact(), run_tokenize, expect_worked, seeds=(0,),
-         hidden_draws=0, note="prompts ['ab', 'c'], outputs ['d', 'efg']: the example worked out in the case"),
-    Case("tokenize/random_batch", UNIT, random_inputs, exact(), run_tokenize, expect_numpy, seeds=(0, 1, 2),
-         hidden_draws=3, note="random prompts and outputs, right-padded with pad_token_id, mask on the labels"),
-    Case("tokenize/separate_encoding", UNIT, boundary_inputs, exact(), run_tokenize, expect_numpy, seeds=(0, 1),
-         hidden_draws=2, note="prompt ends in 't', output starts with 'h': encode them separately (no 'th' merge)"),
-    Case("tokenize/length_mismatch_raises", UNIT, lambda rng: {}, raises(ValueError), run_mismatch, None,
-         seeds=(0,), hidden_draws=0, note="2 prompts and 1 output: ValueError"),
+    Case(name="tokenize/worked_example", unit=UNIT, inputs=worked_inputs, compare=exact(), run=run_tokenize,
+         expect=expect_worked, seeds=(0,), hidden_draws=0,
+         note="prompts ['ab', 'c'], outputs ['d', 'efg']: the example worked out in the case"),
+    Case(name="tokenize/random_batch", unit=UNIT, inputs=random_inputs, compare=exact(), run=run_tokenize,
+         expect=expect_numpy, seeds=(0, 1, 2), hidden_draws=3,
+         note="random prompts and outputs, right-padded with pad_token_id, mask on the labels"),
+    Case(name="tokenize/separate_encoding", unit=UNIT, inputs=boundary_inputs, compare=exact(), run=run_tokenize,
+         expect=expect_numpy, hidden_draws=2,
+         note="prompt ends in 't', output starts with 'h': encode them separately (no 'th' merge)"),
+    Case(name="tokenize/length_mismatch_raises", unit=UNIT, inputs=lambda rng: {}, compare=raises(ValueError),
+         run=run_mismatch, expect=None, seeds=(0,), hidden_draws=0, note="2 prompts and 1 output: ValueError"),
 ))

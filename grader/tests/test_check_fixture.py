@@ -37,10 +37,11 @@ def _check_copy(tmp_path, edit, build_first=True):
 def add_vacuous_case_and_useless_mutant(pkg):
     cases = pkg / "cases" / "__init__.py"
     cases.write_text(cases.read_text().replace(
-        '        Case("sqrt/value"',
-        '        Case("sqrt/vacuous", "fx.sqrt", lambda rng: {"x": 1.0}, predicate("anything", lambda i, o: True),\n'
+        '        Case(name="sqrt/value"',
+        '        Case(name="sqrt/vacuous", unit="fx.sqrt", inputs=lambda rng: {"x": 1.0},\n'
+        '             compare=predicate("anything", lambda i, o: True),\n'
         '             run=lambda impl, inp: impl.checked_sqrt(inp["x"])),\n'
-        '        Case("sqrt/value"'))
+        '        Case(name="sqrt/value"'))
     (pkg / "mutants" / "sqrt_same.py").write_text(
         '"""Not a bug at all: behaves like the reference."""\nimport math\n\nUNIT = "fx.sqrt"\nTARGET = "checked_sqrt"\n\n\n'
         'def MUTANT(x):\n    if x < 0:\n        raise ValueError("negative")\n    return math.sqrt(x)\n')
@@ -79,8 +80,8 @@ def test_deep_gates_a_tolerance_the_reference_only_just_meets(tmp_path):
     def tighten(pkg):
         cases = pkg / "cases" / "__init__.py"
         cases.write_text(cases.read_text().replace(
-            'expect=lambda inp: inp["a"] + inp["b"], seeds=(0, 1)',
-            'expect=lambda inp: inp["a"] + inp["b"] + 0.6 * (1e-6 + 1e-5 * abs(inp["a"] + inp["b"])), seeds=(0, 1)'))
+            'expect=lambda inp: inp["a"] + inp["b"],\n',
+            'expect=lambda inp: inp["a"] + inp["b"] + 0.6 * (1e-6 + 1e-5 * abs(inp["a"] + inp["b"])),\n'))
 
     root = tmp_path / "tree"
     shutil.copytree(FIXTURE_ROOT, root, ignore=shutil.ignore_patterns("__pycache__"))

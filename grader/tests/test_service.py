@@ -65,13 +65,15 @@ def _public(inputs):
 
 
 SUITE = Suite(cases=(
-    Case("guess/search", "sv.guess", _inputs, exact(), run=lambda impl, inp: impl.find_secret(inp["lo"], inp["hi"]),
-         expect=lambda inp: inp["secret"], service=_service, public=_public),
-    Case("guess/peek", "sv.guess", _inputs, exact(), run=lambda impl, inp: impl.peek(inp),
-         expect=lambda inp: ["hi", "lo"], service=_service, public=_public),
-    Case("guess/bad_request", "sv.guess", _inputs, exact(), run=lambda impl, inp: impl.bad_request(),
-         expect=None, service=_service, public=_public),
-    Case("guess/no_service", "sv.guess", _inputs, exact(), run=lambda impl, inp: impl.find_secret(0, 3)),
+    Case(name="guess/search", unit="sv.guess", inputs=_inputs, compare=exact(),
+         run=lambda impl, inp: impl.find_secret(inp["lo"], inp["hi"]), expect=lambda inp: inp["secret"],
+         service=_service, public=_public, seeds=(0,)),
+    Case(name="guess/peek", unit="sv.guess", inputs=_inputs, compare=exact(), run=lambda impl, inp: impl.peek(inp),
+         expect=lambda inp: ["hi", "lo"], service=_service, public=_public, seeds=(0,)),
+    Case(name="guess/bad_request", unit="sv.guess", inputs=_inputs, compare=exact(),
+         run=lambda impl, inp: impl.bad_request(), expect=None, service=_service, public=_public, seeds=(0,)),
+    Case(name="guess/no_service", unit="sv.guess", inputs=_inputs, compare=exact(),
+         run=lambda impl, inp: impl.find_secret(0, 3), seeds=(0,)),
 ))
 '''
 

@@ -39,15 +39,18 @@ class Timed:
     calibration: Callable[[], Any]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Case:
+    """Keyword-only. The defaults are the common case: visible at seeds 0 and 1, one hidden draw. A case defined
+    in an assignment's hidden/ package has no visible seeds whatever it says (it is hidden-only by where it is)."""
+
     name: str
     unit: str
     inputs: Callable[[np.random.Generator], dict]
     compare: Comparator
     run: Callable[..., Any] | None = None  # (impl, inputs) or (impl, inputs, fixture); None for group members
     expect: Expect = None
-    seeds: tuple[int, ...] = (0,)
+    seeds: tuple[int, ...] = (0, 1)
     hidden_draws: int = 1
     fixture: str | None = None
     group: str | None = None
