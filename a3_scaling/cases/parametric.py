@@ -215,7 +215,7 @@ SUITE = Suite(cases=(
          note="0.2% noise: close to scipy.optimize.least_squares(loss='huber', f_scale=1e-3) on log-loss"),
     Case(name="parametric/too_few_runs_raises", unit="a3.parametric_fit",
          inputs=lambda rng: {"params": np.array([1e8, 2e8, 4e8]), "tokens": np.array([1e9, 1e9, 1e9]),
-                      "loss": np.array([3.0, 2.9, 2.95])}, compare=raises(ValueError), run=run_fit, expect=None,
+                             "loss": np.array([3.0, 2.9, 2.95])}, compare=raises(ValueError), run=run_fit, expect=None,
          seeds=(0,), hidden_draws=0, note="three runs cannot determine five parameters: ValueError"),
     # subtle: both noise levels well inside delta = 1e-3, so the Huber loss is quadratic at both and the refits
     # scale with the noise (ratios 10 +- 1%). At 0.3% against 0.03% the first sat in Huber's linear regime, a less

@@ -72,7 +72,10 @@ def truncated_inputs(rng: np.random.Generator) -> dict:
     data = warc_bytes(pages, gzip=gzip)
     if gzip:
         start = len(warc_bytes(pages[:-1], gzip=True))  # one gzip member per record: a prefix
-        cut = int(rng.integers(start + 10, len(data) - 10))
+        # subtle: cut in the member's first three quarters. A cut in its last bytes (the 8-byte CRC/size trailer,
+        # or after the deflate stream's final block) still decompresses to the whole record, which a reader may
+        # rightly yield: 3 draws in 3000 did, and failed the reference (grader check --deep found one)
+        cut = int(rng.integers(start + 10, start + 10 + 3 * (len(data) - start - 10) // 4))
     else:
         body_at = data.rfind(pages[-1].body)
         cut = int(rng.integers(body_at + 5, body_at + len(pages[-1].body) - 5))
@@ -118,7 +121,7 @@ SUITE = Suite(cases=(
     Case(name="warc/response_records", unit=UNIT, inputs=plain_inputs, compare=exact(), run=run_read,
          expect=expect_read, seeds=(0, 1, 2), hidden_draws=2,
          note="response records in order, HTTP headers stripped; warcinfo and request records "
-                              "skipped and counted (gzip and plain files)"),
+              "skipped and counted (gzip and plain files)"),
     Case(name="warc/wet_conversion_records", unit=UNIT, inputs=wet_inputs, compare=exact(), run=run_read,
          expect=expect_read, note="a WET file: conversion records are documents too"),
     Case(name="warc/truncated_file", unit=UNIT, inputs=truncated_inputs, compare=DAMAGE, run=run_read,
