@@ -37,9 +37,23 @@ def examples(a: Assignment) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
 
 
-def expected_states(example: Path) -> dict[str, str]:
+def expected_units(example: Path) -> dict[str, dict[str, str]]:
+    """`expected.toml`: per unit, the status grading must give and why (the example's bugs, in one place). A
+    malformed file is named with the fix, never half-read."""
     f = example / "expected.toml"
-    return tomllib.loads(f.read_text())["units"] if f.exists() else {}
+    if not f.exists():
+        return {}
+    try:
+        units = tomllib.loads(f.read_text())["units"]
+        out = {k: {"status": str(v["status"]), "why": str(v["why"])} for k, v in units.items()}
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, AttributeError) as e:
+        raise ValueError(f"{f}: every unit needs a table [units.\"<key>\"] with status = \"...\" and why = \"...\" "
+                         f"({type(e).__name__}: {e})") from None
+    return out
+
+
+def expected_states(example: Path) -> dict[str, str]:
+    return {k: v["status"] for k, v in expected_units(example).items()}
 
 
 def demo_all(tree: Tree, aids: list[str] | None, out: Path) -> int:
@@ -66,8 +80,8 @@ def demo(tree: Tree, aid: str, out: Path, summary: list[str] | None = None) -> i
     mismatches = 0
     with tempfile.TemporaryDirectory() as tmp:
         subs = [("reference", reference_submission(a, Path(tmp) / "reference"), None)]
-        subs += [(p.name, p, expected_states(p)) for p in examples(a)]
-        for name, path, states in subs:
+        subs += [(p.name, p, expected_units(p)) for p in examples(a)]
+        for name, path, expected in subs:
             report = grade(tree, aid, path, no_isolation=True)  # the reference and examples/: the course's own
             results = out / f"{aid}-{name}.results.json"
             results.write_text(to_json(report))
@@ -81,10 +95,12 @@ def demo(tree: Tree, aid: str, out: Path, summary: list[str] | None = None) -> i
                     first = next((c for c in u.cases if not c.passed), None)  # the instructor may see hidden ids
                     if first is not None:
                         print(f"  {u.key}: {first.id}: {first.message[:200]}")
-            want = states if states is not None else {k: "passed" for k in a.rubric.units}
+            want = ({k: v["status"] for k, v in expected.items()} if expected is not None
+                    else {k: "passed" for k in a.rubric.units})
             wrong = {k: (v, u.status) for u in report.units for k, v in want.items() if u.key == k and u.status != v}
             for k, (v, got) in sorted(wrong.items()):
-                print(f"  MISMATCH {k}: expected {v}, graded {got}")
+                why = f" ({expected[k]['why'][:300]})" if expected else ""
+                print(f"  MISMATCH {k}: expected {v}, graded {got}{why}")
             mismatches += bool(wrong)
             print(f"  results.json: {results}")
             if summary is not None:
