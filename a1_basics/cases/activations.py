@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from a1_basics.cases.tensors import f64, randn, tensor
 from shared.cases import Case, Impl, Suite, close, exact, predicate
+from shared.cases.tensors import f64, randn, tensor
 
 SILU, SWIGLU, SOFTMAX = "a1.silu", "a1.swiglu", "a1.softmax"
 # Three chained float32 matmuls (sums of up to 128 terms) leave ~1e-6 absolute rounding on outputs of size ~1,

@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from a1_basics.cases.tensors import f64, randn, tensor
 from shared.cases import Case, Impl, Suite, close
+from shared.cases.tensors import f64, randn, tensor
 
 UNIT = "a1.sdpa"
 

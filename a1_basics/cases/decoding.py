@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from a1_basics.cases.tensors import DIST_ALPHA, f64, randn, tensor
+from a1_basics.cases.tensors import DIST_ALPHA
 from shared.cases import Case, Impl, Suite, close, distribution, exact
+from shared.cases.tensors import f64, randn, tensor
 
 UNIT = "a1.decoding"
 MIN_MARGIN = 0.05  # top-2 logit gap required along oracle greedy paths

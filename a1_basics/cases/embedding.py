@@ -8,15 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from a1_basics.cases.tensors import (
-    DIST_ALPHA,
-    randn,
-    state_dict_summary,
-    tensor,
-    truncated_normal_cdf,
-    within_truncation,
-)
+from a1_basics.cases.tensors import DIST_ALPHA, state_dict_summary, truncated_normal_cdf, within_truncation
 from shared.cases import Case, Impl, Suite, close, distribution, exact, predicate
+from shared.cases.tensors import randn, tensor
 
 UNIT = "a1.embedding"
 INIT_VOCAB, INIT_DIM = 500, 64

@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 
 from a1_basics.cases.model import KV_CACHE, LM_CFG, MODEL_CLOSE, build_lm, expect_lm, lm_inputs
-from a1_basics.cases.tensors import tensor
 from shared.cases import Case, Impl, Suite, predicate
+from shared.cases.tensors import tensor
 
 
 def run_cached_chunks(impl: Impl, inp: dict) -> Any:

@@ -9,16 +9,9 @@ from typing import Any
 
 import numpy as np
 
-from a1_basics.cases.tensors import (
-    DIST_ALPHA,
-    f64,
-    randn,
-    state_dict_summary,
-    tensor,
-    truncated_normal_cdf,
-    within_truncation,
-)
+from a1_basics.cases.tensors import DIST_ALPHA, state_dict_summary, truncated_normal_cdf, within_truncation
 from shared.cases import Case, Impl, Suite, close, distribution, exact, predicate
+from shared.cases.tensors import f64, randn, tensor
 
 UNIT = "a1.linear"
 INIT_D_IN, INIT_D_OUT = 256, 384

@@ -13,8 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from a1_basics.cases.tensors import randn, state_dict_summary, tensor
+from a1_basics.cases.tensors import state_dict_summary
 from shared.cases import Case, Impl, Suite, close, exact, fields, raises
+from shared.cases.tensors import randn, tensor
 
 MHSA, GQA, BLOCK, LM, KV_CACHE = "a1.mhsa", "a1.gqa", "a1.block", "a1.lm", "a1.kv_cache"
 THETA = 10000.0

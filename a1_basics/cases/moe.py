@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from a1_basics.cases.tensors import f64, randn, tensor
 from shared.cases import Case, Impl, Suite, close, exact, raises
+from shared.cases.tensors import f64, randn, tensor
 
 UNIT = "a1.moe"
 MARGIN = 1e-2

@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from a1_basics.cases.tensors import f64, randn, tensor
 from shared.cases import Case, Fixture, Impl, Suite, close, exact, raises
+from shared.cases.tensors import f64, randn, tensor
 
 UNIT = "a1.rope"
 ROPE_64 = {"theta": 10000.0, "d_k": 64, "max_seq_len": 256}

@@ -1,9 +1,6 @@
-"""Helpers shared by the a1 case modules: seeded numpy inputs, the torch bridge for `run`, and the
-truncated-normal CDF that the initialisation cases test against.
-
-Input builders run in the grader's process and return numpy only; torch is imported inside the functions that
-run in the worker or build expected values.
-"""
+"""Helpers the a1 case modules share beyond shared/cases/tensors.py: the false-reject rate of the distribution
+tests, the truncated-normal CDF and spread check the initialisation cases test against, and a state-dict
+summary for exact comparisons."""
 
 from __future__ import annotations
 
@@ -22,24 +19,6 @@ DIST_ALPHA = 1e-12
 # The spread check of `within_truncation`: the sample std of n >= 32000 truncated-normal draws has a relative
 # standard error of sqrt((kurtosis - 1) / 4n) <= 0.4% (kurtosis ~2.8 at ±3σ), so 5% is > 12 standard errors.
 STD_RTOL = 0.05
-
-
-def randn(rng: np.random.Generator, shape: tuple[int, ...], scale: float = 1.0,
-          dtype: type = np.float32) -> np.ndarray:
-    """Standard normal samples times `scale`, as `dtype` (float32 by default)."""
-    return (rng.standard_normal(shape) * scale).astype(dtype)
-
-
-def tensor(a: np.ndarray) -> Any:
-    """A torch tensor sharing the array's memory (worker side)."""
-    import torch
-
-    return torch.from_numpy(a)
-
-
-def f64(a: np.ndarray) -> np.ndarray:
-    """The array as float64, for oracles that compute more precisely than the code under test."""
-    return np.asarray(a, dtype=np.float64)
 
 
 def truncated_normal_cdf(std: float, cut: float) -> Callable[[np.ndarray], np.ndarray]:

@@ -11,8 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from a1_basics.cases.tensors import DIST_ALPHA, f64, randn, tensor
+from a1_basics.cases.tensors import DIST_ALPHA
 from shared.cases import Case, Impl, Suite, close, distribution, exact, fields, predicate, raises
+from shared.cases.tensors import f64, randn, tensor
 
 CE, ADAMW, SCHEDULE, CLIP, BATCH, CKPT = ("a1.cross_entropy", "a1.adamw", "a1.lr_schedule", "a1.clipping",
                                           "a1.get_batch", "a1.checkpoint")

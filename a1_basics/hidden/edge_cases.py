@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from a1_basics.cases import activations, attention, embedding, linear, rmsnorm, rope
-from a1_basics.cases.tensors import randn
 from shared.cases import Case, Suite, close
+from shared.cases.tensors import randn
 
 
 def linear_1d(rng: np.random.Generator) -> dict:

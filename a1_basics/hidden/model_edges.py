@@ -9,8 +9,9 @@ import io
 import numpy as np
 
 from a1_basics.cases import decoding, kv_cache, model, training
-from a1_basics.cases.tensors import DIST_ALPHA, tensor
+from a1_basics.cases.tensors import DIST_ALPHA
 from shared.cases import Case, Impl, Suite, close, distribution, exact, predicate, raises
+from shared.cases.tensors import tensor
 
 
 def mhsa_4d(rng: np.random.Generator) -> dict:

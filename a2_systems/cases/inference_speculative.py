@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from a2_systems.cases.tensors import randn, tensor
 from shared.cases import Case, Impl, Suite, distribution, exact, fields, predicate, raises
+from shared.cases.tensors import randn, tensor
 
 UNIT = "a2.speculative_decoding"
 MIN_MARGIN = 0.05

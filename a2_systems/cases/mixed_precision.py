@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from a2_systems.cases.tensors import numpy, randn, tensor
 from shared.cases import Case, Impl, Suite, close, exact, fields, raises
+from shared.cases.tensors import numpy, randn, tensor
 
 UNIT = "a2.mixed_precision"
 

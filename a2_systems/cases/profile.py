@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from a2_systems.cases.tensors import randn, tensor
 from shared.cases import Case, Impl, Suite, exact
+from shared.cases.tensors import randn, tensor
 
 UNIT = "a2.profiling"
 WATCHED = ("aten::mm", "aten::softmax")

@@ -9,8 +9,9 @@ from typing import Any
 
 import numpy as np
 
-from a5_alignment.cases.tensors import PairTokenizer, randn, random_text
+from a5_alignment.cases.tensors import PairTokenizer, random_text
 from shared.cases import Case, Impl, Suite, close
+from shared.cases.tensors import randn
 
 UNIT = "a5.dpo"
 D, LAYERS, HEADS, FF, CTX = 16, 1, 2, 32, 320

@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from a5_alignment.cases.tensors import f64, randn, tensor
 from shared.cases import Case, Impl, Suite, close, exact, fields, raises
+from shared.cases.tensors import f64, randn, tensor
 
 REWARDS, GAE = "a5.ppo_rewards", "a5.gae"
 # float32 recursion over at most 9 response tokens against a float64 oracle, with |r|, |V| of order 1 on the

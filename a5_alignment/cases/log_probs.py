@@ -8,16 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from a5_alignment.cases.tensors import (
-    f64,
-    log_softmax64,
-    make_prefix_lm,
-    prefix_lm_logits64,
-    prefix_lm_weights,
-    randn,
-    tensor,
-)
+from a5_alignment.cases.tensors import log_softmax64, make_prefix_lm, prefix_lm_logits64, prefix_lm_weights
 from shared.cases import Case, Impl, Suite, close
+from shared.cases.tensors import f64, randn, tensor
 
 ENTROPY, LOGPROBS = "a5.entropy", "a5.response_log_probs"
 # float32 entropy log Z - sum p z of logits |z| <= ~12 (scale 3 at 4 sigma) over <= 11 classes against a float64

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from a5_alignment.cases.tensors import f64, randn, tensor
 from shared.cases import Case, Impl, Suite, close, raises
+from shared.cases.tensors import f64, randn, tensor
 
 UNIT = "a5.pg_losses"
 

@@ -7,8 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from a5_alignment.cases.tensors import f64, randn, random_mask, tensor
+from a5_alignment.cases.tensors import random_mask
 from shared.cases import Case, Impl, Suite, close
+from shared.cases.tensors import f64, randn, tensor
 
 UNIT = "a5.masked"
 

@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 
 from a5_alignment.cases.gae import response_mask
-from a5_alignment.cases.tensors import f64, randn, tensor
 from shared.cases import Case, Impl, Suite, close, fields, raises
+from shared.cases.tensors import f64, randn, tensor
 
 STEP, HEAD = "a5.ppo_step", "a5.value_head"
 STEP_CLOSE = close(rtol=1e-5, atol=1e-6)

@@ -1,5 +1,5 @@
-"""Helpers shared by the a5 case modules: seeded numpy inputs, the torch bridge for `run`, a toy tokenizer and a
-small stand-in language model. Input builders return numpy only; torch is imported inside functions."""
+"""Helpers the a5 case modules share beyond shared/cases/tensors.py: response masks, a toy tokenizer and a small
+stand-in language model. Input builders return numpy only; torch is imported inside functions."""
 
 from __future__ import annotations
 
@@ -7,20 +7,7 @@ from typing import Any
 
 import numpy as np
 
-
-def randn(rng: np.random.Generator, shape: tuple[int, ...], scale: float = 1.0) -> np.ndarray:
-    return (rng.standard_normal(shape) * scale).astype(np.float32)
-
-
-def f64(x: np.ndarray) -> np.ndarray:
-    return np.asarray(x, dtype=np.float64)
-
-
-def tensor(x: np.ndarray, requires_grad: bool = False) -> Any:
-    import torch
-
-    t = torch.from_numpy(np.array(x, copy=True))
-    return t.requires_grad_(True) if requires_grad else t
+from shared.cases.tensors import f64, randn, tensor
 
 
 def random_mask(rng: np.random.Generator, shape: tuple[int, ...], p: float = 0.6) -> np.ndarray:

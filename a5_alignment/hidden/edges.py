@@ -7,8 +7,9 @@ from __future__ import annotations
 import numpy as np
 
 from a5_alignment.cases import log_probs, losses, masked, rewards, steps, tokenization
-from a5_alignment.cases.tensors import randn, random_mask
+from a5_alignment.cases.tensors import random_mask
 from shared.cases import Case, Suite, close, exact
+from shared.cases.tensors import randn
 
 
 def tokenize_batch_one_empty_output(rng: np.random.Generator) -> dict:
