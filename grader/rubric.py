@@ -137,6 +137,10 @@ def load(path: Path) -> Rubric:
         missing = [k for k in ("title", "points", "handout", "targets") if k not in u]
         if missing:
             raise RubricError(f"{where}: [unit.\"{key}\"] needs {', '.join(missing)}")
+        api = u.get("api", {})
+        if not isinstance(api, dict) or not all(isinstance(v, str) and ":" in v for v in api.values()):
+            raise RubricError(f'{where}: [unit."{key}"] api must map api names to "module:qualname" strings, '
+                              f'e.g. api = {{ softmax = "{a["package"]}.nn.activations:softmax" }}')
         if not key.startswith(a["id"] + "."):
             raise RubricError(f"{where}: unit '{key}' must be named '{a['id']}.<name>'")
         units[key] = Unit(

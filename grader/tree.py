@@ -13,6 +13,7 @@ from pathlib import Path
 
 from grader.rubric import Rubric, load
 from shared.cases import Suite
+from shared.cases.api_map import load_api
 
 # The repository this grader lives in: shared/ and grader/ are copied from here into every release.
 TOOL_ROOT = Path(__file__).resolve().parent.parent
@@ -65,7 +66,7 @@ class Assignment:
 
     def api(self) -> dict[str, str]:
         _on_path(self.root)
-        return dict(importlib.import_module(f"{self.package}.api").API)
+        return load_api(self.package)
 
 
 def _on_path(root: Path) -> None:

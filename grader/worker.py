@@ -56,6 +56,7 @@ class _Cases:
 
     def __init__(self, package: str) -> None:
         from shared.cases import Impl, Suite
+        from shared.cases.api_map import load_api
 
         suite = importlib.import_module(f"{package}.cases").SUITE
         try:
@@ -67,7 +68,7 @@ class _Cases:
         self.cases = {c.name: c for c in suite.cases}
         self.fixtures = {f.name: f for f in suite.fixtures}
         self.groups = {g.name: g for g in suite.groups}
-        self.impl = Impl(importlib.import_module(f"{package}.api").API)
+        self.impl = Impl(load_api(package))
 
 
 DEFAULT_MAX_RSS = 6 * 2**30

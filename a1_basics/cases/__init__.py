@@ -1,22 +1,9 @@
 """The visible cases of a1: one module per concept, summed into the assignment's SUITE."""
 
-from a1_basics.cases import (
-    accounting,
-    activations,
-    attention,
-    decoding,
-    embedding,
-    kv_cache,
-    linear,
-    model,
-    moe,
-    rmsnorm,
-    rope,
-    tokenizer_bpe,
-    tokenizer_encode,
-    training,
-)
+# Every module here that defines SUITE is collected (shared/cases/collect.py); `first` is the course order.
+from shared.cases.collect import collect
 
-SUITE = (linear.SUITE + embedding.SUITE + rmsnorm.SUITE + activations.SUITE + attention.SUITE + rope.SUITE
-         + tokenizer_bpe.SUITE + tokenizer_encode.SUITE + model.SUITE + kv_cache.SUITE + training.SUITE
-         + decoding.SUITE + accounting.SUITE + moe.SUITE)
+SUITE = collect(__name__, first=(
+    "linear", "embedding", "rmsnorm", "activations", "attention", "rope", "tokenizer_bpe", "tokenizer_encode",
+    "model", "kv_cache", "training", "decoding", "accounting", "moe",
+))

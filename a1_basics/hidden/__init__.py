@@ -1,5 +1,6 @@
 """Hidden-only cases of a1 (instructor-only): edge cases the handout pins down, run at secret seeds only."""
 
-from a1_basics.hidden import edge_cases, model_edges, moe_edges, tokenizer_edges
+# Every module here that defines SUITE is collected (shared/cases/collect.py); `first` is the course order.
+from shared.cases.collect import collect
 
-SUITE = edge_cases.SUITE + tokenizer_edges.SUITE + model_edges.SUITE + moe_edges.SUITE
+SUITE = collect(__name__, first=("edge_cases", "tokenizer_edges", "model_edges", "moe_edges"))

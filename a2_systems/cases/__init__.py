@@ -1,23 +1,9 @@
 """The visible cases of a2: one module per concept, summed into the assignment's SUITE."""
 
-from a2_systems.cases import (
-    checkpointing,
-    ddp,
-    flash_pytorch,
-    flash_triton,
-    fsdp,
-    inference_paged,
-    inference_speculative,
-    memory,
-    mixed_precision,
-    profile,
-    timing,
-    tp,
-    zero1,
-)
+# Every module here that defines SUITE is collected (shared/cases/collect.py); `first` is the course order.
+from shared.cases.collect import collect
 
-SUITE = timing.SUITE + profile.SUITE + memory.SUITE + mixed_precision.SUITE + checkpointing.SUITE
-SUITE += flash_pytorch.SUITE + flash_triton.SUITE
-SUITE += ddp.SUITE + zero1.SUITE
-SUITE += inference_paged.SUITE + inference_speculative.SUITE
-SUITE += tp.SUITE + fsdp.SUITE
+SUITE = collect(__name__, first=(
+    "timing", "profile", "memory", "mixed_precision", "checkpointing", "flash_pytorch", "flash_triton", "ddp",
+    "zero1", "inference_paged", "inference_speculative", "tp", "fsdp",
+))

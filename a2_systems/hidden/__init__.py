@@ -1,9 +1,6 @@
 """Hidden-only cases of a2 (instructor-only): edge cases the handout pins down, run at secret seeds only."""
 
-from a2_systems.hidden import ddp_edges, flash_edges, fsdp_edges, inference_edges, tp_edges
-from shared.cases import Suite
+# Every module here that defines SUITE is collected (shared/cases/collect.py); `first` is the course order.
+from shared.cases.collect import collect
 
-SUITE = Suite() + flash_edges.SUITE
-SUITE += ddp_edges.SUITE
-SUITE += inference_edges.SUITE
-SUITE += tp_edges.SUITE + fsdp_edges.SUITE
+SUITE = collect(__name__, first=("flash_edges", "ddp_edges", "inference_edges", "tp_edges", "fsdp_edges"))

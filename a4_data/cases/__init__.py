@@ -1,6 +1,6 @@
 """The visible cases of a4: one module per concept, summed into the assignment's SUITE."""
 
-from a4_data.cases import classifiers, dedup_exact, extract, gopher, langid, minhash, pii, warc
+# Every module here that defines SUITE is collected (shared/cases/collect.py); `first` is the course order.
+from shared.cases.collect import collect
 
-SUITE = (extract.SUITE + warc.SUITE + langid.SUITE + pii.SUITE + classifiers.SUITE + gopher.SUITE
-         + dedup_exact.SUITE + minhash.SUITE)
+SUITE = collect(__name__, first=("extract", "warc", "langid", "pii", "classifiers", "gopher", "dedup_exact", "minhash"))

@@ -1,6 +1,8 @@
 """The visible cases of a5: one module per concept, summed into the assignment's SUITE."""
 
-from a5_alignment.cases import dpo, gae, log_probs, losses, masked, ppo, rewards, steps, tokenization
+# Every module here that defines SUITE is collected (shared/cases/collect.py); `first` is the course order.
+from shared.cases.collect import collect
 
-SUITE = (tokenization.SUITE + log_probs.SUITE + masked.SUITE + steps.SUITE + rewards.SUITE + losses.SUITE
-         + dpo.SUITE + gae.SUITE + ppo.SUITE)
+SUITE = collect(__name__, first=(
+    "tokenization", "log_probs", "masked", "steps", "rewards", "losses", "dpo", "gae", "ppo",
+))

@@ -1,5 +1,6 @@
 """Hidden-only cases of a5 (instructor-only): edge cases the handout pins down, run at secret seeds only."""
 
-from a5_alignment.hidden import edges, ppo_edges
+# Every module here that defines SUITE is collected (shared/cases/collect.py); `first` is the course order.
+from shared.cases.collect import collect
 
-SUITE = edges.SUITE + ppo_edges.SUITE
+SUITE = collect(__name__, first=("edges", "ppo_edges"))
