@@ -38,6 +38,16 @@ def response_log_prob(lm: Any, ids: list[int], n_prompt: int) -> Tensor:
     return log_p[n_prompt - 1:].sum()
 
 
+def dpo_loss(pi_chosen: Tensor, pi_rejected: Tensor, ref_chosen: Tensor, ref_rejected: Tensor,
+             beta: float) -> Tensor:
+    """The DPO loss from sequence log-probs alone (eq. 7): -log sigmoid(beta * ((pi_chosen - ref_chosen) -
+    (pi_rejected - ref_rejected))), elementwise over any batch shape. Tensors only: no model, no tokenizer."""
+    # BEGIN SOLUTION
+    margin = (pi_chosen - ref_chosen) - (pi_rejected - ref_rejected)
+    return -torch.nn.functional.logsigmoid(beta * margin)
+    # END SOLUTION
+
+
 def per_instance_dpo_loss(lm: Any, lm_ref: Any, tokenizer: Any, beta: float, prompt: str, response_chosen: str,
                           response_rejected: str, prompt_template: str = DPO_PROMPT_TEMPLATE) -> Tensor:
     """-log sigmoid(beta * ((log pi(y_w) - log ref(y_w)) - (log pi(y_l) - log ref(y_l)))) for one pair,
@@ -52,8 +62,5 @@ def per_instance_dpo_loss(lm: Any, lm_ref: Any, tokenizer: Any, beta: float, pro
     with torch.no_grad():
         ref_c = response_log_prob(lm_ref, chosen, n_c)
         ref_r = response_log_prob(lm_ref, rejected, n_r)
-    pi_c = response_log_prob(lm, chosen, n_c)
-    pi_r = response_log_prob(lm, rejected, n_r)
-    margin = (pi_c - ref_c) - (pi_r - ref_r)
-    return -torch.nn.functional.logsigmoid(beta * margin)
+    return dpo_loss(response_log_prob(lm, chosen, n_c), response_log_prob(lm, rejected, n_r), ref_c, ref_r, beta)
     # END SOLUTION

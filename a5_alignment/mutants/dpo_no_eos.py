@@ -2,7 +2,7 @@
 
 import torch
 
-from a5_alignment.dpo import DPO_PROMPT_TEMPLATE, response_log_prob
+from a5_alignment.dpo import DPO_PROMPT_TEMPLATE, dpo_loss, response_log_prob
 
 UNIT = "a5.dpo"
 TARGET = "per_instance_dpo_loss"
@@ -13,5 +13,4 @@ def MUTANT(lm, lm_ref, tokenizer, beta, prompt, response_chosen, response_reject
     c, r = p + tokenizer.encode(response_chosen), p + tokenizer.encode(response_rejected)
     with torch.no_grad():
         rc, rr = response_log_prob(lm_ref, c, len(p)), response_log_prob(lm_ref, r, len(p))
-    margin = (response_log_prob(lm, c, len(p)) - rc) - (response_log_prob(lm, r, len(p)) - rr)
-    return -torch.nn.functional.logsigmoid(beta * margin)
+    return dpo_loss(response_log_prob(lm, c, len(p)), response_log_prob(lm, r, len(p)), rc, rr, beta)

@@ -2,7 +2,7 @@
 
 import torch
 
-from a5_alignment.dpo import dpo_token_ids, response_log_prob
+from a5_alignment.dpo import dpo_loss, dpo_token_ids, response_log_prob
 
 UNIT = "a5.dpo"
 TARGET = "per_instance_dpo_loss"
@@ -11,5 +11,5 @@ TARGET = "per_instance_dpo_loss"
 def MUTANT(lm, lm_ref, tokenizer, beta, prompt, response_chosen, response_rejected):
     c, n_c = dpo_token_ids(tokenizer, prompt, response_chosen)
     r, n_r = dpo_token_ids(tokenizer, prompt, response_rejected)
-    margin = response_log_prob(lm, c, n_c) - response_log_prob(lm, r, n_r)
-    return -torch.nn.functional.logsigmoid(beta * margin)
+    zero = torch.zeros(())
+    return dpo_loss(response_log_prob(lm, c, n_c), response_log_prob(lm, r, n_r), zero, zero, beta)
