@@ -7,7 +7,6 @@ dropping, an overloaded expert looks less overloaded and the loss pushes back le
 import torch
 from torch import Tensor
 
-from a1_basics.nn.activations import softmax
 from a1_basics.nn.moe import MoEFeedForward
 
 UNIT = "a1.moe"
@@ -15,29 +14,9 @@ TARGET = "MoEFeedForward"
 
 
 class MUTANT(MoEFeedForward):
-    def forward(self, x: Tensor) -> Tensor:
-        shape = x.shape
-        tokens = x.reshape(-1, shape[-1])
-        n = tokens.shape[0]
-        logits = self.router(tokens)
-        probs = softmax(logits.to(torch.promote_types(logits.dtype, torch.float32)), dim=-1)
-        top_p, top_e = torch.topk(probs, self.top_k, dim=-1)
-        gates = top_p / top_p.sum(dim=-1, keepdim=True)
+    def aux_loss(self, probs: Tensor, top_e: Tensor) -> Tensor:
+        keep = self.kept(top_e)
         choices = torch.zeros_like(probs)
-        choices.scatter_(1, top_e, 1.0)
-        keep = torch.ones_like(top_e, dtype=torch.bool)
-        cap = self.capacity(n)
-        if cap is not None:
-            position = torch.cumsum(choices, dim=0) - choices
-            keep = position.gather(1, top_e) < cap
-        kept = torch.zeros_like(probs).scatter_(1, top_e, keep.to(probs.dtype))
-        f = kept.sum(dim=0) / (n * self.top_k)
-        self.last_aux_loss = self.num_experts * (f * probs.mean(dim=0)).sum()
-        out = torch.zeros_like(tokens)
-        for e, expert in enumerate(self.experts):
-            rows, slots = torch.nonzero((top_e == e) & keep, as_tuple=True)
-            if rows.numel() == 0:
-                continue
-            weighted = expert(tokens[rows]) * gates[rows, slots].unsqueeze(-1).to(tokens.dtype)
-            out = out.index_add(0, rows, weighted)
-        return out.reshape(shape)
+        choices.scatter_add_(1, top_e, keep.to(probs.dtype))  # only the choices the capacity kept
+        f = choices.sum(dim=0) / top_e.numel()
+        return self.num_experts * (f * probs.mean(dim=0)).sum()

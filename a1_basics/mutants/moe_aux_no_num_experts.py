@@ -4,10 +4,8 @@ Without the factor the balanced loss is 1/E instead of 1, so its scale (and the 
 the number of experts; an easy term to drop when reading the formula.
 """
 
-import torch
 from torch import Tensor
 
-from a1_basics.nn.activations import softmax
 from a1_basics.nn.moe import MoEFeedForward
 
 UNIT = "a1.moe"
@@ -15,28 +13,5 @@ TARGET = "MoEFeedForward"
 
 
 class MUTANT(MoEFeedForward):
-    def forward(self, x: Tensor) -> Tensor:
-        shape = x.shape
-        tokens = x.reshape(-1, shape[-1])
-        n = tokens.shape[0]
-        logits = self.router(tokens)
-        probs = softmax(logits.to(torch.promote_types(logits.dtype, torch.float32)), dim=-1)
-        top_p, top_e = torch.topk(probs, self.top_k, dim=-1)
-        gates = top_p / top_p.sum(dim=-1, keepdim=True)
-        choices = torch.zeros_like(probs)
-        choices.scatter_(1, top_e, 1.0)
-        f = choices.sum(dim=0) / (n * self.top_k)
-        self.last_aux_loss = (f * probs.mean(dim=0)).sum()
-        keep = torch.ones_like(top_e, dtype=torch.bool)
-        cap = self.capacity(n)
-        if cap is not None:
-            position = torch.cumsum(choices, dim=0) - choices
-            keep = position.gather(1, top_e) < cap
-        out = torch.zeros_like(tokens)
-        for e, expert in enumerate(self.experts):
-            rows, slots = torch.nonzero((top_e == e) & keep, as_tuple=True)
-            if rows.numel() == 0:
-                continue
-            weighted = expert(tokens[rows]) * gates[rows, slots].unsqueeze(-1).to(tokens.dtype)
-            out = out.index_add(0, rows, weighted)
-        return out.reshape(shape)
+    def aux_loss(self, probs: Tensor, top_e: Tensor) -> Tensor:
+        return super().aux_loss(probs, top_e) / self.num_experts

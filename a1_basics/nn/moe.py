@@ -68,31 +68,33 @@ class MoEFeedForward(nn.Module):
         return math.ceil(round(raw) if abs(raw - round(raw)) < 1e-9 else raw)
         # END SOLUTION
 
-    def forward(self, x: Tensor) -> Tensor:
-        """x: (..., d_model) -> (..., d_model), in x's dtype; sets self.last_aux_loss."""
+    def route(self, tokens: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+        """tokens (T, d_model) -> (probs (T, E) in at least float32, top_e (T, k) the chosen experts, gates (T, k)
+        their renormalised probabilities): steps 1-3 of HANDOUT §10's routing."""
         # BEGIN SOLUTION
-        shape = x.shape
-        tokens = x.reshape(-1, shape[-1])  # (T, d_model), row-major token order
-        n = tokens.shape[0]
         logits = self.router(tokens)
         # subtle: in bfloat16 the softmax and the gates would round to 3 digits; float64 stays float64.
         probs = softmax(logits.to(torch.promote_types(logits.dtype, torch.float32)), dim=-1)  # (T, E)
         top_p, top_e = torch.topk(probs, self.top_k, dim=-1)  # (T, k)
-        gates = top_p / top_p.sum(dim=-1, keepdim=True)
+        return probs, top_e, top_p / top_p.sum(dim=-1, keepdim=True)
+        # END SOLUTION
 
-        # f_e counts the router's choices before any dropping; it is a count, so no gradient flows through it.
-        choices = torch.zeros_like(probs)
-        choices.scatter_(1, top_e, 1.0)  # (T, E): 1 where the token chose the expert (at most once per token)
-        f = choices.sum(dim=0) / (n * self.top_k)
-        self.last_aux_loss = self.num_experts * (f * probs.mean(dim=0)).sum()
+    def kept(self, top_e: Tensor) -> Tensor:
+        """(T, k) bool: which of the tokens' choices their expert accepts, in token order within its capacity
+        (all of them without a capacity): step 4."""
+        # BEGIN SOLUTION
+        cap = self.capacity(top_e.shape[0])
+        if cap is None:
+            return torch.ones_like(top_e, dtype=torch.bool)
+        choices = _one_hot_choices(top_e, self.num_experts, torch.float32)
+        # position of each token in its expert's queue = how many earlier tokens chose that expert
+        position = torch.cumsum(choices, dim=0) - choices  # (T, E)
+        return position.gather(1, top_e) < cap
+        # END SOLUTION
 
-        keep = torch.ones_like(top_e, dtype=torch.bool)
-        cap = self.capacity(n)
-        if cap is not None:
-            # position of each token in its expert's queue = how many earlier tokens chose that expert
-            position = torch.cumsum(choices, dim=0) - choices  # (T, E)
-            keep = position.gather(1, top_e) < cap  # (T, k)
-
+    def dispatch(self, tokens: Tensor, top_e: Tensor, gates: Tensor, keep: Tensor) -> Tensor:
+        """The output (T, d_model): each kept choice's expert output on its token, times its gate, summed."""
+        # BEGIN SOLUTION
         out = torch.zeros_like(tokens)
         for e, expert in enumerate(self.experts):
             rows, slots = torch.nonzero((top_e == e) & keep, as_tuple=True)
@@ -100,5 +102,30 @@ class MoEFeedForward(nn.Module):
                 continue
             weighted = expert(tokens[rows]) * gates[rows, slots].unsqueeze(-1).to(tokens.dtype)
             out = out.index_add(0, rows, weighted)
-        return out.reshape(shape)
+        return out
         # END SOLUTION
+
+    def aux_loss(self, probs: Tensor, top_e: Tensor) -> Tensor:
+        """Switch Transformer's load-balancing loss extended to top_k: num_experts * sum_e f_e * P_e (a scalar
+        with gradient through P_e)."""
+        # BEGIN SOLUTION
+        # f_e counts the router's choices before any dropping; it is a count, so no gradient flows through it.
+        f = _one_hot_choices(top_e, self.num_experts, probs.dtype).sum(dim=0) / top_e.numel()
+        return self.num_experts * (f * probs.mean(dim=0)).sum()
+        # END SOLUTION
+
+    def forward(self, x: Tensor) -> Tensor:
+        """x: (..., d_model) -> (..., d_model), in x's dtype; sets self.last_aux_loss. The T tokens of the call
+        are routed together, in row-major token order."""
+        tokens = x.reshape(-1, x.shape[-1])
+        probs, top_e, gates = self.route(tokens)
+        self.last_aux_loss = self.aux_loss(probs, top_e)
+        return self.dispatch(tokens, top_e, gates, self.kept(top_e)).reshape(x.shape)
+
+
+# BEGIN SOLUTION ONLY
+def _one_hot_choices(top_e: Tensor, num_experts: int, dtype: torch.dtype) -> Tensor:
+    """(T, E): 1 where the token chose the expert (at most once per token)."""
+    choices = torch.zeros(top_e.shape[0], num_experts, dtype=dtype, device=top_e.device)
+    return choices.scatter_(1, top_e, 1.0)
+# END SOLUTION ONLY
