@@ -36,24 +36,33 @@ class AdamW(torch.optim.Optimizer):
         if closure is not None:
             with torch.enable_grad():
                 loss = closure()
-        # BEGIN SOLUTION
         for group in self.param_groups:
-            lr, (beta1, beta2), eps, decay = group["lr"], group["betas"], group["eps"], group["weight_decay"]
             for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state["step"] = 0
-                    state["exp_avg"] = torch.zeros_like(p)
-                    state["exp_avg_sq"] = torch.zeros_like(p)
-                state["step"] += 1
-                t, m, v, g = state["step"], state["exp_avg"], state["exp_avg_sq"], p.grad
-                m.mul_(beta1).add_(g, alpha=1 - beta1)
-                v.mul_(beta2).addcmul_(g, g, value=1 - beta2)
-                # subtle: both corrections fold into one step size; m and v themselves stay uncorrected.
-                alpha_t = lr * math.sqrt(1 - beta2**t) / (1 - beta1**t)
-                p.addcdiv_(m, v.sqrt().add_(eps), value=-alpha_t)
-                p.mul_(1 - lr * decay)
-        # END SOLUTION
+                if p.grad is not None:
+                    self.update(p, self.state[p], group)
         return loss
+
+    def update(self, p: torch.Tensor, state: dict, group: dict) -> None:
+        """One parameter's update, in place: its moments, its Adam step, its decoupled decay. `state` is the
+        parameter's (empty before its first step), `group` its param group's hyperparameters."""
+        # BEGIN SOLUTION
+        lr, (beta1, beta2), eps, decay = group["lr"], group["betas"], group["eps"], group["weight_decay"]
+        if not state:
+            state["step"] = 0
+            state["exp_avg"] = torch.zeros_like(p)
+            state["exp_avg_sq"] = torch.zeros_like(p)
+        state["step"] += 1
+        m, v, g = state["exp_avg"], state["exp_avg_sq"], p.grad
+        m.mul_(beta1).add_(g, alpha=1 - beta1)
+        v.mul_(beta2).addcmul_(g, g, value=1 - beta2)
+        p.addcdiv_(m, v.sqrt().add_(eps), value=-self.step_size(lr, beta1, beta2, state["step"]))
+        p.mul_(1 - lr * decay)
+        # END SOLUTION
+
+    @staticmethod
+    def step_size(lr: float, beta1: float, beta2: float, t: int) -> float:
+        """α_t = lr · sqrt(1 − β2^t) / (1 − β1^t) at step t = 1, 2, ..."""
+        # BEGIN SOLUTION
+        # subtle: both corrections fold into one step size; m and v themselves stay uncorrected.
+        return lr * math.sqrt(1 - beta2**t) / (1 - beta1**t)
+        # END SOLUTION
