@@ -26,19 +26,12 @@ def scaled_dot_product_attention(Q: Tensor, K: Tensor, V: Tensor, mask: Tensor |
     Naive equivalent: torch.nn.functional.scaled_dot_product_attention(Q, K, V, attn_mask=mask).
     """
     # BEGIN SOLUTION
-    d_k = Q.shape[-1]
-    # subtle: scaling Q (n_q x d_k) instead of the scores (n_q x n_k) is the same product, on a smaller tensor
-    scores = (Q * d_k**-0.5) @ K.transpose(-2, -1)  # (..., n_q, n_k)
+    scores = Q @ K.transpose(-2, -1) / Q.shape[-1] ** 0.5  # (..., n_q, n_k)
     if mask is not None:
-        # -inf becomes exactly 0 after exp. Adding a bias the size of the mask (not of the scores) costs the same
-        # forward as where() but nothing in backward, where where() would build a full-size tensor of zeros.
-        bias = torch.zeros(mask.shape, dtype=scores.dtype, device=scores.device).masked_fill_(~mask, float("-inf"))
-        scores = scores + bias
-    # softmax(scores) @ V, with the normalisation deferred (as FlashAttention does): dividing the (n_q, d_v) result
-    # by the row sums instead of the (n_q, n_k) weights saves a full-size division, forward and backward.
-    # softmax(scores, dim=-1) @ V is the same thing, and just as correct.
-    weights = torch.exp(scores - scores.amax(dim=-1, keepdim=True).detach())  # unnormalised, (..., n_q, n_k)
-    return (weights @ V) / weights.sum(dim=-1, keepdim=True)  # (..., n_q, d_v)
+        # -inf becomes exactly 0 after exp; where() broadcasts the mask's leading dims with the scores'
+        scores = torch.where(mask, scores, float("-inf"))
+    # (FlashAttention, a2 §3, defers the softmax's division to the (n_q, d_v) output instead: the same result)
+    return softmax(scores, dim=-1) @ V  # (..., n_q, d_v)
     # END SOLUTION
 
 
