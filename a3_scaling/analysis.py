@@ -18,15 +18,15 @@ from pathlib import Path
 
 import numpy as np
 
-from a3_scaling import runs
 from a3_scaling.bootstrap import bootstrap_intervals
 from a3_scaling.isoflops import best_run_minima, extrapolate, isoflops_fit, parabola_minima
-from a3_scaling.law import CHINCHILLA
 from a3_scaling.optimal import compute_optimal
 from a3_scaling.parametric import fit_parametric
 from a3_scaling.planning import plan
 from a3_scaling.plots import plot_isoflops, plot_scaling
-from a3_scaling.simulator import TrainingAPI, practice_law, truth
+from a3_scaling.sim import runs
+from a3_scaling.sim.law import CHINCHILLA
+from a3_scaling.sim.simulator import TrainingAPI, practice_law, truth
 from shared.config_cli import ConfigError, parse_config, to_dict
 
 TARGETS = (1e23, 1e24)

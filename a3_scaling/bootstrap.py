@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from a3_scaling.law import LAW_KEYS
 from a3_scaling.parametric import fit_parametric  # noqa: F401
+from a3_scaling.sim.law import LAW_KEYS
 
 
 def bootstrap_intervals(params: Any, tokens: Any, loss: Any, n_boot: int = 200, seed: int = 0,

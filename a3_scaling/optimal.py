@@ -5,7 +5,7 @@ Minimising L(N, C / (6N)) over N has a closed form (Hoffmann et al. 2022, eq. 4 
 
 from __future__ import annotations
 
-from a3_scaling.law import check_law, loss  # noqa: F401
+from a3_scaling.sim.law import check_law, loss  # noqa: F401
 
 
 def compute_optimal(law: dict, budget: float) -> dict[str, float]:

@@ -3,7 +3,7 @@ then predict the compute-optimal model for a larger budget.
 
 `api` has CS336's interface: api.loss(d_model=, num_layers=, num_heads=, batch_size=, learning_rate=,
 train_flops=) -> float, api.total_flops_used() -> float, api.previous_runs() -> list[dict]. It may be the local
-simulator (a3_scaling.simulator.TrainingAPI), the HTTP client (a3_scaling.client.HTTPTrainingAPI) or, when
+simulator (a3_scaling.sim.simulator.TrainingAPI), the HTTP client (a3_scaling.sim.client.HTTPTrainingAPI) or, when
 graded, a simulator of a law you have never seen.
 """
 

@@ -4,7 +4,7 @@ compute-optimal run at 1e19 FLOPs. The verdict compares the prediction with that
 closed-form optimum, tables.optimum) in the grader's process. The scale (HANDOUT.md §6.4): four cases, one point
 of view each: size within 2x, size within 20%, loss within 3%, learning rate within 1.6x and the right batch size.
 
-The law never reaches the worker: the case's service (a3_scaling/served_api.py) holds the simulator in the
+The law never reaches the worker: the case's service (a3_scaling/sim/served_api.py) holds the simulator in the
 grader's process, the worker receives only the budget and the target, and the plan's API calls travel over the
 worker's pipe. The FLOPs used are counted grader-side too.
 """
@@ -23,7 +23,7 @@ KEYS = ("n_params", "d_model", "num_layers", "num_heads", "batch_size", "learnin
 
 
 def sim_law(rng: np.random.Generator) -> dict:
-    """Restates a3_scaling.simulator.random_law (the cases never import code a submission could replace)."""
+    """Restates a3_scaling.sim.simulator.random_law (the cases never import code a submission could replace)."""
     lu = lambda lo, hi: float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
     return {"E": float(rng.uniform(1.5, 2.0)), "A": lu(250, 600), "B": lu(250, 600),
             "alpha": float(rng.uniform(0.26, 0.40)), "beta": float(rng.uniform(0.26, 0.40)),
@@ -42,13 +42,13 @@ def public(inp: dict) -> dict:
 
 def service(inp: dict):
     """Built in the grader's process from the full inputs: the simulator of the law, behind a request handler."""
-    from a3_scaling.served_api import serve
+    from a3_scaling.sim.served_api import serve
 
     return serve(inp["law"], inp["budget"])
 
 
 def run_plan(impl: Impl, inp: dict) -> dict:
-    from a3_scaling.served_api import ServedTrainingAPI
+    from a3_scaling.sim.served_api import ServedTrainingAPI
 
     api = ServedTrainingAPI(inp["budget"])
     pred = impl.plan(api, inp["target"])

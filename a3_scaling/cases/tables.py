@@ -1,6 +1,6 @@
 """Seeded inputs shared by a3's cases: random laws and tables of runs generated from them (numpy only).
 
-The laws are drawn in Chinchilla's neighbourhood; the tables are what `a3_scaling.runs` writes, restated here so
+The laws are drawn in Chinchilla's neighbourhood; the tables are what `a3_scaling.sim.runs` writes, restated here so
 that case inputs never depend on code a student could edit."""
 
 from __future__ import annotations

@@ -3,13 +3,13 @@
 import numpy as np
 import pytest
 
-from a3_scaling import runs
 from a3_scaling.bootstrap import bootstrap_intervals
 from a3_scaling.isoflops import best_run_minima, fit_power_law, isoflops_fit, parabola_minima
-from a3_scaling.law import CHINCHILLA, LAW_KEYS
 from a3_scaling.optimal import compute_optimal
 from a3_scaling.parametric import fit_parametric
-from a3_scaling.simulator import random_law
+from a3_scaling.sim import runs
+from a3_scaling.sim.law import CHINCHILLA, LAW_KEYS
+from a3_scaling.sim.simulator import random_law
 
 BUDGETS = (1e18, 3e18, 1e19, 3e19, 1e20)
 

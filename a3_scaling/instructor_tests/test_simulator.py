@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from a3_scaling.cases import plan as plan_cases
-from a3_scaling.client import HTTPTrainingAPI
-from a3_scaling.server import start
-from a3_scaling.simulator import (
+from a3_scaling.sim.client import HTTPTrainingAPI
+from a3_scaling.sim.server import start
+from a3_scaling.sim.simulator import (
     BudgetExceededError,
     TrainingAPI,
     TrainingAPIError,
@@ -117,7 +117,7 @@ def test_http_server_and_client_behave_like_the_python_api():
     finally:
         server.shutdown()
         server.server_close()
-    with pytest.raises(ConnectionError, match="python -m a3_scaling.server"):
+    with pytest.raises(ConnectionError, match="python -m a3_scaling.sim.server"):
         HTTPTrainingAPI(server.url, timeout_s=2).total_flops_used()
 
 

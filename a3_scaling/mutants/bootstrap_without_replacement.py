@@ -3,8 +3,8 @@ every refit is the same law and the intervals have zero width."""
 
 import numpy as np
 
-from a3_scaling.law import LAW_KEYS
 from a3_scaling.parametric import fit_parametric
+from a3_scaling.sim.law import LAW_KEYS
 
 UNIT = "a3.bootstrap"
 TARGET = "bootstrap_intervals"

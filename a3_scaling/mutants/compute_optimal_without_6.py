@@ -1,7 +1,7 @@
 """compute_optimal with D = C / N (the 6 FLOPs per parameter per token forgotten): the optimum moves by a constant
 factor and n_opt * d_opt is the budget instead of a sixth of it."""
 
-from a3_scaling.law import check_law, loss
+from a3_scaling.sim.law import check_law, loss
 
 UNIT = "a3.compute_optimal"
 TARGET = "compute_optimal"

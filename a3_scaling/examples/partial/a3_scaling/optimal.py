@@ -1,6 +1,6 @@
 """A student's compute-optimal allocation: the closed form with D = C / N (the 6 forgotten)."""
 
-from a3_scaling.law import check_law, loss
+from a3_scaling.sim.law import check_law, loss
 
 
 def compute_optimal(law, budget):

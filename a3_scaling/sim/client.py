@@ -13,7 +13,7 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-from a3_scaling.simulator import BudgetExceededError, TrainingAPIError
+from a3_scaling.sim.simulator import BudgetExceededError, TrainingAPIError
 
 
 class HTTPTrainingAPI:
@@ -35,7 +35,7 @@ class HTTPTrainingAPI:
             raise cls(body.get("error", f"HTTP {e.code}")) from None
         except urllib.error.URLError as e:
             raise ConnectionError(f"cannot reach the training API at {self.base_url} ({e.reason}); start it with "
-                                  f"`python -m a3_scaling.server`") from None
+                                  f"`python -m a3_scaling.sim.server`") from None
 
     def loss(self, d_model: int, num_layers: int, num_heads: int, batch_size: int, learning_rate: float,
              train_flops: float) -> float:

@@ -1,6 +1,6 @@
 """The training API over HTTP on the loopback interface (HANDOUT.md §6.2). Finished code.
 
-    python -m a3_scaling.server --port 8000      # serves the practice law at http://127.0.0.1:8000
+    python -m a3_scaling.sim.server --port 8000      # serves the practice law at http://127.0.0.1:8000
 
 Endpoints (CS336's, without the API key, which is accepted and ignored):
     GET /loss?d_model=..&num_layers=..&num_heads=..&batch_size=..&learning_rate=..&train_flops=..
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from a3_scaling.simulator import BudgetExceededError, TrainingAPI, TrainingAPIError
+from a3_scaling.sim.simulator import BudgetExceededError, TrainingAPI, TrainingAPIError
 from shared.config_cli import parse_config
 
 LOSS_FIELDS = ("d_model", "num_layers", "num_heads", "batch_size", "learning_rate", "train_flops")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from a3_scaling.simulator import BudgetExceededError, TrainingAPI, TrainingAPIError
+from a3_scaling.sim.simulator import BudgetExceededError, TrainingAPI, TrainingAPIError
 
 FIELDS = ("d_model", "num_layers", "num_heads", "batch_size", "learning_rate", "train_flops")
 

@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from a3_scaling.law import CHINCHILLA, LAW_KEYS, check_law
-from a3_scaling.law import loss as law_loss
+from a3_scaling.sim.law import CHINCHILLA, LAW_KEYS, check_law
+from a3_scaling.sim.law import loss as law_loss
 
 TRAIN_FLOPS = (1e13, 3e13, 6e13, 1e14, 3e14, 6e14, 1e15, 3e15, 6e15, 1e16, 3e16, 6e16, 1e17, 3e17, 6e17, 1e18)
 BATCH_SIZES = (128, 256)
