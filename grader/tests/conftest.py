@@ -32,16 +32,26 @@ def fx_tree(tmp_path_factory) -> Tree:
         os.environ["LMFS_SECRETS_DIR"] = old
 
 
+def bwrap_or_skip_now() -> sandbox.Isolation:
+    """The bwrap sandbox, or a skip where this machine has none (in CI its absence fails the test)."""
+    found = sandbox.detect()
+    if found.mode != sandbox.BWRAP:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must test the real sandbox, but: {found.reason}")
+        pytest.skip(found.reason)
+    return found
+
+
+@pytest.fixture
+def bwrap_or_skip() -> sandbox.Isolation:
+    return bwrap_or_skip_now()
+
+
 @pytest.fixture(params=["bwrap", "degraded"])
 def isolation(request) -> sandbox.Isolation:
     """Both isolation modes: bwrap where this machine has it (in CI its absence fails), and the fallback."""
     if request.param == "bwrap":
-        found = sandbox.detect()
-        if found.mode != sandbox.BWRAP:
-            if os.environ.get("CI"):
-                pytest.fail(f"CI must test the real sandbox, but: {found.reason}")
-            pytest.skip(found.reason)
-        return found
+        return bwrap_or_skip_now()
     if not (os.geteuid() == 0 and sandbox.degraded_uid_works()):
         # hostile code must never run unconfined here: grading refuses, which test_attacks.py and
         # test_isolation.py assert (grader/probe.py)

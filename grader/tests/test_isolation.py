@@ -150,16 +150,6 @@ def test_bwrap_hides_even_a_world_readable_tree(instructor, bwrap_or_skip):
     assert line.startswith("bwrap sandbox") and "probe: none" in line
 
 
-@pytest.fixture
-def bwrap_or_skip():
-    found = sandbox.detect()
-    if found.mode != sandbox.BWRAP:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must test the real sandbox, but: {found.reason}")
-        pytest.skip(found.reason)
-    return found
-
-
 # A stand-in for docker: records its argv, answers the site-packages question with this interpreter's, and runs
 # a container's command in bubblewrap as the --user uid, with only the folder bound at /lmfs/tree (at its own
 # path) and a fresh scratch: what a container would see of this machine.
