@@ -137,6 +137,10 @@ def load(path: Path) -> Rubric:
         missing = [k for k in ("title", "points", "handout", "targets") if k not in u]
         if missing:
             raise RubricError(f"{where}: [unit.\"{key}\"] needs {', '.join(missing)}")
+        globs = u.get("cases", [])
+        if not isinstance(globs, list) or not all(isinstance(g, str) for g in globs):
+            raise RubricError(f'{where}: [unit."{key}"] cases must be a list of case-name globs, e.g. cases = '
+                              f'["{key.split(".", 1)[-1]}/*"]')
         api = u.get("api", {})
         if not isinstance(api, dict) or not all(isinstance(v, str) and ":" in v for v in api.values()):
             raise RubricError(f'{where}: [unit."{key}"] api must map api names to "module:qualname" strings, '

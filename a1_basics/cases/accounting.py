@@ -13,7 +13,6 @@ import numpy as np
 from a1_basics.cases.model import lm_shapes, lm_weights, naive_lm
 from shared.cases import Case, Impl, Suite, close, exact, fields
 
-UNIT = "a1.accounting"
 FIELDS = ("vocab_size", "context_length", "d_model", "num_layers", "num_heads", "d_ff", "rope_theta", "num_kv_heads",
           "tie_embeddings", "rmsnorm_eps")
 
@@ -110,17 +109,17 @@ def run_gpt2_xl(impl: Impl, inp: dict) -> dict:
 GPT2_XL_WORKED = {"parameters": 1_640_452_800, "forward_flops": 3_434_345_600.0}
 
 SUITE = Suite(cases=(
-    Case(name="accounting/count_parameters", unit=UNIT, inputs=count_inputs, compare=exact(), run=run_count,
+    Case(name="accounting/count_parameters", inputs=count_inputs, compare=exact(), run=run_count,
          expect=expect_count, hidden_draws=2,
          note="four small configs (multi-head, GQA, tied, tied multi-query) against the number of "
                               "parameters of a real model of that shape"),
-    Case(name="accounting/flops_per_token", unit=UNIT, inputs=flops_inputs, compare=close(rtol=1e-9, atol=0.0),
+    Case(name="accounting/flops_per_token", inputs=flops_inputs, compare=close(rtol=1e-9, atol=0.0),
          run=run_flops, expect=expect_flops,
          note="[forward, training] against FlopCounterMode on a full-context forward (and forward + backward)"),
-    Case(name="accounting/memory_bytes", unit=UNIT, inputs=memory_inputs, compare=exact(), run=run_memory,
+    Case(name="accounting/memory_bytes", inputs=memory_inputs, compare=exact(), run=run_memory,
          expect=expect_memory,
          note="parameters, gradients, AdamW state and the handout's activation estimate, in bytes"),
-    Case(name="accounting/gpt2_xl", unit=UNIT, inputs=lambda rng: {"config": dict(GPT2_XL)},
+    Case(name="accounting/gpt2_xl", inputs=lambda rng: {"config": dict(GPT2_XL)},
          compare=fields(parameters=exact(), forward_flops=close(rtol=1e-12, atol=0.0)), run=run_gpt2_xl,
          expect=lambda inp: dict(GPT2_XL_WORKED), seeds=(0,), hidden_draws=0,
          note="the GPT-2 XL shape: 1,640,452,800 parameters and 3.434e9 forward FLOPs per token (worked example)"),

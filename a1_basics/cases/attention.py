@@ -11,8 +11,6 @@ import numpy as np
 from shared.cases import Case, Impl, Suite, close
 from shared.cases.tensors import f64, randn, tensor
 
-UNIT = "a1.sdpa"
-
 
 def random_mask(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
     """A random boolean mask (True = attend) in which every query row keeps at least one key."""
@@ -61,14 +59,14 @@ def expect_sdpa(inp: dict) -> np.ndarray:
 # it; the bugs the cases catch (scale 1/d_k, an inverted mask, softmax over queries) are off by 0.5 or more.
 SDPA_CLOSE = close(rtol=1e-5, atol=1e-5)
 SUITE = Suite(cases=(
-    Case(name="sdpa/masked_batch_heads", unit=UNIT, inputs=sdpa_inputs((2, 3, 5, 8), 7, 8, "random"),
+    Case(name="sdpa/masked_batch_heads", inputs=sdpa_inputs((2, 3, 5, 8), 7, 8, "random"),
          compare=SDPA_CLOSE, run=run_sdpa, expect=expect_sdpa, hidden_draws=2,
          note="Q (2, 3, 5, 8), K/V (2, 3, 7, 8), a random boolean mask (2, 3, 5, 7) with True = attend"),
-    Case(name="sdpa/no_mask", unit=UNIT, inputs=sdpa_inputs((4, 6, 16), 9, 16, None), compare=SDPA_CLOSE, run=run_sdpa,
+    Case(name="sdpa/no_mask", inputs=sdpa_inputs((4, 6, 16), 9, 16, None), compare=SDPA_CLOSE, run=run_sdpa,
          expect=expect_sdpa, note="no mask: Q (4, 6, 16), K/V (4, 9, 16), scores scaled by 1/sqrt(d_k)"),
-    Case(name="sdpa/dv_ne_dk_broadcast_mask", unit=UNIT, inputs=sdpa_inputs((2, 5, 8), 6, 12, "random", mask_lead=()),
+    Case(name="sdpa/dv_ne_dk_broadcast_mask", inputs=sdpa_inputs((2, 5, 8), 6, 12, "random", mask_lead=()),
          compare=SDPA_CLOSE, run=run_sdpa, expect=expect_sdpa,
          note="d_v = 12 != d_k = 8, and a mask (5, 6) broadcast over the batch dim"),
-    Case(name="sdpa/causal", unit=UNIT, inputs=sdpa_inputs((2, 2, 6, 8), 6, 8, "causal"), compare=SDPA_CLOSE,
+    Case(name="sdpa/causal", inputs=sdpa_inputs((2, 2, 6, 8), 6, 8, "causal"), compare=SDPA_CLOSE,
          run=run_sdpa, expect=expect_sdpa, note="a lower-triangular (causal) mask: query i sees keys 0..i only"),
 ))

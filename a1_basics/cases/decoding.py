@@ -18,7 +18,6 @@ from a1_basics.cases.tensors import DIST_ALPHA
 from shared.cases import Case, Impl, Suite, close, distribution, exact
 from shared.cases.tensors import f64, randn, tensor
 
-UNIT = "a1.decoding"
 MIN_MARGIN = 0.05  # top-2 logit gap required along oracle greedy paths
 P_MARGIN = 1e-3  # top-p thresholds are kept this far from every cumulative mass
 
@@ -236,33 +235,33 @@ def expect_generate_probs(inp: dict) -> np.ndarray:
 
 
 SUITE = Suite(cases=(
-    Case(name="top_p/rows", unit=UNIT, inputs=top_p_inputs, compare=close(rtol=1e-5, atol=1e-7), run=run_top_p,
+    Case(name="top_p/rows", inputs=top_p_inputs, compare=close(rtol=1e-5, atol=1e-7), run=run_top_p,
          expect=lambda inp: top_p_oracle(inp["probs"], inp["p"]).astype(np.float32), hidden_draws=2,
          note="probs (4, 12), one p: keep the most probable tokens until their mass reaches p, renormalise"),
-    Case(name="top_p/ties_and_p_one", unit=UNIT, inputs=ties_inputs, compare=close(rtol=1e-6, atol=1e-7),
+    Case(name="top_p/ties_and_p_one", inputs=ties_inputs, compare=close(rtol=1e-6, atol=1e-7),
          run=run_top_p_rows,
          expect=lambda inp: [top_p_oracle(r, p).astype(np.float32)
                              for r, p in zip(inp["rows"], inp["ps"], strict=True)],
          note="equal probabilities are taken lower id first; p = 1 keeps every token"),
-    Case(name="sample/temperature_top_p", unit=UNIT, inputs=sample_inputs, compare=distribution(alpha=DIST_ALPHA),
+    Case(name="sample/temperature_top_p", inputs=sample_inputs, compare=distribution(alpha=DIST_ALPHA),
          run=run_sample, expect=expect_sample_probs, hidden_draws=2,
          note=f"{SAMPLES} draws from logits (10,) with a temperature and top-p: chi-squared against "
               "top_p(softmax(logits / T))"),
-    Case(name="sample/greedy", unit=UNIT, inputs=greedy_inputs, compare=exact(), run=run_greedy,
+    Case(name="sample/greedy", inputs=greedy_inputs, compare=exact(), run=run_greedy,
          expect=lambda inp: {"batch": np.argmax(inp["logits"], axis=-1).astype(np.int64),
                       "single": np.asarray(np.argmax(inp["logits"][0]), dtype=np.int64)},
          note="temperature 0 is argmax: logits (5, 20) -> ids (5,), logits (20,) -> a 0-d id"),
-    Case(name="generate/greedy_no_cache", unit=UNIT, inputs=lm_inputs(12, 3, 8), compare=exact(),
+    Case(name="generate/greedy_no_cache", inputs=lm_inputs(12, 3, 8), compare=exact(),
          run=run_generate(False), expect=lambda inp: list(inp["path"]), hidden_draws=2,
          note="8 greedy tokens from a stand-in LM without a cache: each the argmax of the full prefix's logits"),
-    Case(name="generate/greedy_with_cache", unit=UNIT, inputs=lm_inputs(12, 3, 8), compare=exact(),
+    Case(name="generate/greedy_with_cache", inputs=lm_inputs(12, 3, 8), compare=exact(),
          run=run_generate(True), expect=lambda inp: list(inp["path"]),
          note="the same with use_kv_cache=True: the prompt once via model.make_kv_cache(), then one token per "
               "call"),
-    Case(name="generate/stops_at_eos", unit=UNIT, inputs=eos_inputs, compare=exact(), run=run_generate(False),
+    Case(name="generate/stops_at_eos", inputs=eos_inputs, compare=exact(), run=run_generate(False),
          expect=lambda inp: list(inp["expected"]),
          note="generation stops right after eos_id, which is the last id returned (the prompt is not returned)"),
-    Case(name="generate/sampled_token", unit=UNIT, inputs=generate_sample_inputs,
+    Case(name="generate/sampled_token", inputs=generate_sample_inputs,
          compare=distribution(alpha=DIST_ALPHA), run=run_generate_samples, expect=expect_generate_probs,
          note=f"{GENERATE_DRAWS} one-token generations with temperature and top-p: chi-squared against the "
               "stand-in LM's filtered distribution"),

@@ -12,7 +12,6 @@ from a1_basics.cases.tensors import DIST_ALPHA, state_dict_summary, truncated_no
 from shared.cases import Case, Impl, Suite, close, distribution, exact, predicate
 from shared.cases.tensors import randn, tensor
 
-UNIT = "a1.embedding"
 INIT_VOCAB, INIT_DIM = 500, 64
 
 
@@ -56,20 +55,20 @@ def run_state_dict(impl: Impl, inp: dict) -> dict:
 
 
 SUITE = Suite(cases=(
-    Case(name="embedding/lookup_2d", unit=UNIT, inputs=lookup_inputs((4, 7)), compare=close(), run=run_lookup,
+    Case(name="embedding/lookup_2d", inputs=lookup_inputs((4, 7)), compare=close(), run=run_lookup,
          expect=lambda inp: inp["weight"][inp["ids"]], hidden_draws=2,
          note="ids (4, 7) -> rows of the weight, shape (4, 7, d_model), including ids 0 and vocab-1"),
-    Case(name="embedding/lookup_1d_repeats", unit=UNIT, inputs=lookup_inputs((9,)), compare=close(), run=run_lookup,
+    Case(name="embedding/lookup_1d_repeats", inputs=lookup_inputs((9,)), compare=close(), run=run_lookup,
          expect=lambda inp: inp["weight"][inp["ids"]],
          note="a 1-D id sequence with repeated ids -> (seq, d_model)"),
-    Case(name="embedding/state_dict", unit=UNIT, inputs=state_dict_inputs, compare=exact(), run=run_state_dict,
+    Case(name="embedding/state_dict", inputs=state_dict_inputs, compare=exact(), run=run_state_dict,
          expect=lambda inp: {"keys": ["weight"], "shapes": [[inp["vocab"], inp["dim"]]],
                       "dtypes": ["torch.float64"]},
          note="the only parameter is `weight`, (num_embeddings, embedding_dim), in the requested dtype"),
-    Case(name="embedding/init_distribution", unit=UNIT, inputs=init_inputs,
+    Case(name="embedding/init_distribution", inputs=init_inputs,
          compare=distribution(cdf=lambda inp: truncated_normal_cdf(1.0, 3.0), alpha=DIST_ALPHA), run=run_init,
          note="Embedding(500, 64) weights follow N(0, 1) truncated at ±3 (KS test)"),
-    Case(name="embedding/init_truncation", unit=UNIT, inputs=init_inputs,
+    Case(name="embedding/init_truncation", inputs=init_inputs,
          compare=predicate("within ±3", within_truncation(lambda inp: 1.0)), run=run_init,
          note="no weight of Embedding(500, 64) lies beyond ±3; their spread is the truncated normal's"),
 ))

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from a1_basics.cases.model import KV_CACHE, LM_CFG, MODEL_CLOSE, build_lm, expect_lm, lm_inputs
+from a1_basics.cases.model import LM_CFG, MODEL_CLOSE, build_lm, expect_lm, lm_inputs
 from shared.cases import Case, Impl, Suite, predicate
 from shared.cases.tensors import tensor
 
@@ -96,13 +96,13 @@ def greedy_matches_recompute(inp: dict, out: dict) -> tuple[bool, str]:
 
 
 SUITE = Suite(cases=(
-    Case(name="kv_cache/prompt_then_tokens", unit=KV_CACHE, inputs=cached_inputs([5, 1, 1, 1, 1]), compare=MODEL_CLOSE,
+    Case(name="kv_cache/prompt_then_tokens", inputs=cached_inputs([5, 1, 1, 1, 1]), compare=MODEL_CLOSE,
          run=run_cached_chunks, expect=expect_lm, hidden_draws=2,
          note="a 5-token prompt then 4 single tokens through one KVCache: logits equal the full forward's"),
-    Case(name="kv_cache/chunked_gqa", unit=KV_CACHE, inputs=cached_inputs([3, 2, 1, 4], num_kv_heads=2),
+    Case(name="kv_cache/chunked_gqa", inputs=cached_inputs([3, 2, 1, 4], num_kv_heads=2),
          compare=MODEL_CLOSE, run=run_cached_chunks, expect=expect_lm,
          note="chunks of 3, 2, 1, 4 tokens with 2 kv heads: each chunk attends to every cached position"),
-    Case(name="kv_cache/greedy_matches_recompute", unit=KV_CACHE, inputs=lm_inputs(batch=1, seq_range=(4, 5)),
+    Case(name="kv_cache/greedy_matches_recompute", inputs=lm_inputs(batch=1, seq_range=(4, 5)),
          compare=predicate("cached greedy tokens are the argmax of a full recomputation", greedy_matches_recompute),
          run=run_greedy_cached,
          note="6 greedy steps with a cache; each token is the argmax of the uncached logits (where the top-2 "

@@ -13,7 +13,6 @@ from a1_basics.cases.tensors import DIST_ALPHA, state_dict_summary, truncated_no
 from shared.cases import Case, Impl, Suite, close, distribution, exact, predicate
 from shared.cases.tensors import f64, randn, tensor
 
-UNIT = "a1.linear"
 INIT_D_IN, INIT_D_OUT = 256, 384
 
 
@@ -72,21 +71,21 @@ FORWARD_CLOSE = close(rtol=1e-5, atol=1e-5)
 SUITE = Suite(cases=(
     # subtle: 8 rows in all; with 5-7 or 9-11, MKL's float32 matmul rounds differently with 1 and 2 threads,
     # which `grader check`'s determinism test of the reference can flag (see activations.py, swiglu/forward_2d).
-    Case(name="linear/forward_batched", unit=UNIT, inputs=forward_inputs((2, 4), square=False), compare=FORWARD_CLOSE,
+    Case(name="linear/forward_batched", inputs=forward_inputs((2, 4), square=False), compare=FORWARD_CLOSE,
          run=run_forward, expect=expect_forward, hidden_draws=2,
          note="x (2, 4, d_in) through a non-square W (d_out, d_in), against x @ W.T in float64"),
-    Case(name="linear/forward_square", unit=UNIT, inputs=forward_inputs((5,), square=True), compare=FORWARD_CLOSE,
+    Case(name="linear/forward_square", inputs=forward_inputs((5,), square=True), compare=FORWARD_CLOSE,
          run=run_forward, expect=expect_forward,
          note="a square layer on x (5, d): the weight orientation must still be x @ W.T, not x @ W"),
-    Case(name="linear/state_dict", unit=UNIT, inputs=state_dict_inputs, compare=exact(), run=run_state_dict,
+    Case(name="linear/state_dict", inputs=state_dict_inputs, compare=exact(), run=run_state_dict,
          expect=lambda inp: {"keys": ["weight"], "shapes": [[inp["d_out"], inp["d_in"]]],
                              "dtypes": ["torch.float64"]},
          note="the only parameter is `weight`, of shape (d_out, d_in) and the requested dtype (no bias)"),
-    Case(name="linear/init_distribution", unit=UNIT, inputs=init_inputs,
+    Case(name="linear/init_distribution", inputs=init_inputs,
          compare=distribution(cdf=lambda inp: truncated_normal_cdf(init_std(inp), 3.0 * init_std(inp)),
                               alpha=DIST_ALPHA),
          run=run_init, note="Linear(256, 384) weights follow N(0, 2/(d_in+d_out)) truncated at ±3σ (KS test)"),
-    Case(name="linear/init_truncation", unit=UNIT, inputs=init_inputs,
+    Case(name="linear/init_truncation", inputs=init_inputs,
          compare=predicate("within ±3σ", within_truncation(init_std)), run=run_init,
          note="no weight of Linear(256, 384) lies beyond ±3σ; their spread is the truncated normal's"),
 ))

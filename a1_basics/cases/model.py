@@ -17,7 +17,6 @@ from a1_basics.cases.tensors import state_dict_summary
 from shared.cases import Case, Impl, Suite, close, exact, fields, raises
 from shared.cases.tensors import randn, tensor
 
-MHSA, GQA, BLOCK, LM, KV_CACHE = "a1.mhsa", "a1.gqa", "a1.block", "a1.lm", "a1.kv_cache"
 THETA = 10000.0
 # float32 chains of a few matmuls (sums of <= 64 terms), norms and softmax against float64: errors stay near
 # 1e-6 of outputs of size ~1-5; 1e-4 relative with 2e-5 absolute leaves room for any summation order.
@@ -316,43 +315,43 @@ def expect_lm_state_dict(inp: dict) -> dict:
 
 
 SUITE = Suite(cases=(
-    Case(name="mhsa/no_rope", unit=MHSA, inputs=mhsa_inputs(16, 4, None, None), compare=MODEL_CLOSE, run=run_mhsa,
+    Case(name="mhsa/no_rope", inputs=mhsa_inputs(16, 4, None, None), compare=MODEL_CLOSE, run=run_mhsa,
          expect=expect_mhsa, note="causal attention without RoPE: x (2, seq, 16), 4 heads, against a float64 naive "
                               "version (torch's fused causal attention)"),
-    Case(name="mhsa/rope_default_positions", unit=MHSA, inputs=mhsa_inputs(32, 4, None, "default"), compare=MODEL_CLOSE,
+    Case(name="mhsa/rope_default_positions", inputs=mhsa_inputs(32, 4, None, "default"), compare=MODEL_CLOSE,
          run=run_mhsa, expect=expect_mhsa, hidden_draws=2,
          note="RoPE on q and k (not v) at positions arange(seq); x (2, seq, 32), 4 heads of 8"),
-    Case(name="mhsa/rope_given_positions", unit=MHSA, inputs=mhsa_inputs(32, 2, None, "given"), compare=MODEL_CLOSE,
+    Case(name="mhsa/rope_given_positions", inputs=mhsa_inputs(32, 2, None, "given"), compare=MODEL_CLOSE,
          run=run_mhsa, expect=expect_mhsa,
          note="token_positions (2, seq) starting past 0, one row per batch element; the mask stays causal"),
-    Case(name="mhsa/state_dict", unit=MHSA, inputs=mhsa_inputs(32, 4, None, "default"), compare=exact(),
+    Case(name="mhsa/state_dict", inputs=mhsa_inputs(32, 4, None, "default"), compare=exact(),
          run=run_mhsa_state_dict, expect=expect_mhsa_state_dict, hidden_draws=0,
          note="parameters q_proj/k_proj/v_proj/output_proj.weight, each (d_model, d_model); RoPE adds none"),
-    Case(name="mhsa/bad_heads_raises", unit=MHSA, inputs=bad_heads_inputs, compare=raises(ValueError),
+    Case(name="mhsa/bad_heads_raises", inputs=bad_heads_inputs, compare=raises(ValueError),
          run=run_bad_heads, note="num_heads not dividing d_model (or num_kv_heads not dividing num_heads): ValueError"),
-    Case(name="gqa/two_kv_heads", unit=GQA, inputs=mhsa_inputs(32, 4, 2, "default"), compare=MODEL_CLOSE, run=run_mhsa,
+    Case(name="gqa/two_kv_heads", inputs=mhsa_inputs(32, 4, 2, "default"), compare=MODEL_CLOSE, run=run_mhsa,
          expect=expect_mhsa, hidden_draws=2,
          note="4 query heads share 2 kv heads: query head h reads kv head h // 2 (repeat_interleave)"),
-    Case(name="gqa/multi_query", unit=GQA, inputs=mhsa_inputs(16, 4, 1, "default"), compare=MODEL_CLOSE, run=run_mhsa,
+    Case(name="gqa/multi_query", inputs=mhsa_inputs(16, 4, 1, "default"), compare=MODEL_CLOSE, run=run_mhsa,
          expect=expect_mhsa, note="one kv head shared by all 4 query heads (multi-query attention)"),
-    Case(name="gqa/state_dict", unit=GQA, inputs=mhsa_inputs(32, 8, 2, "default"), compare=exact(),
+    Case(name="gqa/state_dict", inputs=mhsa_inputs(32, 8, 2, "default"), compare=exact(),
          run=run_mhsa_state_dict, expect=expect_mhsa_state_dict, hidden_draws=0,
          note="k_proj and v_proj are (num_kv_heads * d_head, d_model) = (8, 32) with 8 heads and 2 kv heads"),
-    Case(name="block/forward", unit=BLOCK, inputs=block_inputs(4), compare=MODEL_CLOSE, run=run_block,
+    Case(name="block/forward", inputs=block_inputs(4), compare=MODEL_CLOSE, run=run_block,
          expect=expect_block, hidden_draws=2,
          note="pre-norm block x + attn(ln1(x)), then + ffn(ln2(.)); x (2, seq, 32), RoPE"),
-    Case(name="block/gqa", unit=BLOCK, inputs=block_inputs(2), compare=MODEL_CLOSE, run=run_block, expect=expect_block,
+    Case(name="block/gqa", inputs=block_inputs(2), compare=MODEL_CLOSE, run=run_block, expect=expect_block,
          note="the block passes num_kv_heads on to its attention"),
-    Case(name="block/state_dict", unit=BLOCK, inputs=block_inputs(4), compare=exact(), run=run_block_state_dict,
+    Case(name="block/state_dict", inputs=block_inputs(4), compare=exact(), run=run_block_state_dict,
          expect=expect_mhsa_state_dict, hidden_draws=0,
          note="names attn.{q,k,v,output}_proj.weight, ln1.weight, ffn.w1/w2/w3.weight, "
                                            "ln2.weight"),
-    Case(name="lm/forward", unit=LM, inputs=lm_inputs(), compare=MODEL_CLOSE, run=run_lm, expect=expect_lm,
+    Case(name="lm/forward", inputs=lm_inputs(), compare=MODEL_CLOSE, run=run_lm, expect=expect_lm,
          hidden_draws=2, note="2-layer LM, vocab 48, d_model 32: logits (2, seq, 48) against a float64 naive forward"),
-    Case(name="lm/tied_embeddings", unit=LM, inputs=lm_inputs(tie=True), compare=TIED_COMPARE, run=run_lm_tied,
+    Case(name="lm/tied_embeddings", inputs=lm_inputs(tie=True), compare=TIED_COMPARE, run=run_lm_tied,
          expect=expect_lm_tied, note="tie_embeddings=True: lm_head uses the embedding matrix, counted once in "
                               "parameters(); CS336-named weights still load"),
-    Case(name="lm/state_dict", unit=LM, inputs=lm_inputs(num_kv_heads=2), compare=exact(), run=run_lm_state_dict,
+    Case(name="lm/state_dict", inputs=lm_inputs(num_kv_heads=2), compare=exact(), run=run_lm_state_dict,
          expect=expect_lm_state_dict, hidden_draws=0,
          note="CS336 names: token_embeddings, layers.{i}.*, ln_final, lm_head"),
 ))

@@ -22,7 +22,6 @@ import numpy as np
 from shared.cases import Case, Impl, Suite, close, exact, raises
 from shared.cases.tensors import f64, randn, tensor
 
-UNIT = "a1.moe"
 MARGIN = 1e-2
 # Float32 router, softmax, gates and three chained expert matmuls (sums of <= 64 terms) against float64: errors
 # near 1e-6 of outputs of size ~1; 2e-5 leaves room for any summation order.
@@ -273,34 +272,34 @@ def too_many_experts_inputs(rng: np.random.Generator) -> dict:
 
 
 SUITE = Suite(cases=(
-    Case(name="moe/forward_top2", unit=UNIT, inputs=moe_inputs((2, 6), 4, 2, 32), compare=MOE_CLOSE, run=run_forward,
+    Case(name="moe/forward_top2", inputs=moe_inputs((2, 6), 4, 2, 32), compare=MOE_CLOSE, run=run_forward,
          expect=expect_forward, hidden_draws=2,
          note="x (2, 6, d_model), 4 experts, top_k 2, no capacity: against a float64 token-by-token loop"),
-    Case(name="moe/forward_top3", unit=UNIT, inputs=moe_inputs((8,), 6, 3, 16), compare=MOE_CLOSE, run=run_forward,
+    Case(name="moe/forward_top3", inputs=moe_inputs((8,), 6, 3, 16), compare=MOE_CLOSE, run=run_forward,
          expect=expect_forward,
          note="x (8, d_model), 6 experts, top_k 3: gates are the top-3 probabilities renormalised to sum 1"),
-    Case(name="moe/capacity", unit=UNIT, inputs=moe_inputs((16,), 4, 2, 16, capacity_factor=1.0, router_scale=3.0,
+    Case(name="moe/capacity", inputs=moe_inputs((16,), 4, 2, 16, capacity_factor=1.0, router_scale=3.0,
                                           need_drops=True),
          compare=MOE_CLOSE, run=run_forward, expect=expect_forward, hidden_draws=2,
          note="16 tokens, 4 experts, top_k 2, capacity_factor 1.0 (8 per expert): overflow dropped in token order"),
-    Case(name="moe/capacity_worked_example", unit=UNIT, inputs=worked_capacity_inputs, compare=exact(),
+    Case(name="moe/capacity_worked_example", inputs=worked_capacity_inputs, compare=exact(),
          run=run_rows_nonzero, expect=lambda inp: list(WORKED_ROWS_NONZERO), hidden_draws=0,
          note="4 tokens, 2 experts, capacity 2: the third token for expert 0 is dropped (its row is all 0)"),
-    Case(name="moe/aux_loss", unit=UNIT, inputs=moe_inputs((3, 4), 4, 2, 16), compare=AUX_CLOSE, run=run_aux,
+    Case(name="moe/aux_loss", inputs=moe_inputs((3, 4), 4, 2, 16), compare=AUX_CLOSE, run=run_aux,
          expect=expect_aux, note="last_aux_loss = E * sum_e f_e * P_e against the formula in float64"),
-    Case(name="moe/aux_loss_counts_before_dropping", unit=UNIT,
+    Case(name="moe/aux_loss_counts_before_dropping",
          inputs=moe_inputs((16,), 4, 2, 16, capacity_factor=0.5, router_scale=3.0, need_drops=True), compare=AUX_CLOSE,
          run=run_aux, expect=expect_aux,
          note="with capacity_factor 0.5, f_e counts the router's choices, dropped ones included"),
-    Case(name="moe/aux_loss_uniform_router", unit=UNIT, inputs=uniform_router_inputs, compare=AUX_CLOSE, run=run_aux,
+    Case(name="moe/aux_loss_uniform_router", inputs=uniform_router_inputs, compare=AUX_CLOSE, run=run_aux,
          expect=lambda inp: np.float64(1.0), hidden_draws=0,
          note="worked example: a zero router gives probabilities 1/E and an aux loss of exactly 1"),
-    Case(name="moe/gradients", unit=UNIT, inputs=grad_inputs, compare=GRAD_CLOSE, run=run_grads, expect=expect_grads,
+    Case(name="moe/gradients", inputs=grad_inputs, compare=GRAD_CLOSE, run=run_grads, expect=expect_grads,
          note="gradients of sum(out * probe) + 0.5 * aux for the router, an expert and x, against autograd of "
               "the float64 loop (capacity 1.0 with drops)"),
-    Case(name="moe/state_dict", unit=UNIT, inputs=state_dict_inputs, compare=exact(), run=run_state_dict,
+    Case(name="moe/state_dict", inputs=state_dict_inputs, compare=exact(), run=run_state_dict,
          expect=expect_state_dict, note="router.weight (E, d_model) and experts.{e}.w1/w2/w3.weight like SwiGLU's"),
-    Case(name="moe/top_k_too_large_raises", unit=UNIT, inputs=too_many_experts_inputs, compare=raises(ValueError),
+    Case(name="moe/top_k_too_large_raises", inputs=too_many_experts_inputs, compare=raises(ValueError),
          run=run_bad_config, note="top_k > num_experts: ValueError"),
 ))
 

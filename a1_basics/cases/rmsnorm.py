@@ -10,8 +10,6 @@ import numpy as np
 from shared.cases import Case, Impl, Suite, close, exact
 from shared.cases.tensors import f64, randn, tensor
 
-UNIT = "a1.rmsnorm"
-
 
 def float32_inputs(rng: np.random.Generator) -> dict:
     d = int(rng.integers(4, 40))
@@ -66,16 +64,16 @@ def run_state_dict(impl: Impl, inp: dict) -> dict:
 
 
 SUITE = Suite(cases=(
-    Case(name="rmsnorm/float32_3d", unit=UNIT, inputs=float32_inputs, compare=close(), run=run_norm,
+    Case(name="rmsnorm/float32_3d", inputs=float32_inputs, compare=close(), run=run_norm,
          expect=expect_float64, hidden_draws=2,
          note="x (2, 5, d_model) float32 with a non-trivial gain, against a float64 formula"),
-    Case(name="rmsnorm/eps_inside_sqrt", unit=UNIT, inputs=small_inputs, compare=close(), run=run_norm,
+    Case(name="rmsnorm/eps_inside_sqrt", inputs=small_inputs, compare=close(), run=run_norm,
          expect=expect_float64, note="tiny inputs (|x| ~ 1e-3), where eps must sit inside the square root"),
     # One float16 ulp is 2^-10 (~1e-3) relative; allow a one-ulp difference in the final rounding.
-    Case(name="rmsnorm/float16_large_values", unit=UNIT, inputs=float16_inputs, compare=close(rtol=2e-3, atol=1e-3),
+    Case(name="rmsnorm/float16_large_values", inputs=float16_inputs, compare=close(rtol=2e-3, atol=1e-3),
          run=run_norm, expect=expect_float32_then_cast,
          note="float16 inputs up to |x| = 400: math in float32 (x^2 overflows float16), returned as float16"),
-    Case(name="rmsnorm/state_dict", unit=UNIT, inputs=state_dict_inputs, compare=exact(), run=run_state_dict,
+    Case(name="rmsnorm/state_dict", inputs=state_dict_inputs, compare=exact(), run=run_state_dict,
          expect=lambda inp: {"keys": ["weight"], "shapes": [[inp["d"]]], "all_ones": [True]},
          note="the only parameter is the gain `weight`, shape (d_model,), all ones at init"),
 ))

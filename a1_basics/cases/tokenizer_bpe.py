@@ -18,7 +18,6 @@ import numpy as np
 
 from shared.cases import Case, Impl, Suite, Timed, exact, fields, predicate, raises, set_equal
 
-UNIT, SPEED_UNIT = "a1.train_bpe", "a1.bpe_speed"
 EOT = "<|endoftext|>"
 # GPT-2's pre-tokenizer, as the handout pins it (the oracles use this literal, not the reference's constant)
 PATTERN = r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
@@ -237,29 +236,29 @@ def run_speed_layout(impl: Impl, inp: dict) -> dict:
 
 
 SUITE = Suite(cases=(
-    Case(name="bpe/random_corpus", unit=UNIT, inputs=corpus_inputs(False, (300, 480)), compare=TRAIN_COMPARE,
+    Case(name="bpe/random_corpus", inputs=corpus_inputs(False, (300, 480)), compare=TRAIN_COMPARE,
          run=run_train, expect="reference",
          note="a ~4 KB English-like corpus with <|endoftext|> between documents: vocab as a set, merges in order"),
-    Case(name="bpe/unicode_corpus", unit=UNIT, inputs=corpus_inputs(True, (300, 600)), compare=TRAIN_COMPARE,
+    Case(name="bpe/unicode_corpus", inputs=corpus_inputs(True, (300, 600)), compare=TRAIN_COMPARE,
          run=run_train, expect="reference",
          note="accents, CJK and emoji: merges operate on UTF-8 bytes, so tokens may hold part of a character"),
-    Case(name="bpe/tie_break_raw_bytes", unit=UNIT, inputs=tie_inputs, compare=TRAIN_COMPARE, run=run_train,
+    Case(name="bpe/tie_break_raw_bytes", inputs=tie_inputs, compare=TRAIN_COMPARE, run=run_train,
          expect=expect_tie,
          note="\"pr pq rp\": every pair occurs once, so ties decide all 5 merges: the greater pair of raw bytes wins"),
-    Case(name="bpe/vocab_layout", unit=UNIT, inputs=corpus_inputs(False, (300, 400), (EOT, "<|pad|>")),
+    Case(name="bpe/vocab_layout", inputs=corpus_inputs(False, (300, 400), (EOT, "<|pad|>")),
          compare=predicate("bytes, specials, merges in order", layout_ok), run=run_train_layout,
          note="ids 0-255 bytes, then the 2 special tokens in order, then merge k = token 258 + k; vocab_size "
               "tokens; no learned token contains part of a special token"),
-    Case(name="bpe/vocab_too_small_raises", unit=UNIT, inputs=too_small_inputs, compare=raises(ValueError),
+    Case(name="bpe/vocab_too_small_raises", inputs=too_small_inputs, compare=raises(ValueError),
          run=run_train, note="vocab_size below 256 + len(special_tokens) raises ValueError"),
-    Case(name="bpe/missing_file_raises", unit=UNIT, inputs=missing_file_inputs, compare=raises(FileNotFoundError),
+    Case(name="bpe/missing_file_raises", inputs=missing_file_inputs, compare=raises(FileNotFoundError),
          run=run_missing, note="a path that does not exist raises FileNotFoundError"),
-    Case(name="bpe_speed/130kb_vocab_500", unit=SPEED_UNIT, inputs=speed_inputs(150, 500),
+    Case(name="bpe_speed/130kb_vocab_500", inputs=speed_inputs(150, 500),
          compare=fields(digest=exact()), run=run_speed_digest, expect="reference", seeds=(0,),
          timed=Timed(SPEED_LIMIT[500], calibration_workload),
          note="train_bpe on ~130 KB to vocab 500 (the reference's merges), in a fresh process, within "
               f"{SPEED_LIMIT[500]:g}x the CPU time of a calibration workload, both timed by the grader"),
-    Case(name="bpe_speed/100kb_vocab_1000", unit=SPEED_UNIT, inputs=speed_inputs(110, 1000),
+    Case(name="bpe_speed/100kb_vocab_1000", inputs=speed_inputs(110, 1000),
          compare=fields(layout=predicate("bytes, specials, merges in order", layout_ok)), run=run_speed_layout,
          seeds=(0,), timed=Timed(SPEED_LIMIT[1000], calibration_workload),
          note="train_bpe on ~100 KB to vocab 1000 (checked by its layout), in a fresh process, within "

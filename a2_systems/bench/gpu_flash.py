@@ -139,7 +139,7 @@ def graded_cases() -> list[Check]:
         pass
     impl, checks = Impl(API), []
     for case in cases:
-        if not case.unit.startswith("a2.flash_triton"):
+        if not case.name.startswith("flash_triton/"):  # the Triton units (rubric: their cases globs)
             continue
         inputs = case.inputs(np.random.default_rng(0))
         try:

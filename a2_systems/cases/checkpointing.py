@@ -13,8 +13,6 @@ import numpy as np
 from shared.cases import Case, Impl, Suite, close, exact, fields, raises
 from shared.cases.tensors import numpy, randn, tensor
 
-UNIT = "a2.checkpointing"
-
 
 def stack_inputs(rng: np.random.Generator) -> dict:
     width, depth = int(rng.integers(4, 16)), int(rng.integers(2, 7))
@@ -71,11 +69,11 @@ def run_bad(impl: Impl, inp: dict) -> Any:
 
 
 SUITE = Suite(cases=(
-    Case(name="checkpointing/segments", unit=UNIT, inputs=stack_inputs,
+    Case(name="checkpointing/segments", inputs=stack_inputs,
          compare=fields(out=close(rtol=1e-5, atol=1e-6), x_grad=close(rtol=1e-5, atol=1e-6),
                 w_grads=close(rtol=1e-5, atol=1e-6), start_order=exact()),
          run=run_stack, expect=expect_stack, seeds=(0, 1, 2, 3), hidden_draws=3,
          note="same outputs and gradients as nn.Sequential; each segment recomputed in backward, last first"),
-    Case(name="checkpointing/bad_segment_size", unit=UNIT, inputs=bad_inputs, compare=raises(ValueError), run=run_bad,
+    Case(name="checkpointing/bad_segment_size", inputs=bad_inputs, compare=raises(ValueError), run=run_bad,
          seeds=(0,), note="segment_size < 1 is a ValueError"),
 ))

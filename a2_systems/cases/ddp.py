@@ -209,13 +209,13 @@ def run_bad_bucket(impl: Impl, inp: dict) -> Any:
 
 def _train_case(unit: str, name: str, make: Callable, note: str, seeds: tuple[int, ...] = (0, 1),
                 hidden_draws: int = 1) -> Case:
-    return Case(name=f"{GROUP[unit]}/{name}", unit=unit, inputs=make,
+    return Case(name=f"{GROUP[unit]}/{name}", inputs=make,
                 compare=world(f"{GROUP[unit]} training", _check_train(unit)), expect=expect_train, seeds=seeds,
                 hidden_draws=hidden_draws, group=GROUP[unit], note=note)
 
 
 def _no_world_case(unit: str) -> Case:
-    return Case(name=f"{GROUP[unit]}/no_process_group", unit=unit, inputs=lambda rng: {}, compare=raises(RuntimeError),
+    return Case(name=f"{GROUP[unit]}/no_process_group", inputs=lambda rng: {}, compare=raises(RuntimeError),
                 run=run_no_world(WRAPPER[unit]), hidden_draws=0,
                 note=f"{WRAPPER[unit]} without torch.distributed initialised raises RuntimeError", seeds=(0,))
 
@@ -237,11 +237,11 @@ SUITE = Suite(
                     "every gradient: one all-reduce per step", seeds=(0,)),
         _no_world_case(BUCKETED),
         # a continuous draw, so no hidden draw repeats the visible one (grader/replay.py); 0 itself is visible only
-        Case(name="ddp_bucketed/bad_bucket_size", unit=BUCKETED,
+        Case(name="ddp_bucketed/bad_bucket_size",
              inputs=lambda rng: {"bucket_size_mb": -float(rng.uniform(1e-3, 100.0))},
              compare=raises(ValueError), run=run_bad_bucket, seeds=(0,),
              note="bucket_size_mb < 0 raises ValueError before any communication"),
-        Case(name="ddp_bucketed/zero_bucket_size", unit=BUCKETED, inputs=lambda rng: {"bucket_size_mb": 0.0},
+        Case(name="ddp_bucketed/zero_bucket_size", inputs=lambda rng: {"bucket_size_mb": 0.0},
              compare=raises(ValueError), run=run_bad_bucket, seeds=(0,), hidden_draws=0,
              note="bucket_size_mb = 0 raises ValueError before any communication"),
     ),

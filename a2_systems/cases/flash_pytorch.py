@@ -20,7 +20,6 @@ from a2_systems.cases.flash_oracle import (
 )
 from shared.cases import Case, Suite, exact, raises
 
-UNIT = "a2.flash_pytorch"
 TARGET = "FlashAttentionPytorch"
 
 
@@ -30,26 +29,26 @@ def bad_rank(rng: np.random.Generator) -> dict:
 
 
 SUITE = Suite(cases=(
-    Case(name="flash_pytorch/forward", unit=UNIT, inputs=attention_inputs(2, 48, 80, 16, False), compare=FLASH_CLOSE,
+    Case(name="flash_pytorch/forward", inputs=attention_inputs(2, 48, 80, 16, False), compare=FLASH_CLOSE,
          run=run_forward(TARGET), expect=expect_forward, seeds=(0,),
          note="O and the saved logsumexp L, (2, 48) queries x 80 keys, d = 16: lengths not multiples of a tile"),
-    Case(name="flash_pytorch/causal_forward", unit=UNIT, inputs=attention_inputs(2, 72, 72, 16, True),
+    Case(name="flash_pytorch/causal_forward", inputs=attention_inputs(2, 72, 72, 16, True),
          compare=FLASH_CLOSE, run=run_forward(TARGET), expect=expect_forward, seeds=(0,),
          note="causal O and L, n = 72: query i attends keys 0..i"),
-    Case(name="flash_pytorch/backward", unit=UNIT, inputs=attention_inputs(2, 40, 56, 16, False), compare=FLASH_CLOSE,
+    Case(name="flash_pytorch/backward", inputs=attention_inputs(2, 40, 56, 16, False), compare=FLASH_CLOSE,
          run=run_grads(TARGET), expect=expect_grads, seeds=(0,),
          note="dQ, dK, dV for a random upstream dO, 40 x 56, d = 16"),
-    Case(name="flash_pytorch/causal_backward", unit=UNIT, inputs=attention_inputs(2, 72, 72, 16, True),
+    Case(name="flash_pytorch/causal_backward", inputs=attention_inputs(2, 72, 72, 16, True),
          compare=FLASH_CLOSE, run=run_grads(TARGET), expect=expect_grads, seeds=(0,), note="causal dQ, dK, dV, n = 72"),
-    Case(name="flash_pytorch/saved_tensors", unit=UNIT, inputs=attention_inputs(2, 40, 56, 16, False), compare=exact(),
+    Case(name="flash_pytorch/saved_tensors", inputs=attention_inputs(2, 40, 56, 16, False), compare=exact(),
          run=run_saved_shapes(TARGET), expect=expect_saved_shapes, seeds=(0,), hidden_draws=0,
          note="the autograd context keeps exactly L (float32), Q, K, V, O: no attention matrix"),
-    Case(name="flash_pytorch/no_quadratic_tensor", unit=UNIT, inputs=attention_inputs(1, 512, 512, 16, False),
+    Case(name="flash_pytorch/no_quadratic_tensor", inputs=attention_inputs(1, 512, 512, 16, False),
          compare=quarter_matrix_at_most, run=run_largest_tensor(TARGET), expect=None, seeds=(0,),
          note="forward + backward at n = 512 never make a tensor of more than n*n/4 floats"),
-    Case(name="flash_pytorch/causal_needs_square", unit=UNIT, inputs=attention_inputs(1, 16, 24, 8, True),
+    Case(name="flash_pytorch/causal_needs_square", inputs=attention_inputs(1, 16, 24, 8, True),
          compare=raises(ValueError), run=run_bad(TARGET), expect=None, seeds=(0,),
          note="is_causal with n_queries != n_keys raises ValueError"),
-    Case(name="flash_pytorch/needs_batch_dim", unit=UNIT, inputs=bad_rank, compare=raises(ValueError),
+    Case(name="flash_pytorch/needs_batch_dim", inputs=bad_rank, compare=raises(ValueError),
          run=run_bad(TARGET), expect=None, seeds=(0,), note="2-D inputs (no batch dim) raise ValueError"),
 ))

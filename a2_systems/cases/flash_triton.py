@@ -22,8 +22,6 @@ from a2_systems.cases.flash_oracle import (
 )
 from shared.cases import Case, Suite, exact, predicate, raises
 
-FORWARD = "a2.flash_triton_forward"
-BACKWARD = "a2.flash_triton_backward"
 TARGET = "FlashAttentionTriton"
 
 
@@ -91,28 +89,28 @@ def skips_tiles(inp: dict, out: dict) -> tuple[bool, str]:
 
 
 SUITE = Suite(cases=(
-    Case(name="flash_triton/forward", unit=FORWARD, inputs=attention_inputs(2, 48, 80, 16, False), compare=FLASH_CLOSE,
+    Case(name="flash_triton/forward", inputs=attention_inputs(2, 48, 80, 16, False), compare=FLASH_CLOSE,
          run=run_forward(TARGET), expect=expect_forward, seeds=(0,),
          note="O and the saved logsumexp L, 48 queries x 80 keys, d = 16: masked partial tiles"),
-    Case(name="flash_triton/causal_forward", unit=FORWARD, inputs=attention_inputs(2, 72, 72, 16, True),
+    Case(name="flash_triton/causal_forward", inputs=attention_inputs(2, 72, 72, 16, True),
          compare=FLASH_CLOSE, run=run_forward(TARGET), expect=expect_forward, seeds=(0,),
          note="causal O and L, n = 72"),
-    Case(name="flash_triton/causal_skips_tiles", unit=FORWARD, inputs=attention_inputs(1, 256, 256, 16, False),
+    Case(name="flash_triton/causal_skips_tiles", inputs=attention_inputs(1, 256, 256, 16, False),
          compare=predicate("causal skips the key tiles above the diagonal", skips_tiles), run=run_tile_counts,
          expect=None, seeds=(0,),
          note="n = 256: the causal forward runs at most 0.8x the tl.dot calls of the non-causal one"),
-    Case(name="flash_triton/saved_tensors", unit=FORWARD, inputs=attention_inputs(1, 40, 56, 16, False),
+    Case(name="flash_triton/saved_tensors", inputs=attention_inputs(1, 40, 56, 16, False),
          compare=exact(), run=run_saved_shapes(TARGET), expect=expect_saved_shapes, seeds=(0,), hidden_draws=0,
          note="the autograd context keeps exactly L (float32), Q, K, V, O"),
-    Case(name="flash_triton/causal_needs_square", unit=FORWARD, inputs=attention_inputs(1, 16, 24, 16, True),
+    Case(name="flash_triton/causal_needs_square", inputs=attention_inputs(1, 16, 24, 16, True),
          compare=raises(ValueError), run=run_bad(TARGET), expect=None, seeds=(0,),
          note="is_causal with n_queries != n_keys raises ValueError"),
-    Case(name="flash_triton/backward", unit=BACKWARD, inputs=attention_inputs(2, 40, 56, 16, False),
+    Case(name="flash_triton/backward", inputs=attention_inputs(2, 40, 56, 16, False),
          compare=FLASH_CLOSE, run=run_grads(TARGET), expect=expect_grads, seeds=(0,),
          note="dQ, dK, dV for a random upstream dO, 40 x 56, d = 16"),
-    Case(name="flash_triton/causal_backward", unit=BACKWARD, inputs=attention_inputs(2, 72, 72, 16, True),
+    Case(name="flash_triton/causal_backward", inputs=attention_inputs(2, 72, 72, 16, True),
          compare=FLASH_CLOSE, run=run_grads(TARGET), expect=expect_grads, seeds=(0,), note="causal dQ, dK, dV, n = 72"),
-    Case(name="flash_triton/backward_no_quadratic_tensor", unit=BACKWARD,
+    Case(name="flash_triton/backward_no_quadratic_tensor",
          inputs=attention_inputs(1, 256, 256, 16, True), compare=quarter_matrix_at_most, run=run_largest_tensor(TARGET),
          expect=None, seeds=(0,),
          note="forward + backward at n = 256 make no torch tensor of more than n*n/4 floats: P stays in the kernels"),

@@ -24,7 +24,6 @@ from a2_systems.cases.ddp import param_shapes
 from a2_systems.cases.world_cases import WORLD_SIZE, world, world_group
 from shared.cases import Case, Impl, Suite, Verdict, close, raises
 
-UNIT = "a2.fsdp"
 GROUP = "fsdp"
 DRIVER = "a2_systems.cases.fsdp_drivers:train"
 # as the DDP cases: float32 ranks against a float64 oracle over 3 steps; summed gradients or rank 1's own
@@ -111,7 +110,7 @@ def run_no_world(impl: Impl, inp: dict) -> Any:
 
 
 def train_case(name: str, make: Callable, note: str, seeds: tuple[int, ...] = (0,), hidden_draws: int = 1) -> Case:
-    return Case(name=f"{GROUP}/{name}", unit=UNIT, inputs=make, compare=world("fsdp training", check_train),
+    return Case(name=f"{GROUP}/{name}", inputs=make, compare=world("fsdp training", check_train),
                 expect=expect_train, seeds=seeds, hidden_draws=hidden_draws, group=GROUP, note=note)
 
 
@@ -120,7 +119,7 @@ SUITE = Suite(
     cases=(
         train_case("sgd", fsdp_inputs("SGD"), NOTE + " (plain SGD)", seeds=(0, 1)),
         train_case("adamw", fsdp_inputs("AdamW"), NOTE + " and half the AdamW state (torch.optim.AdamW)"),
-        Case(name=f"{GROUP}/no_process_group", unit=UNIT, inputs=lambda rng: {}, compare=raises(RuntimeError),
+        Case(name=f"{GROUP}/no_process_group", inputs=lambda rng: {}, compare=raises(RuntimeError),
              run=run_no_world, hidden_draws=0, note="FSDP without torch.distributed initialised raises RuntimeError",
              seeds=(0,)),
     ),

@@ -19,7 +19,6 @@ import numpy as np
 from shared.cases import Case, Impl, Suite, close, exact, fields, raises
 from shared.cases.tensors import numpy, randn, tensor
 
-UNIT = "a2.paged_kv_cache"
 HEADS, HEAD_DIM = 2, 3
 KV_CLOSE = close(rtol=0, atol=0)  # positions are copied, never computed: bit-for-bit
 ATTN_CLOSE = close(rtol=1e-4, atol=1e-5)
@@ -304,25 +303,25 @@ def raise_inputs(rng: np.random.Generator) -> dict:
 
 
 SUITE = Suite(cases=(
-    Case(name="paged/allocator_lowest_free", unit=UNIT, inputs=lambda rng: {}, compare=exact(), run=run_allocator,
+    Case(name="paged/allocator_lowest_free", inputs=lambda rng: {}, compare=exact(), run=run_allocator,
          expect=lambda inp: [0, 1, 2, 1, 1, 1, 0, 2, 0, 3], seeds=(0,), hidden_draws=0,
          note="BlockAllocator(4): lowest free id first, a block is free again at reference count 0 (by hand)"),
-    Case(name="paged/allocator_script", unit=UNIT, inputs=allocator_inputs, compare=exact(), run=run_allocator_script,
+    Case(name="paged/allocator_script", inputs=allocator_inputs, compare=exact(), run=run_allocator_script,
          expect=lambda inp: inp["wants"], hidden_draws=2,
          note="BlockAllocator(3-8): 30-50 random allocate / incref / decref, each answer against a simulation"),
-    Case(name="paged/worked_example", unit=UNIT, inputs=worked_inputs, compare=fields(steps=exact(), kv=KV_CLOSE),
+    Case(name="paged/worked_example", inputs=worked_inputs, compare=fields(steps=exact(), kv=KV_CLOSE),
          run=run_script, expect=expect_worked, seeds=(0,),
          note="HANDOUT §6.1's worked example: fork, copy-on-write, free, a failed append that changes nothing"),
-    Case(name="paged/random_script", unit=UNIT, inputs=script_inputs(24, (2, 3, 4, 5), 12),
+    Case(name="paged/random_script", inputs=script_inputs(24, (2, 3, 4, 5), 12),
          compare=fields(steps=exact(), kv=KV_CLOSE), run=run_script, expect=simulate, seeds=(0, 1, 2), hidden_draws=3,
          note="24 random add / append / fork / free ops: tables, free count and reference counts after each, "
               "then every sequence's K/V equal what it was given"),
-    Case(name="paged/attention_shared_prefix", unit=UNIT, inputs=attention_inputs, compare=ATTN_CLOSE,
+    Case(name="paged/attention_shared_prefix", inputs=attention_inputs, compare=ATTN_CLOSE,
          run=run_attention, expect=expect_attention, hidden_draws=2,
          note="3 forks of a prefix, each extended: attend() equals float64 softmax attention over contiguous K/V"),
-    Case(name="paged/out_of_blocks_raises", unit=UNIT, inputs=raise_inputs, compare=raises(OutOfBlocksError),
+    Case(name="paged/out_of_blocks_raises", inputs=raise_inputs, compare=raises(OutOfBlocksError),
          run=run_raising("out_of_blocks"), seeds=(0,),
          note="13 positions in a pool of 3 blocks of 4: OutOfBlocksError"),
-    Case(name="paged/unknown_sequence_raises", unit=UNIT, inputs=raise_inputs, compare=raises(ValueError),
+    Case(name="paged/unknown_sequence_raises", inputs=raise_inputs, compare=raises(ValueError),
          run=run_raising("unknown_append"), seeds=(0,), note="appending to a sequence never added: ValueError"),
 ))

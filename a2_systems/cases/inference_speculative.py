@@ -26,7 +26,6 @@ import numpy as np
 from shared.cases import Case, Impl, Suite, distribution, exact, fields, predicate, raises
 from shared.cases.tensors import randn, tensor
 
-UNIT = "a2.speculative_decoding"
 MIN_MARGIN = 0.05
 
 
@@ -259,27 +258,27 @@ def run_bad(what: str) -> Callable[[Impl, dict], Any]:
 
 
 SUITE = Suite(cases=(
-    Case(name="speculative/joint_two_tokens_k2", unit=UNIT, inputs=joint_inputs(2, 3), compare=distribution(),
+    Case(name="speculative/joint_two_tokens_k2", inputs=joint_inputs(2, 3), compare=distribution(),
          run=run_joint, expect=expect_joint, hidden_draws=2,
          note=f"{DRAWS} runs, k = 2: the first two tokens (both drafted each round) follow the target's joint "
               "distribution p(x1) p(x2 | x1), chi-squared"),
-    Case(name="speculative/joint_two_tokens_bonus", unit=UNIT, inputs=joint_inputs(1, 2), compare=distribution(),
+    Case(name="speculative/joint_two_tokens_bonus", inputs=joint_inputs(1, 2), compare=distribution(),
          run=run_joint, expect=expect_joint,
          note=f"{DRAWS} runs, k = 1: the second token is the bonus token or a fresh round's, chi-squared"),
-    Case(name="speculative/acceptance_rate", unit=UNIT, inputs=unigram_inputs, compare=fields(
+    Case(name="speculative/acceptance_rate", inputs=unigram_inputs, compare=fields(
             counts=predicate("acceptance rate near alpha = sum_x min(p, q)", rate_near_alpha),
             tokens=distribution()), run=run_unigram, expect=expect_unigram, hidden_draws=2,
          note=f"prefix-free target and draft, {TOKENS} tokens: accepted / (accepted + rejected) near "
               "sum_x min(p(x), q(x)) (Leviathan et al. 2023 §3), the tokens i.i.d. from p"),
-    Case(name="speculative/greedy_equals_target", unit=UNIT, inputs=greedy_inputs, compare=exact(), run=run_greedy,
+    Case(name="speculative/greedy_equals_target", inputs=greedy_inputs, compare=exact(), run=run_greedy,
          expect=lambda inp: list(inp["path"]),
          note="temperature 0 with a different draft: the tokens of plain greedy decoding of the target"),
-    Case(name="speculative/same_model_bonus", unit=UNIT, inputs=same_model_inputs, compare=exact(), run=run_same_model,
+    Case(name="speculative/same_model_bonus", inputs=same_model_inputs, compare=exact(), run=run_same_model,
          expect=expect_same_model,
          note="draft = target: every draft accepted and each round ends with the bonus token, so "
               "ceil(n / (k + 1)) target calls"),
-    Case(name="speculative/k_zero_raises", unit=UNIT, inputs=joint_inputs(2, 3), compare=raises(ValueError),
+    Case(name="speculative/k_zero_raises", inputs=joint_inputs(2, 3), compare=raises(ValueError),
          run=run_bad("k0"), seeds=(0,), note="k = 0 draft tokens per round: ValueError"),
-    Case(name="speculative/vocab_mismatch_raises", unit=UNIT, inputs=joint_inputs(2, 3), compare=raises(ValueError),
+    Case(name="speculative/vocab_mismatch_raises", inputs=joint_inputs(2, 3), compare=raises(ValueError),
          run=run_bad("vocab"), seeds=(0,), note="a draft with 3 logits for a target with 4: ValueError"),
 ))

@@ -14,7 +14,6 @@ import numpy as np
 
 from shared.cases import Case, Impl, Suite, exact
 
-UNIT = "a2.peak_memory"
 ITEMSIZE = {"float32": 4, "float64": 8, "int8": 1, "bfloat16": 2}
 
 
@@ -120,7 +119,7 @@ def expect_script(inp: dict) -> dict:
 
 
 SUITE = Suite(cases=(
-    Case(name="memory/op_script", unit=UNIT, inputs=script_inputs, compare=exact(), run=run_script,
+    Case(name="memory/op_script", inputs=script_inputs, compare=exact(), run=run_script,
          expect=expect_script, seeds=(0, 1, 2, 3), hidden_draws=4,
          note="storages counted once (views and in-place ops are free), frees noticed, bytes by dtype"),
 ))

@@ -14,9 +14,6 @@ import numpy as np
 from shared.cases import Case, Impl, Suite, close, exact, fields, raises
 from shared.cases.tensors import numpy, randn, tensor
 
-UNIT = "a2.mixed_precision"
-
-
 # Conditioning of the bf16 step (rows of x are redrawn until both hold):
 # - every fc1 pre-activation is at least MIN_PREACT from ReLU's kink: bf16 rounding moves a pre-activation of
 #   size ~1 by ~2^-8, and one that changes sign switches its unit's whole gradient on or off (a 100% error);
@@ -97,10 +94,10 @@ COMPARE = fields(loss=close(rtol=2e-2, atol=2e-2), logits_dtype=exact(), loss_dt
                  grad_dtypes=exact(), updates=close(rtol=5e-2, atol=2e-2))
 
 SUITE = Suite(cases=(
-    Case(name="mixed_precision/toy_step", unit=UNIT, inputs=toy_inputs, compare=COMPARE, run=run_step,
+    Case(name="mixed_precision/toy_step", inputs=toy_inputs, compare=COMPARE, run=run_step,
          expect=expect_step, seeds=(0, 1, 2), hidden_draws=3,
          note="bf16 logits, float32 loss, float32 master weights, update close to a float32 step"),
-    Case(name="mixed_precision/float16_on_cpu", unit=UNIT, inputs=float16_cpu_inputs, compare=raises(ValueError),
+    Case(name="mixed_precision/float16_on_cpu", inputs=float16_cpu_inputs, compare=raises(ValueError),
          run=run_float16_cpu, seeds=(0,), hidden_draws=0,
          note="float16 autocast on CPU is refused with a ValueError (it needs a GradScaler)"),
 ))

@@ -12,7 +12,6 @@ import numpy as np
 from shared.cases import Case, Impl, Suite, exact
 from shared.cases.tensors import randn, tensor
 
-UNIT = "a2.profiling"
 WATCHED = ("aten::mm", "aten::softmax")
 
 
@@ -50,7 +49,7 @@ def expect_counts(inp: dict) -> dict:
 
 
 SUITE = Suite(cases=(
-    Case(name="profile/op_counts", unit=UNIT, inputs=counts_inputs, compare=exact(), run=run_counts,
+    Case(name="profile/op_counts", inputs=counts_inputs, compare=exact(), run=run_counts,
          expect=expect_counts, hidden_draws=2,
          note="aten::mm and aten::softmax counted over the measured steps only, one row per op"),
 ))

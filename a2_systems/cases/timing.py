@@ -12,8 +12,6 @@ import numpy as np
 
 from shared.cases import Case, Impl, Suite, close, exact, fields, raises
 
-UNIT = "a2.timing"
-
 
 class FakeAsyncDevice:
     """fn() queues durations[k] for call k; sync() advances the clock by what is queued; clock() reads it."""
@@ -70,13 +68,13 @@ def run_bad(impl: Impl, inp: dict) -> Any:
 
 
 SUITE = Suite(cases=(
-    Case(name="timing/async_device", unit=UNIT, inputs=timing_inputs,
+    Case(name="timing/async_device", inputs=timing_inputs,
          compare=fields(times=close(rtol=1e-9, atol=1e-9), calls=exact()), run=run_fake, expect=expect_fake,
          seeds=(0, 1, 2), hidden_draws=3,
          note="times the fake GPU: warm-up unmeasured, sync before each closing clock read"),
-    Case(name="timing/no_warmup", unit=UNIT, inputs=no_warmup_inputs,
+    Case(name="timing/no_warmup", inputs=no_warmup_inputs,
          compare=fields(times=close(rtol=1e-9, atol=1e-9), calls=exact()), run=run_fake, expect=expect_fake, seeds=(0,),
          note="warmup=0 measures every call"),
-    Case(name="timing/zero_steps", unit=UNIT, inputs=bad_inputs, compare=raises(ValueError), run=run_bad, seeds=(0,),
+    Case(name="timing/zero_steps", inputs=bad_inputs, compare=raises(ValueError), run=run_bad, seeds=(0,),
          note="steps <= 0 is a ValueError naming steps"),
 ))

@@ -20,7 +20,6 @@ import numpy as np
 from a2_systems.cases.world_cases import WORLD_SIZE, world, world_group
 from shared.cases import Case, Impl, Suite, Verdict, close, raises
 
-UNIT = "a2.tensor_parallel"
 GROUP = "tensor_parallel"
 DRIVER = "a2_systems.cases.tp_drivers:run_layer"
 # float32 ranks against a float64 oracle, values O(1), inner sizes <= 48: rounding ~1e-6; a missing all-reduce or
@@ -154,7 +153,7 @@ def run_no_world(impl: Impl, inp: dict) -> Any:
 
 
 def layer_case(name: str, make: Callable, note: str, seeds: tuple[int, ...] = (0, 1), hidden_draws: int = 1) -> Case:
-    return Case(name=f"{GROUP}/{name}", unit=UNIT, inputs=make, compare=world("tensor parallel layer", check_layer),
+    return Case(name=f"{GROUP}/{name}", inputs=make, compare=world("tensor parallel layer", check_layer),
                 expect=expect_layer, seeds=seeds, hidden_draws=hidden_draws, group=GROUP, note=note)
 
 
@@ -170,13 +169,13 @@ SUITE = Suite(
                    "all-reduce in forward and one in backward"),
         layer_case("attention", layer_inputs("attention"), "ParallelAttention: heads split over the ranks, equals "
                    "single-process causal attention, one all-reduce each way"),
-        Case(name=f"{GROUP}/not_divisible", unit=UNIT,
+        Case(name=f"{GROUP}/not_divisible",
              inputs=lambda rng: {"driver": "a2_systems.cases.tp_drivers:bad_sizes",
                                                           "odd": 2 * int(rng.integers(1, 100)) + 1,
                                                           "width": int(rng.integers(1, 65))},
              compare=world("tensor parallel sizes", check_bad_sizes), seeds=(0,), group=GROUP,
              note="a split size not divisible by the world size raises ValueError in every constructor"),
-        Case(name=f"{GROUP}/no_process_group", unit=UNIT, inputs=lambda rng: {}, compare=raises(RuntimeError),
+        Case(name=f"{GROUP}/no_process_group", inputs=lambda rng: {}, compare=raises(RuntimeError),
              run=run_no_world, hidden_draws=0,
              note="ColumnParallelLinear without torch.distributed initialised raises RuntimeError", seeds=(0,)),
     ),

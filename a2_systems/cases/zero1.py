@@ -16,7 +16,6 @@ import numpy as np
 from a2_systems.cases.world_cases import WORLD_SIZE, world, world_group
 from shared.cases import Case, Impl, Suite, Verdict, close, raises
 
-UNIT = "a2.zero1"
 DRIVER = "a2_systems.cases.zero1_drivers:train"
 # The same float32 arithmetic per parameter as the unsharded optimizer, but not always the same rounding: under
 # another SIMD dispatch (another CPU) torch fuses `p.add_(buf, alpha=-lr)` into one multiply-add or not, 1 ulp
@@ -93,13 +92,13 @@ def run_no_world(impl: Impl, inp: dict) -> Any:
 
 SUITE = Suite(
     cases=(
-        Case(name="zero1/adamw", unit=UNIT, inputs=zero1_inputs("AdamW", groups=False),
+        Case(name="zero1/adamw", inputs=zero1_inputs("AdamW", groups=False),
              compare=world("zero1", check_zero1), expect=expect_zero1, group="zero1",
              note="4 AdamW steps sharded over 2 ranks equal torch.optim.AdamW; each rank holds ~half the state"),
-        Case(name="zero1/sgd_param_groups", unit=UNIT, inputs=zero1_inputs("SGD", groups=True),
+        Case(name="zero1/sgd_param_groups", inputs=zero1_inputs("SGD", groups=True),
              compare=world("zero1", check_zero1), expect=expect_zero1, seeds=(0,), group="zero1",
              note="SGD with momentum, two param groups with their own lr, a frozen weight"),
-        Case(name="zero1/no_process_group", unit=UNIT, inputs=lambda rng: {}, compare=raises(RuntimeError),
+        Case(name="zero1/no_process_group", inputs=lambda rng: {}, compare=raises(RuntimeError),
              run=run_no_world, hidden_draws=0,
              note="ShardedOptimizer without torch.distributed initialised raises RuntimeError", seeds=(0,)),
     ),

@@ -9,14 +9,14 @@ from shared.cases import Case, Suite
 
 
 def _ddp(unit: str, name: str, make, note: str) -> Case:
-    return Case(name=f"{ddp.GROUP[unit]}/{name}", unit=unit, inputs=make,
+    return Case(name=f"{ddp.GROUP[unit]}/{name}", inputs=make,
                 compare=ddp.world(f"{ddp.GROUP[unit]} training",
                                                                    ddp._check_train(unit)), expect=ddp.expect_train,
                 group=ddp.GROUP[unit], note=note)
 
 
 def _zero1(name: str, make, note: str) -> Case:
-    return Case(name=f"zero1/{name}", unit=zero1.UNIT, inputs=make, compare=zero1.world("zero1", zero1.check_zero1),
+    return Case(name=f"zero1/{name}", inputs=make, compare=zero1.world("zero1", zero1.check_zero1),
                 expect=zero1.expect_zero1, group="zero1", note=note)
 
 

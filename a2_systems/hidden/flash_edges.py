@@ -13,24 +13,22 @@ from a2_systems.cases.flash_oracle import (
 )
 from shared.cases import Case, Suite
 
-PT, FWD, BWD = "a2.flash_pytorch", "a2.flash_triton_forward", "a2.flash_triton_backward"
-
 SUITE = Suite(cases=(
-    Case(name="flash_pytorch/edge_single_key", unit=PT, inputs=attention_inputs(3, 1, 1, 8, True), compare=FLASH_CLOSE,
+    Case(name="flash_pytorch/edge_single_key", inputs=attention_inputs(3, 1, 1, 8, True), compare=FLASH_CLOSE,
          run=run_forward("FlashAttentionPytorch"), expect=expect_forward,
          note="n = 1, causal: the output is V and L is the one scaled score"),
-    Case(name="flash_pytorch/edge_long_keys_d24", unit=PT, inputs=attention_inputs(2, 17, 130, 24, False),
+    Case(name="flash_pytorch/edge_long_keys_d24", inputs=attention_inputs(2, 17, 130, 24, False),
          compare=FLASH_CLOSE, run=run_grads("FlashAttentionPytorch"), expect=expect_grads,
          note="17 queries x 130 keys, d = 24: gradients"),
-    Case(name="flash_pytorch/edge_causal_100", unit=PT, inputs=attention_inputs(3, 100, 100, 32, True),
+    Case(name="flash_pytorch/edge_causal_100", inputs=attention_inputs(3, 100, 100, 32, True),
          compare=FLASH_CLOSE, run=run_grads("FlashAttentionPytorch"), expect=expect_grads,
          note="causal, n = 100, d = 32, batch 3: gradients"),
-    Case(name="flash_triton/edge_single_key", unit=FWD, inputs=attention_inputs(2, 1, 1, 16, True), compare=FLASH_CLOSE,
+    Case(name="flash_triton/edge_single_key", inputs=attention_inputs(2, 1, 1, 16, True), compare=FLASH_CLOSE,
          run=run_forward("FlashAttentionTriton"), expect=expect_forward, note="n = 1, causal"),
-    Case(name="flash_triton/edge_d24", unit=FWD, inputs=attention_inputs(1, 33, 47, 24, False), compare=FLASH_CLOSE,
+    Case(name="flash_triton/edge_d24", inputs=attention_inputs(1, 33, 47, 24, False), compare=FLASH_CLOSE,
          run=run_forward("FlashAttentionTriton"), expect=expect_forward,
          note="d = 24 (not a power of two), 33 x 47"),
-    Case(name="flash_triton/edge_causal_backward_d24", unit=BWD, inputs=attention_inputs(1, 50, 50, 24, True),
+    Case(name="flash_triton/edge_causal_backward_d24", inputs=attention_inputs(1, 50, 50, 24, True),
          compare=FLASH_CLOSE, run=run_grads("FlashAttentionTriton"), expect=expect_grads,
          note="causal gradients, n = 50, d = 24"),
 ))

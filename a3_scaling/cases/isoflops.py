@@ -160,30 +160,30 @@ def vertex_given_back(inp: dict, out: dict) -> tuple[bool, str, float | None]:
 FIT_CLOSE = close(rtol=1e-7, atol=0.0)
 
 SUITE = Suite(cases=(
-    Case(name="parabola/polyfit", unit="a3.parabola_minima", inputs=noisy_table, compare=close(rtol=1e-6, atol=1e-9),
+    Case(name="parabola/polyfit", inputs=noisy_table, compare=close(rtol=1e-6, atol=1e-9),
          run=run_parabola, expect=expect_polyfit, hidden_draws=2,
          note="a shuffled noisy table, 5 budgets: each budget's vertex against numpy.polyfit(ln N, loss, 2)"),
-    Case(name="parabola/exact_vertex", unit="a3.parabola_minima", inputs=exact_parabolas, compare=predicate(
+    Case(name="parabola/exact_vertex", inputs=exact_parabolas, compare=predicate(
         "exact parabolas give back their vertex", vertex_given_back),
          run=run_parabola, expect=None, seeds=(0,),
          note="losses exactly k (ln N - ln n0)^2 + l0: the minima are (n0, l0), budgets ascending"),
-    Case(name="parabola/two_sizes_raises", unit="a3.parabola_minima", inputs=two_sizes, compare=raises(ValueError),
+    Case(name="parabola/two_sizes_raises", inputs=two_sizes, compare=raises(ValueError),
          run=run_parabola, expect=None, seeds=(0,),
          note="a budget with only two sizes cannot hold a parabola: ValueError"),
-    Case(name="best_run/loop", unit="a3.best_run", inputs=noisy_table, compare=close(rtol=0.0, atol=0.0), run=run_best,
+    Case(name="best_run/loop", inputs=noisy_table, compare=close(rtol=0.0, atol=0.0), run=run_best,
          expect=expect_best, hidden_draws=2, note="per budget the lowest-loss run of a shuffled noisy table"),
-    Case(name="power_law/polyfit", unit="a3.power_law", inputs=power_inputs, compare=close(rtol=1e-8, atol=0.0),
+    Case(name="power_law/polyfit", inputs=power_inputs, compare=close(rtol=1e-8, atol=0.0),
          run=run_power, expect=expect_power, hidden_draws=2,
          note="(k, a) for noisy y = k x^a against numpy.polyfit(ln x, ln y, 1)"),
-    Case(name="power_law/negative_raises", unit="a3.power_law",
+    Case(name="power_law/negative_raises",
          inputs=lambda rng: {"x": np.array([1.0, 2.0, 3.0]), "y": np.array([1.0, -2.0, 3.0])},
          compare=raises(ValueError), run=run_power, expect=None, seeds=(0,), hidden_draws=0,
          note="a non-positive y has no logarithm: ValueError"),
-    Case(name="isoflops_fit/law_optima", unit="a3.isoflops_fit", inputs=law_minima,
+    Case(name="isoflops_fit/law_optima", inputs=law_minima,
          compare=fields(fit=FIT_CLOSE, n_opt=FIT_CLOSE, d_opt=FIT_CLOSE), run=run_fit, expect=expect_fit,
          hidden_draws=2,
          note="the law's exact optima: coefficients, exponents and the 1e23/1e24 extrapolation in closed form"),
-    Case(name="isoflops_fit/approach2_within_10pct", unit="a3.isoflops_fit", inputs=approach2_inputs,
+    Case(name="isoflops_fit/approach2_within_10pct", inputs=approach2_inputs,
          compare=predicate("approach 2 recovers the law's exponents within 10%", within_10_percent), run=run_approach2,
          expect=None, note="noise-free table on a shared size grid: parabola minima, then the power laws"),
 ))

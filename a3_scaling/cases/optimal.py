@@ -43,10 +43,10 @@ OPTIMAL_CLOSE = fields(n_opt=close(rtol=2e-6, atol=0.0), d_opt=close(rtol=2e-6, 
 
 
 SUITE = Suite(cases=(
-    Case(name="compute_optimal/minimize_scalar", unit="a3.compute_optimal", inputs=optimal_inputs,
+    Case(name="compute_optimal/minimize_scalar", inputs=optimal_inputs,
          compare=OPTIMAL_CLOSE, run=run_optimal, expect=expect_minimize, hidden_draws=2,
          note="n_opt, d_opt and loss at three budgets 1e18-1e25 against a bounded scalar minimisation over ln N"),
-    Case(name="compute_optimal/zero_budget_raises", unit="a3.compute_optimal",
+    Case(name="compute_optimal/zero_budget_raises",
          inputs=lambda rng: {"law": random_law(rng), "budget": 0.0}, compare=raises(ValueError),
          run=lambda impl, inp: impl.compute_optimal(inp["law"], inp["budget"]), expect=None, seeds=(0,),
          note="a budget of 0 FLOPs: ValueError"),

@@ -193,42 +193,42 @@ class _BootstrapClose(Comparator):
 
 
 SUITE = Suite(cases=(
-    Case(name="objective/scipy", unit="a3.objective", inputs=objective_inputs,
+    Case(name="objective/scipy", inputs=objective_inputs,
          compare=fields(value=close(rtol=1e-9, atol=1e-12), grad=close(rtol=1e-4, atol=1e-7)), run=run_objective,
          expect=expect_objective, hidden_draws=2,
          note="value against scipy.special.huber(logsumexp(...)), gradient against central finite differences"),
-    Case(name="objective/large_terms", unit="a3.objective", inputs=lambda rng: objective_inputs(rng, large=True),
+    Case(name="objective/large_terms", inputs=lambda rng: objective_inputs(rng, large=True),
          compare=fields(value=close(rtol=1e-9, atol=1e-12), grad=close(rtol=1e-4, atol=1e-7)), run=run_objective,
          expect=expect_objective_large, seeds=(0,),
          note="a and b near 800: exp overflows unless the log-sum-exp subtracts its max"),
-    Case(name="parametric/noise_free_recovers_law", unit="a3.parametric_fit", inputs=clean_inputs, compare=predicate(
+    Case(name="parametric/noise_free_recovers_law", inputs=clean_inputs, compare=predicate(
         "noise-free runs give back the generating law (alpha, beta within 5%, E within 2%, A, B within 10%)",
         recovers({"E": 0.02, "A": 0.1, "B": 0.1, "alpha": 0.05, "beta": 0.05})), run=run_fit, expect=None,
          note="45 noise-free runs of a random law"),
-    Case(name="parametric/huber_ignores_outliers", unit="a3.parametric_fit", inputs=outlier_inputs, compare=predicate(
+    Case(name="parametric/huber_ignores_outliers", inputs=outlier_inputs, compare=predicate(
         "three diverged runs do not move the fit (alpha, beta within 3%, E within 1%)",
         recovers({"E": 0.01, "A": 1.0, "B": 1.0, "alpha": 0.03, "beta": 0.03})), run=run_fit, expect=None, seeds=(0,),
          note="54 noise-free runs, three of them (in three budgets) 15% too high: the Huber "
                               "loss must be used"),
-    Case(name="parametric/noisy_vs_least_squares", unit="a3.parametric_fit", inputs=noisy_inputs,
+    Case(name="parametric/noisy_vs_least_squares", inputs=noisy_inputs,
          compare=LEAST_SQUARES_CLOSE, run=run_fit, expect=expect_least_squares, seeds=(0,),
          note="0.2% noise: close to scipy.optimize.least_squares(loss='huber', f_scale=1e-3) on log-loss"),
-    Case(name="parametric/too_few_runs_raises", unit="a3.parametric_fit",
+    Case(name="parametric/too_few_runs_raises",
          inputs=lambda rng: {"params": np.array([1e8, 2e8, 4e8]), "tokens": np.array([1e9, 1e9, 1e9]),
                              "loss": np.array([3.0, 2.9, 2.95])}, compare=raises(ValueError), run=run_fit, expect=None,
          seeds=(0,), hidden_draws=0, note="three runs cannot determine five parameters: ValueError"),
     # subtle: both noise levels well inside delta = 1e-3, so the Huber loss is quadratic at both and the refits
     # scale with the noise (ratios 10 +- 1%). At 0.3% against 0.03% the first sat in Huber's linear regime, a less
     # efficient estimator, and the ratios ran 8 to 23 (the bar is 25).
-    Case(name="bootstrap/shrinks_with_noise", unit="a3.bootstrap",
+    Case(name="bootstrap/shrinks_with_noise",
          inputs=lambda rng: bootstrap_inputs(rng, n_boot=30, noise=3e-4),
          compare=predicate("intervals are ordered and scale with the noise", widths_scale), run=run_bootstrap_scaling,
          expect=None, seeds=(0,),
          note="the same runs and resamples (30) at 0.03% and 0.003% noise: widths about 10x apart"),
-    Case(name="bootstrap/reference_intervals", unit="a3.bootstrap", inputs=bootstrap_inputs, compare=_BootstrapClose(),
+    Case(name="bootstrap/reference_intervals", inputs=bootstrap_inputs, compare=_BootstrapClose(),
          run=run_bootstrap, expect="reference", seeds=(0,),
          note="90% intervals within Monte-Carlo error of the reference's (another random stream is fine)"),
-    Case(name="bootstrap/bad_level_raises", unit="a3.bootstrap",
+    Case(name="bootstrap/bad_level_raises",
          inputs=lambda rng: {**bootstrap_inputs(rng), "level": 95.0}, compare=raises(ValueError),
          run=lambda impl, inp: impl.bootstrap_intervals(
              inp["params"], inp["tokens"], inp["clean"], n_boot=20, seed=0, level=inp["level"]), expect=None,

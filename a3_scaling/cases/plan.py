@@ -111,16 +111,16 @@ def _and(*checks):
 
 
 SUITE = Suite(cases=(
-    Case(name="plan/size_within_2x", unit="a3.plan", inputs=plan_inputs,
+    Case(name="plan/size_within_2x", inputs=plan_inputs,
          compare=predicate("model size within 2x", _and(size_within(2.0))), run=run_plan, expect=None,
          note="predicted N at 1e19 FLOPs within a factor 2", service=service, public=public),
-    Case(name="plan/size_within_20pct", unit="a3.plan", inputs=plan_inputs,
+    Case(name="plan/size_within_20pct", inputs=plan_inputs,
          compare=predicate("model size within 20%", _and(size_within(1.2))), run=run_plan, expect=None,
          note="predicted N at 1e19 FLOPs within a factor 1.2", service=service, public=public),
-    Case(name="plan/loss_within_3pct", unit="a3.plan", inputs=plan_inputs,
+    Case(name="plan/loss_within_3pct", inputs=plan_inputs,
          compare=predicate("loss within 3%", _and(loss_within)), run=run_plan, expect=None,
          note="predicted loss at 1e19 FLOPs within 3%", service=service, public=public),
-    Case(name="plan/hyperparameters", unit="a3.plan", inputs=plan_inputs,
+    Case(name="plan/hyperparameters", inputs=plan_inputs,
          compare=predicate("hyperparameters", _and(hyperparameters)), run=run_plan, expect=None,
          note="learning rate within 1.6x, the better batch size", service=service, public=public),
 ))

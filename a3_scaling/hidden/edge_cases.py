@@ -31,13 +31,13 @@ def expect_extrapolate_2d(inp: dict) -> dict:
 
 
 SUITE = Suite(cases=(
-    Case(name="best_run/edge_tie_smaller_model", unit="a3.best_run", inputs=isoflops.tied_table,
+    Case(name="best_run/edge_tie_smaller_model", inputs=isoflops.tied_table,
          compare=close(rtol=0.0, atol=0.0), run=isoflops.run_best, expect=isoflops.expect_best,
          note="two runs of one budget share the lowest loss: the smaller model wins"),
-    Case(name="parabola/edge_single_budget", unit="a3.parabola_minima", inputs=single_budget,
+    Case(name="parabola/edge_single_budget", inputs=single_budget,
          compare=close(rtol=1e-6, atol=1e-9), run=isoflops.run_parabola, expect=isoflops.expect_polyfit,
          note="one budget only"),
-    Case(name="isoflops_fit/edge_targets_2d", unit="a3.isoflops_fit", inputs=grid_targets,
+    Case(name="isoflops_fit/edge_targets_2d", inputs=grid_targets,
          compare=close(rtol=1e-7, atol=0.0), run=run_extrapolate_2d, expect=expect_extrapolate_2d,
          note="extrapolation budgets as a (2, 2) array keep their shape"),
 ))

@@ -80,11 +80,11 @@ RIGHT = predicate("held-out texts labelled right (>= 90%), scores in [0.5, 1]", 
 
 def cases_for(unit: str, fn: str, short: str) -> tuple[Case, ...]:
     return (
-        Case(name=f"{short}/heldout_labels", unit=unit, inputs=heldout_inputs(fn), compare=RIGHT, run=run_classify,
+        Case(name=f"{short}/heldout_labels", inputs=heldout_inputs(fn), compare=RIGHT, run=run_classify,
              hidden_draws=2, note=f"{LABELS[fn][0]} vs {LABELS[fn][1]} texts the model was not trained on"),
-        Case(name=f"{short}/multiline_text", unit=unit, inputs=heldout_inputs(fn, multiline=True), compare=RIGHT,
+        Case(name=f"{short}/multiline_text", inputs=heldout_inputs(fn, multiline=True), compare=RIGHT,
              run=run_classify, seeds=(0,), note="the same with newlines inside the text (collapse whitespace first)"),
-        Case(name=f"{short}/scores", unit=unit, inputs=heldout_inputs(fn), compare=close(rtol=1e-3, atol=1e-3),
+        Case(name=f"{short}/scores", inputs=heldout_inputs(fn), compare=close(rtol=1e-3, atol=1e-3),
              run=run_scores, expect="reference",
              # visible feedback only: held-out texts are clear, so every score is near 1 and a visible draw's
              # answer would pass a hidden one (grader/replay.py); the labels cases carry the points

@@ -12,8 +12,6 @@ import numpy as np
 from a4_data.textgen import english, languages
 from shared.cases import Case, Impl, Suite, exact
 
-UNIT = "a4.exact_dedup"
-
 
 def files_inputs(rng: np.random.Generator) -> dict:
     pool = english.boilerplate(rng, 8) + [languages.paragraph(rng, str(rng.choice(languages.LANGUAGES)), 1)
@@ -59,9 +57,9 @@ def worked_inputs(rng: np.random.Generator) -> dict:
 WORKED = {"a.txt": "unique a\n", "b.txt": "unique b\nlast"}
 
 SUITE = Suite(cases=(
-    Case(name="exact_dedup/worked_example", unit=UNIT, inputs=worked_inputs, compare=exact(), run=run_dedup,
+    Case(name="exact_dedup/worked_example", inputs=worked_inputs, compare=exact(), run=run_dedup,
          expect=lambda inp: dict(WORKED), seeds=(0,), hidden_draws=0, note="a.txt and b.txt of HANDOUT.md §7.1"),
-    Case(name="exact_dedup/random_files", unit=UNIT, inputs=files_inputs, compare=exact(), run=run_dedup,
+    Case(name="exact_dedup/random_files", inputs=files_inputs, compare=exact(), run=run_dedup,
          expect=expect_dedup, seeds=(0, 1, 2), hidden_draws=2,
          note="lines repeated within and across files, some files without a final newline"),
 ))

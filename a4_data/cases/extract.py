@@ -10,7 +10,6 @@ from a4_data.textgen import english, languages
 from a4_data.textgen.pages import html_page, site_chrome
 from shared.cases import Case, Impl, Suite, exact, predicate
 
-UNIT = "a4.extract"
 ACCENTED = ("café crème", "naïve façade", "Größe über Maß", "déjà vu à côté", "señor año mañana")
 
 
@@ -115,19 +114,19 @@ def mixed_ok(inp: dict, out: list) -> tuple[bool, str]:
     return True, ""
 
 SUITE = Suite(cases=(
-    Case(name="extract/utf8_page", unit=UNIT, inputs=page_inputs, compare=PRESENT, run=run_extract, seeds=(0, 1, 2),
+    Case(name="extract/utf8_page", inputs=page_inputs, compare=PRESENT, run=run_extract, seeds=(0, 1, 2),
          hidden_draws=2, note="a UTF-8 page with navigation, footer, script and style: every paragraph comes out"),
-    Case(name="extract/utf8_page_exact", unit=UNIT, inputs=page_inputs, compare=exact(), run=run_extract,
+    Case(name="extract/utf8_page_exact", inputs=page_inputs, compare=exact(), run=run_extract,
          expect="reference", note="the same pages: the exact text of resiliparse's extract_plain_text defaults"),
-    Case(name="extract/cp1252_page", unit=UNIT, inputs=cp1252_inputs, compare=PRESENT, run=run_extract,
+    Case(name="extract/cp1252_page", inputs=cp1252_inputs, compare=PRESENT, run=run_extract,
          note="a windows-1252 page (not valid UTF-8): decoded by the detected encoding, accents intact"),
-    Case(name="extract/short_utf8_page", unit=UNIT, inputs=short_utf8_inputs, compare=PRESENT, run=run_extract,
+    Case(name="extract/short_utf8_page", inputs=short_utf8_inputs, compare=PRESENT, run=run_extract,
          seeds=(0, 1, 2), hidden_draws=2,
          note="a tiny UTF-8 page with accents: UTF-8 is tried before detection (§2.1)"),
-    Case(name="extract/empty_pages", unit=UNIT, inputs=empty_inputs, compare=exact(), run=run_empty,
+    Case(name="extract/empty_pages", inputs=empty_inputs, compare=exact(), run=run_empty,
          expect=lambda inp: [None, None, None], seeds=(0,), hidden_draws=0,
          note="no bytes, only a script, only whitespace: all None"),
-    Case(name="extract/mixed_pages", unit=UNIT, inputs=mixed_inputs,
+    Case(name="extract/mixed_pages", inputs=mixed_inputs,
          compare=predicate("None exactly for the pages without text", mixed_ok), run=run_empty, hidden_draws=2,
          note="empty pages (no bytes, only script, style or whitespace) among tiny UTF-8 pages: None for those "
               "alone, and the accented words intact for the others"),

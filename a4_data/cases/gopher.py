@@ -8,7 +8,6 @@ import numpy as np
 from a4_data.textgen import english
 from shared.cases import Case, Impl, Suite, exact
 
-UNIT = "a4.gopher"
 LETTERS = np.array(list("abcdefghijklmnopqrstuvwxyz"))
 
 
@@ -83,9 +82,9 @@ def pages_inputs(rng: np.random.Generator) -> dict:
 
 
 SUITE = Suite(cases=(
-    Case(name="gopher/rule_bounds", unit=UNIT, inputs=rule_inputs, compare=exact(), run=run_filter,
+    Case(name="gopher/rule_bounds", inputs=rule_inputs, compare=exact(), run=run_filter,
          expect=lambda inp: list(inp["verdicts"]), seeds=(0, 1, 2), hidden_draws=2,
          note="each rule at its inclusive bound (passes) and one step past it (fails)"),
-    Case(name="gopher/web_pages", unit=UNIT, inputs=pages_inputs, compare=exact(), run=run_filter, expect="reference",
+    Case(name="gopher/web_pages", inputs=pages_inputs, compare=exact(), run=run_filter, expect="reference",
          note="an article, spam, a short paragraph and an empty text"),
 ))

@@ -8,8 +8,6 @@ import numpy as np
 from a4_data.textgen import languages
 from shared.cases import Case, Impl, Suite, close, predicate
 
-UNIT = "a4.langid"
-
 
 def labelled_inputs(rng: np.random.Generator) -> dict:
     data = languages.labelled_set(rng, per_language=1)
@@ -46,10 +44,10 @@ def labels_right(inp: dict, out: list) -> tuple[bool, str]:
 LABELS = predicate("the written language of every text, with a score in (0, 1]", labels_right)
 
 SUITE = Suite(cases=(
-    Case(name="langid/labelled_texts", unit=UNIT, inputs=labelled_inputs, compare=LABELS, run=run_identify,
+    Case(name="langid/labelled_texts", inputs=labelled_inputs, compare=LABELS, run=run_identify,
          hidden_draws=2, note=f"one to three sentences in each of {len(languages.LANGUAGES)} languages"),
-    Case(name="langid/multiline_texts", unit=UNIT, inputs=multiline_inputs, compare=LABELS, run=run_identify,
+    Case(name="langid/multiline_texts", inputs=multiline_inputs, compare=LABELS, run=run_identify,
          seeds=(0,), note="texts with newlines (fastText's predict refuses them: replace them first)"),
-    Case(name="langid/scores", unit=UNIT, inputs=labelled_inputs, compare=close(rtol=1e-4, atol=1e-5), run=run_scores,
+    Case(name="langid/scores", inputs=labelled_inputs, compare=close(rtol=1e-4, atol=1e-5), run=run_scores,
          expect="reference", seeds=(0,), note="the probability of the top label, as lid.176 gives it"),
 ))

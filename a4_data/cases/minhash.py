@@ -14,8 +14,6 @@ import numpy as np
 from a4_data.textgen import english
 from shared.cases import Case, Impl, Suite, exact, predicate, raises
 
-UNIT = "a4.minhash"
-
 # worked by hand from §7.2's pins (NFD, drop Mn, lowercase, delete P*, collapse whitespace)
 NORMALIZE = (
     ("Crème  Brûlée!", "creme brulee"),
@@ -246,29 +244,29 @@ def bad_bands_inputs(rng: np.random.Generator) -> dict:
 
 
 SUITE = Suite(cases=(
-    Case(name="minhash/normalize_worked", unit=UNIT, inputs=lambda rng: {}, compare=exact(), run=run_normalize,
+    Case(name="minhash/normalize_worked", inputs=lambda rng: {}, compare=exact(), run=run_normalize,
          expect=lambda inp: [want for _, want in NORMALIZE], seeds=(0,), hidden_draws=0,
          note="accents, case, punctuation (deleted, not spaced), whitespace: worked examples of §7.2"),
-    Case(name="minhash/shingles_worked", unit=UNIT, inputs=lambda rng: {}, compare=exact(), run=run_shingles,
+    Case(name="minhash/shingles_worked", inputs=lambda rng: {}, compare=exact(), run=run_shingles,
          expect=lambda inp: [want for _, _, want in SHINGLES], seeds=(0,), hidden_draws=0,
          note="word n-grams of the normalised text; short and empty texts"),
-    Case(name="minhash/normalize_mixed", unit=UNIT, inputs=normalize_inputs, compare=exact(), run=run_normalize_mixed,
+    Case(name="minhash/normalize_mixed", inputs=normalize_inputs, compare=exact(), run=run_normalize_mixed,
          expect=lambda inp: inp["wants"], hidden_draws=2,
          note="random texts of accented, cased and punctuated words: punctuation between two words joins them"),
-    Case(name="minhash/shingles_mixed", unit=UNIT, inputs=shingles_inputs, compare=exact(), run=run_shingles_mixed,
+    Case(name="minhash/shingles_mixed", inputs=shingles_inputs, compare=exact(), run=run_shingles_mixed,
          expect=expect_shingles, hidden_draws=2,
          note="word n-grams (n from 1 to 5) of random texts, some shorter than n"),
-    Case(name="minhash/signatures_estimate_jaccard", unit=UNIT, inputs=jaccard_sets_inputs,
+    Case(name="minhash/signatures_estimate_jaccard", inputs=jaccard_sets_inputs,
          compare=predicate("agreement of signature positions estimates Jaccard (within 0.15 at 1024 hashes)",
                    estimates_jaccard), run=run_signatures, hidden_draws=2,
          note="pairs of sets at Jaccard 0, 0.2, 0.5, 0.8, 1; shape, dtype, determinism, the empty set"),
-    Case(name="minhash/dedup_clusters", unit=UNIT, inputs=docs_inputs, compare=exact(), run=run_dedup,
+    Case(name="minhash/dedup_clusters", inputs=docs_inputs, compare=exact(), run=run_dedup,
          expect=expect_dedup, seeds=(0, 1, 2, 3), hidden_draws=3,
          note="planted near-duplicates (chains too): one document per cluster, the first in input "
                               "order, against exact Jaccard over all pairs"),
-    Case(name="minhash/dedup_chains", unit=UNIT, inputs=chain_inputs, compare=exact(), run=run_dedup,
+    Case(name="minhash/dedup_chains", inputs=chain_inputs, compare=exact(), run=run_dedup,
          expect=expect_dedup, hidden_draws=2,
          note="A ~ B ~ C with A and C below the threshold: still one cluster (connected components)"),
-    Case(name="minhash/bands_must_divide", unit=UNIT, inputs=bad_bands_inputs, compare=raises(ValueError),
+    Case(name="minhash/bands_must_divide", inputs=bad_bands_inputs, compare=raises(ValueError),
          run=run_dedup, seeds=(0,), note="100 hashes cannot be cut into 7 bands: ValueError"),
 ))

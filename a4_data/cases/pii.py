@@ -9,7 +9,6 @@ import numpy as np
 from a4_data.textgen.pii import FILLER, planted
 from shared.cases import Case, Impl, Suite, exact
 
-UNIT = "a4.pii"
 FUNCS = {"email": "mask_emails", "phone": "mask_phone_numbers", "ip": "mask_ips"}
 
 
@@ -65,14 +64,14 @@ def expect_unchanged(inp: dict) -> list:
 
 
 SUITE = Suite(cases=(
-    *(Case(name=f"pii/{kind}", unit=UNIT, inputs=planted_inputs(kind, False), compare=exact(), run=run_mask,
+    *(Case(name=f"pii/{kind}", inputs=planted_inputs(kind, False), compare=exact(), run=run_mask,
            expect=expect_mask, seeds=(0, 1, 2), hidden_draws=2,
            note=f"planted {kind} values in every format of §4, masked, with their count")
       for kind in FUNCS),
-    *(Case(name=f"pii/{kind}_among_others", unit=UNIT, inputs=planted_inputs(kind, True), compare=exact(), run=run_mask,
+    *(Case(name=f"pii/{kind}_among_others", inputs=planted_inputs(kind, True), compare=exact(), run=run_mask,
            expect=expect_mask, note=f"{kind} masked while the other kinds of PII are left alone")
       for kind in FUNCS),
-    Case(name="pii/not_pii", unit=UNIT, inputs=negative_inputs, compare=exact(), run=run_all, expect=expect_unchanged,
+    Case(name="pii/not_pii", inputs=negative_inputs, compare=exact(), run=run_all, expect=expect_unchanged,
          seeds=(0,),
          note="versions, dates, prices, 256.1.1.1, 1.2.3.4.5, 7-digit and 12-digit numbers: unchanged, count 0"),
 ))

@@ -14,8 +14,6 @@ from a4_data.textgen.pages import html_page
 from a4_data.textgen.warcfile import Page, warc_bytes
 from shared.cases import Case, Impl, Suite, exact, predicate
 
-UNIT = "a4.warc"
-
 
 def make_pages(rng: np.random.Generator, n: int, wet: bool = False) -> list[Page]:
     pages = []
@@ -118,17 +116,17 @@ def damage_handled(inp: dict, out: dict) -> tuple[bool, str]:
 DAMAGE = predicate("intact documents kept, the damaged one dropped and counted", damage_handled)
 
 SUITE = Suite(cases=(
-    Case(name="warc/response_records", unit=UNIT, inputs=plain_inputs, compare=exact(), run=run_read,
+    Case(name="warc/response_records", inputs=plain_inputs, compare=exact(), run=run_read,
          expect=expect_read, seeds=(0, 1, 2), hidden_draws=2,
          note="response records in order, HTTP headers stripped; warcinfo and request records "
               "skipped and counted (gzip and plain files)"),
-    Case(name="warc/wet_conversion_records", unit=UNIT, inputs=wet_inputs, compare=exact(), run=run_read,
+    Case(name="warc/wet_conversion_records", inputs=wet_inputs, compare=exact(), run=run_read,
          expect=expect_read, note="a WET file: conversion records are documents too"),
-    Case(name="warc/truncated_file", unit=UNIT, inputs=truncated_inputs, compare=DAMAGE, run=run_read,
+    Case(name="warc/truncated_file", inputs=truncated_inputs, compare=DAMAGE, run=run_read,
          seeds=(0, 1, 2, 3), hidden_draws=2,
          note="the last record cut short (plain: inside its payload; gzip: inside its member)"),
-    Case(name="warc/digest_mismatch", unit=UNIT, inputs=flipped_inputs, compare=DAMAGE, run=run_read, seeds=(0, 1, 2),
+    Case(name="warc/digest_mismatch", inputs=flipped_inputs, compare=DAMAGE, run=run_read, seeds=(0, 1, 2),
          hidden_draws=2, note="one payload byte changed: the record fails its WARC-Block-Digest"),
-    Case(name="warc/not_a_warc", unit=UNIT, inputs=garbage_inputs, compare=DAMAGE, run=run_read,
+    Case(name="warc/not_a_warc", inputs=garbage_inputs, compare=DAMAGE, run=run_read,
          note="random bytes: no documents, no exception, the damage counted"),
 ))

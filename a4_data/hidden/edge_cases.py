@@ -45,17 +45,17 @@ def minhash_first_is_larger_name(rng: np.random.Generator) -> dict:
 
 
 SUITE = Suite(cases=(
-    Case(name="warc/edge_empty_file", unit="a4.warc", inputs=empty_warc, compare=exact(), run=warc.run_read,
+    Case(name="warc/edge_empty_file", inputs=empty_warc, compare=exact(), run=warc.run_read,
          expect=lambda inp: {"docs": [], "counts": {}}, note="a zero-byte file: nothing, no error"),
-    Case(name="pii/edge_text_ends", unit="a4.pii", inputs=pii_at_edges, compare=exact(), run=pii.run_mask,
+    Case(name="pii/edge_text_ends", inputs=pii_at_edges, compare=exact(), run=pii.run_mask,
          expect=pii.expect_mask, hidden_draws=2,
          note="PII at the very start and end of the text, and a text that is only PII"),
-    Case(name="gopher/edge_upper_word_bound", unit="a4.gopher", inputs=gopher_upper, compare=exact(),
+    Case(name="gopher/edge_upper_word_bound", inputs=gopher_upper, compare=exact(),
          run=gopher.run_filter, expect=lambda inp: list(inp["verdicts"]), note="100,000 words pass; 100,001 fail"),
-    Case(name="exact_dedup/edge_empty_file", unit="a4.exact_dedup", inputs=dedup_empty_file, compare=exact(),
+    Case(name="exact_dedup/edge_empty_file", inputs=dedup_empty_file, compare=exact(),
          run=dedup_exact.run_dedup, expect=dedup_exact.expect_dedup,
          note="an empty input file gives an empty output file"),
-    Case(name="minhash/edge_first_in_input_order", unit="a4.minhash", inputs=minhash_first_is_larger_name,
+    Case(name="minhash/edge_first_in_input_order", inputs=minhash_first_is_larger_name,
          compare=exact(), run=minhash.run_dedup, expect=lambda inp: ["b.txt", "c.txt"],
          note="b.txt comes first in the input: it is kept, not a.txt"),
 ))

@@ -13,7 +13,6 @@ from a5_alignment.cases.tensors import PairTokenizer, random_text
 from shared.cases import Case, Impl, Suite, close
 from shared.cases.tensors import randn
 
-UNIT = "a5.dpo"
 D, LAYERS, HEADS, FF, CTX = 16, 1, 2, 32, 320
 
 
@@ -100,11 +99,11 @@ def run_same(impl: Impl, inp: dict) -> Any:
 
 
 SUITE = Suite(cases=(
-    Case(name="dpo/two_models", unit=UNIT, inputs=dpo_inputs, compare=close(rtol=1e-4, atol=1e-5), run=run_dpo,
+    Case(name="dpo/two_models", inputs=dpo_inputs, compare=close(rtol=1e-4, atol=1e-5), run=run_dpo,
          expect=expect_dpo, seeds=(0, 1, 2), hidden_draws=2,
          note="pinned template and EOS: loss and gradient vs a float64 F.log_softmax oracle; "
                               "no gradient into the reference model"),
-    Case(name="dpo/same_model_is_log2", unit=UNIT, inputs=same_model_inputs, compare=close(rtol=1e-5, atol=1e-6),
+    Case(name="dpo/same_model_is_log2", inputs=same_model_inputs, compare=close(rtol=1e-5, atol=1e-6),
          run=run_same, expect=lambda inp: np.asarray(math.log(2.0), np.float32), hidden_draws=0,
          note="lm == lm_ref: the margin is 0 and the loss is -log sigmoid(0) = log 2"),
 ))

@@ -11,7 +11,6 @@ import numpy as np
 from shared.cases import Case, Impl, Suite, close, exact, fields, raises
 from shared.cases.tensors import f64, randn, tensor
 
-REWARDS, GAE = "a5.ppo_rewards", "a5.gae"
 # float32 recursion over at most 9 response tokens against a float64 oracle, with |r|, |V| of order 1 on the
 # response (gae_fill; up to ~5 at 5 sigma): A_t sums <= 9 discounted deltas of size <= ~15, so its error is at
 # most ~9 * 3 roundings * 1.2e-7 * 15 ~ 5e-7, and R = A + V adds ~1.2e-7 * (|A| + |V|) ~ 3e-6: atol 1e-5 and
@@ -198,44 +197,44 @@ def run_gae_inputs(gamma: float | None = None, lam: float | None = None) -> Any:
 
 
 SUITE = Suite(cases=(
-    Case(name="gae/worked_gamma_lam_half", unit=GAE, inputs=worked_inputs(0.5), compare=GAE_CLOSE, run=run_gae,
+    Case(name="gae/worked_gamma_lam_half", inputs=worked_inputs(0.5), compare=GAE_CLOSE, run=run_gae,
          expect=expect_worked_half, seeds=(0,), hidden_draws=0,
          note="two rows by hand: a response mid-row (prompt before, pad after) and one at the row's start"),
-    Case(name="gae/worked_gamma_lam_one", unit=GAE, inputs=worked_inputs(1.0), compare=GAE_CLOSE, run=run_gae,
+    Case(name="gae/worked_gamma_lam_one", inputs=worked_inputs(1.0), compare=GAE_CLOSE, run=run_gae,
          expect=expect_worked_one, seeds=(0,), hidden_draws=0,
          note="gamma = lam = 1: A_t = (sum of later rewards) - V_t"),
-    Case(name="gae/random", unit=GAE, inputs=gae_inputs, compare=GAE_CLOSE, run=run_gae, expect=gae_loop,
+    Case(name="gae/random", inputs=gae_inputs, compare=GAE_CLOSE, run=run_gae, expect=gae_loop,
          seeds=(0, 1, 2), hidden_draws=2,
          note="backwards recursion over each row's response; huge values outside it must not bootstrap in"),
-    Case(name="gae/lambda_zero_is_td_error", unit=GAE, inputs=run_gae_inputs(lam=0.0), compare=GAE_CLOSE, run=run_gae,
+    Case(name="gae/lambda_zero_is_td_error", inputs=run_gae_inputs(lam=0.0), compare=GAE_CLOSE, run=run_gae,
          expect=expect_td, seeds=(0,), note="lam = 0: A_t = r_t + gamma V_{t+1} - V_t"),
-    Case(name="gae/lambda_one_is_return_minus_value", unit=GAE, inputs=run_gae_inputs(lam=1.0), compare=GAE_CLOSE,
+    Case(name="gae/lambda_one_is_return_minus_value", inputs=run_gae_inputs(lam=1.0), compare=GAE_CLOSE,
          run=run_gae, expect=expect_mc, seeds=(0,),
          note="lam = 1: A_t = discounted return to the end of the response - V_t"),
     # the advantages ride along so the answer depends on the inputs (a fixed answer would replay: grader/replay.py)
-    Case(name="gae/no_gradient", unit=GAE, inputs=gae_inputs,
+    Case(name="gae/no_gradient", inputs=gae_inputs,
          compare=fields(advantages=GAE_CLOSE, advantages_require_grad=exact(), returns_require_grad=exact()),
          run=run_gae_grad,
          expect=lambda inp: {"advantages": gae_loop(inp)["advantages"], "advantages_require_grad": False,
                       "returns_require_grad": False}, seeds=(0,),
          note="advantages and returns are targets: the values are detached"),
-    Case(name="gae/bad_gamma_raises", unit=GAE, inputs=run_gae_inputs(gamma=1.5), compare=raises(ValueError),
+    Case(name="gae/bad_gamma_raises", inputs=run_gae_inputs(gamma=1.5), compare=raises(ValueError),
          run=run_gae, expect=None, seeds=(0,), note="gamma outside [0, 1] is a ValueError"),
-    Case(name="gae/shape_mismatch_raises", unit=GAE, inputs=gae_inputs, compare=raises(ValueError),
+    Case(name="gae/shape_mismatch_raises", inputs=gae_inputs, compare=raises(ValueError),
          run=run_gae_bad_shape, expect=None, seeds=(0,),
          note="rewards, values and mask of different shapes are a ValueError"),
-    Case(name="shape_rewards/worked_example", unit=REWARDS, inputs=shape_worked_inputs, compare=close(), run=run_shape,
+    Case(name="shape_rewards/worked_example", inputs=shape_worked_inputs, compare=close(), run=run_shape,
          expect=expect_shape_worked, seeds=(0,), hidden_draws=0,
          note="KL penalty per response token, the score on the last one"),
-    Case(name="shape_rewards/random", unit=REWARDS, inputs=shape_inputs, compare=close(), run=run_shape,
+    Case(name="shape_rewards/random", inputs=shape_inputs, compare=close(), run=run_shape,
          expect=expect_shape, hidden_draws=2, note="responses mid-row and up to the row's end"),
-    Case(name="shape_rewards/no_kl", unit=REWARDS, inputs=lambda rng: {**shape_inputs(rng, 0.0), "lp": None},
+    Case(name="shape_rewards/no_kl", inputs=lambda rng: {**shape_inputs(rng, 0.0), "lp": None},
          compare=close(), run=run_shape, expect=expect_shape, seeds=(0,),
          note="kl_coef = 0 without log-probs: the score only"),
-    Case(name="shape_rewards/kl_without_log_probs_raises", unit=REWARDS,
+    Case(name="shape_rewards/kl_without_log_probs_raises",
          inputs=lambda rng: {**shape_inputs(rng, 0.1), "lp": None}, compare=raises(ValueError), run=run_shape,
          expect=None, seeds=(0,), note="kl_coef > 0 needs both log-prob tensors"),
-    Case(name="masked_whiten/random", unit=REWARDS, inputs=whiten_inputs, compare=close(rtol=1e-4, atol=1e-5),
+    Case(name="masked_whiten/random", inputs=whiten_inputs, compare=close(rtol=1e-4, atol=1e-5),
          run=run_whiten, expect=expect_whiten, hidden_draws=2,
          note="mean and population variance over the masked elements only"),
 ))

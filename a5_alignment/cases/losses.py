@@ -10,8 +10,6 @@ import numpy as np
 from shared.cases import Case, Impl, Suite, close, raises
 from shared.cases.tensors import f64, randn, tensor
 
-UNIT = "a5.pg_losses"
-
 
 def pg_inputs(rng: np.random.Generator) -> dict:
     b, t = int(rng.integers(2, 6)), int(rng.integers(2, 8))
@@ -72,18 +70,18 @@ def run_unknown(impl: Impl, inp: dict) -> Any:
 
 
 SUITE = Suite(cases=(
-    Case(name="pg_loss/naive", unit=UNIT, inputs=pg_inputs, compare=close(), run=run_naive,
+    Case(name="pg_loss/naive", inputs=pg_inputs, compare=close(), run=run_naive,
          expect=lambda inp: (-f64(inp["adv"]) * f64(inp["lp"])).astype(np.float32), hidden_draws=2,
          note="-A * log_probs, A (batch, 1) broadcast over (batch, seq)"),
-    Case(name="pg_loss/grpo_clip_worked", unit=UNIT, inputs=clip_worked_inputs, compare=close(rtol=1e-5, atol=1e-6),
+    Case(name="pg_loss/grpo_clip_worked", inputs=clip_worked_inputs, compare=close(rtol=1e-5, atol=1e-6),
          run=run_clip, expect=expect_clip_worked, seeds=(0,), hidden_draws=0,
          note="ratios 1.5, 0.5, 1.1 with A = +1 and -1, cliprange 0.2: the min picks the pessimistic side"),
-    Case(name="pg_loss/grpo_clip_random", unit=UNIT, inputs=pg_inputs, compare=close(rtol=1e-5, atol=1e-6),
+    Case(name="pg_loss/grpo_clip_random", inputs=pg_inputs, compare=close(rtol=1e-5, atol=1e-6),
          run=run_clip, expect=clip_oracle, seeds=(0, 1, 2), hidden_draws=2,
          note="-min(r A, clip(r, 1-c, 1+c) A) per token"),
-    Case(name="pg_loss/dispatch", unit=UNIT, inputs=pg_inputs, compare=close(rtol=1e-5, atol=1e-6), run=run_dispatch,
+    Case(name="pg_loss/dispatch", inputs=pg_inputs, compare=close(rtol=1e-5, atol=1e-6), run=run_dispatch,
          expect=expect_dispatch,
          note="compute_policy_gradient_loss: no_baseline uses raw rewards, the others the advantages"),
-    Case(name="pg_loss/unknown_type_raises", unit=UNIT, inputs=pg_inputs, compare=raises(ValueError), run=run_unknown,
+    Case(name="pg_loss/unknown_type_raises", inputs=pg_inputs, compare=raises(ValueError), run=run_unknown,
          expect=None, seeds=(0,), note="an unknown loss_type is a ValueError naming the valid types"),
 ))

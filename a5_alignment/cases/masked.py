@@ -11,8 +11,6 @@ from a5_alignment.cases.tensors import random_mask
 from shared.cases import Case, Impl, Suite, close
 from shared.cases.tensors import f64, randn, tensor
 
-UNIT = "a5.masked"
-
 
 def inputs(dim: int | None, poison: bool) -> Any:
     def make(rng: np.random.Generator) -> dict:
@@ -59,17 +57,17 @@ def worked_inputs(rng: np.random.Generator) -> dict:
 
 
 SUITE = Suite(cases=(
-    Case(name="masked_normalize/worked", unit=UNIT, inputs=worked_inputs, compare=close(), run=run_normalize,
+    Case(name="masked_normalize/worked", inputs=worked_inputs, compare=close(), run=run_normalize,
          expect=lambda inp: np.array([2.0, 3.0], dtype=np.float32), seeds=(0,), hidden_draws=0,
          note="[[1,2,3],[4,5,6]] masked [[1,0,1],[0,0,1]] over dim -1 / 2 = [(1+3)/2, 6/2] = [2, 3]"),
-    Case(name="masked_mean/worked", unit=UNIT, inputs=worked_inputs, compare=close(), run=run_mean,
+    Case(name="masked_mean/worked", inputs=worked_inputs, compare=close(), run=run_mean,
          expect=lambda inp: np.array([2.0, 6.0], dtype=np.float32), seeds=(0,), hidden_draws=0,
          note="same tensors: means over selected entries [(1+3)/2, 6/1] = [2, 6]"),
-    *(Case(name=f"masked_normalize/dim_{name}", unit=UNIT, inputs=inputs(dim, True),
+    *(Case(name=f"masked_normalize/dim_{name}", inputs=inputs(dim, True),
            compare=close(rtol=1e-5, atol=1e-5), run=run_normalize, expect=expect_normalize,
            note=f"dim={dim}, inf/NaN in masked-out positions, normalize_constant random")
       for name, dim in (("none", None), ("0", 0), ("last", -1))),
-    *(Case(name=f"masked_mean/dim_{name}", unit=UNIT, inputs=inputs(dim, True), compare=close(rtol=1e-5, atol=1e-5),
+    *(Case(name=f"masked_mean/dim_{name}", inputs=inputs(dim, True), compare=close(rtol=1e-5, atol=1e-5),
            run=run_mean, expect=expect_mean, note=f"dim={dim}, inf/NaN in masked-out positions")
       for name, dim in (("none", None), ("0", 0), ("last", -1))),
 ))

@@ -13,7 +13,6 @@ from a5_alignment.cases.gae import response_mask
 from shared.cases import Case, Impl, Suite, close, fields, raises
 from shared.cases.tensors import f64, randn, tensor
 
-STEP, HEAD = "a5.ppo_step", "a5.value_head"
 STEP_CLOSE = close(rtol=1e-5, atol=1e-6)
 
 
@@ -195,24 +194,24 @@ def expect_head_grad(inp: dict) -> np.ndarray:
 
 
 SUITE = Suite(cases=(
-    Case(name="value_loss/worked_example", unit=STEP, inputs=value_worked_inputs, compare=close(), run=run_value_loss,
+    Case(name="value_loss/worked_example", inputs=value_worked_inputs, compare=close(), run=run_value_loss,
          expect=expect_value_worked, seeds=(0,), hidden_draws=0,
          note="by hand: the clipped error wins twice, the unclipped once"),
-    Case(name="value_loss/random", unit=STEP, inputs=value_inputs, compare=close(rtol=1e-5, atol=1e-6),
+    Case(name="value_loss/random", inputs=value_inputs, compare=close(rtol=1e-5, atol=1e-6),
          run=run_value_loss, expect=expect_value_loss, hidden_draws=2,
          note="0.5 * masked mean of max(unclipped, clipped) squared error"),
-    Case(name="ppo_step/random", unit=STEP, inputs=step_inputs(False), compare=STEP_CLOSE, run=run_step,
+    Case(name="ppo_step/random", inputs=step_inputs(False), compare=STEP_CLOSE, run=run_step,
          expect=expect_step, seeds=(0, 1, 2), hidden_draws=2,
          note="loss and gradients: token-level masked means, vf_coef, / grad-accum steps"),
-    Case(name="ppo_step/entropy_bonus", unit=STEP, inputs=step_inputs(True), compare=STEP_CLOSE, run=run_step,
+    Case(name="ppo_step/entropy_bonus", inputs=step_inputs(True), compare=STEP_CLOSE, run=run_step,
          expect=expect_step, seeds=(0,), note="ent_coef > 0 subtracts ent_coef * masked mean of the token entropy"),
-    Case(name="ppo_step/bad_accum_raises", unit=STEP, inputs=lambda rng: {**step_inputs(False)(rng), "k": 0},
+    Case(name="ppo_step/bad_accum_raises", inputs=lambda rng: {**step_inputs(False)(rng), "k": 0},
          compare=raises(ValueError), run=run_step, expect=None, seeds=(0,),
          note="gradient_accumulation_steps < 1 is a ValueError"),
-    Case(name="value_head/matches_lm_and_trunk", unit=HEAD, inputs=head_inputs, compare=close(rtol=1e-4, atol=1e-5),
+    Case(name="value_head/matches_lm_and_trunk", inputs=head_inputs, compare=close(rtol=1e-4, atol=1e-5),
          run=run_head, expect=expect_head,
          note="logits as the LM's; values = value_head(input of the LM head); one pass through the trunk"),
-    Case(name="value_head/zero_init", unit=HEAD, inputs=head_inputs,
+    Case(name="value_head/zero_init", inputs=head_inputs,
          compare=fields(logits=close(rtol=1e-4, atol=1e-5), values=close(rtol=0.0, atol=0.0)), run=run_head_zero,
          expect=expect_head_zero, seeds=(0,),
          note="a fresh value head is zero: every value is 0, shape (batch, seq)"),
@@ -220,7 +219,7 @@ SUITE = Suite(cases=(
     # the largest gradient entry, not to each (often small, cancelled) entry: another SIMD dispatch and thread
     # count moved entries by up to 22 eps * max|grad| with max|grad| up to 19 (500 draws), so <= ~5e-5: atol 2e-4
     # (atol 1e-6 failed, margin 1.4).
-    Case(name="value_head/gradient_reaches_trunk", unit=HEAD, inputs=head_inputs, compare=close(rtol=1e-4, atol=2e-4),
+    Case(name="value_head/gradient_reaches_trunk", inputs=head_inputs, compare=close(rtol=1e-4, atol=2e-4),
          run=run_head_grad, expect=expect_head_grad, seeds=(0,),
          note="a shared critic: value gradients reach the trunk"),
 ))

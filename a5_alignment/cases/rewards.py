@@ -9,7 +9,6 @@ import numpy as np
 
 from shared.cases import Case, Impl, Suite, close, raises
 
-GROUP, R1 = "a5.group_rewards", "a5.r1_zero_reward"
 # (r - mean) / std is ill-conditioned in a group whose rewards nearly coincide: the float32 rounding of rewards
 # |r| <= 2 moves r - mean by ~eps * 2, so A by ~eps * 2 / std (measured: error * std <= 3.1e-7 over 10k draws),
 # and a group of std 0.01 reached margin 0.9 and failed 1e-5 on 4 draws in 10k. Real-valued groups that are
@@ -151,21 +150,21 @@ def run_r1(impl: Impl, inp: dict) -> Any:
 
 
 SUITE = Suite(cases=(
-    Case(name="group_rewards/worked_example", unit=GROUP, inputs=worked_inputs, compare=close(rtol=1e-5, atol=1e-6),
+    Case(name="group_rewards/worked_example", inputs=worked_inputs, compare=close(rtol=1e-5, atol=1e-6),
          run=run_group, expect=expect_worked, seeds=(0,), hidden_draws=0,
          note="rewards [1,0,0,1 | 0,0,0,0], G=4: A = +-0.866 (unbiased std), a constant group gives 0"),
-    *(Case(name=f"group_rewards/{name}", unit=GROUP, inputs=group_inputs(binary, norm),
+    *(Case(name=f"group_rewards/{name}", inputs=group_inputs(binary, norm),
            compare=close(rtol=1e-5, atol=1e-5), run=run_group, expect=expect_group, hidden_draws=2, note=note)
       for name, binary, norm, note in (
           ("binary_std", True, True, "0/1 rewards, normalize_by_std: (r - mean) / (std_unbiased + eps)"),
           ("real_std", False, True, "real rewards, normalize_by_std"),
           ("real_no_std", False, False, "normalize_by_std=False: r - group mean only"))),
-    Case(name="group_rewards/not_a_multiple_raises", unit=GROUP, inputs=lambda rng: {}, compare=raises(ValueError),
+    Case(name="group_rewards/not_a_multiple_raises", inputs=lambda rng: {}, compare=raises(ValueError),
          run=run_bad_group, expect=None, seeds=(0,), hidden_draws=0, note="3 responses with group_size 2: ValueError"),
-    Case(name="r1_reward/worked_examples", unit=R1, inputs=r1_worked_inputs, compare=close(), run=run_r1,
+    Case(name="r1_reward/worked_examples", inputs=r1_worked_inputs, compare=close(), run=run_r1,
          expect=lambda inp: inp["want"], seeds=(0,), hidden_draws=0,
          note="the handout's examples, including a 9**9**9**9 answer rejected by the time limit"),
-    Case(name="r1_reward/generated", unit=R1, inputs=r1_inputs, compare=close(), run=run_r1,
+    Case(name="r1_reward/generated", inputs=r1_inputs, compare=close(), run=run_r1,
          expect=lambda inp: inp["want"], seeds=(0, 1, 2), hidden_draws=2,
          note="format needs '</think> <answer>' and '</answer>'; answers checked as values"),
 ))

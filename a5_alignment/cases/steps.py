@@ -11,7 +11,6 @@ from a5_alignment.cases.tensors import random_mask
 from shared.cases import Case, Impl, Suite, close
 from shared.cases.tensors import f64, randn, tensor
 
-SFT, GRPO = "a5.sft_step", "a5.grpo_step"
 STEP_CLOSE = close(rtol=1e-5, atol=1e-6)
 
 
@@ -91,13 +90,13 @@ def expect_grpo(inp: dict) -> dict:
 
 
 SUITE = Suite(cases=(
-    Case(name="sft_step/worked_example", unit=SFT, inputs=sft_worked_inputs, compare=STEP_CLOSE, run=run_sft,
+    Case(name="sft_step/worked_example", inputs=sft_worked_inputs, compare=STEP_CLOSE, run=run_sft,
          expect=expect_sft_worked, seeds=(0,), hidden_draws=0,
          note="log-probs [[-1,-2,-3],[-.5,-.5,-4]], mask [[1,1,0],[0,1,1]], k=2: loss 1.875"),
-    Case(name="sft_step/random", unit=SFT, inputs=sft_inputs, compare=STEP_CLOSE, run=run_sft, expect=expect_sft,
+    Case(name="sft_step/random", inputs=sft_inputs, compare=STEP_CLOSE, run=run_sft, expect=expect_sft,
          seeds=(0, 1, 2), hidden_draws=2,
          note="loss and gradient on the log-probs: divided by normalize_constant and by grad-accum steps"),
-    *(Case(name=f"grpo_step/{lt}", unit=GRPO, inputs=grpo_inputs(lt), compare=STEP_CLOSE, run=run_grpo,
+    *(Case(name=f"grpo_step/{lt}", inputs=grpo_inputs(lt), compare=STEP_CLOSE, run=run_grpo,
            expect=expect_grpo, hidden_draws=2,
            note=f"loss_type={lt}: masked mean per sequence, batch mean, / grad-accum steps")
       for lt in ("no_baseline", "reinforce_with_baseline", "grpo_clip")),

@@ -10,8 +10,6 @@ import numpy as np
 from a5_alignment.cases.tensors import PairTokenizer, random_text
 from shared.cases import Case, Impl, Suite, exact, raises
 
-UNIT = "a5.tokenize"
-
 
 def run_tokenize(impl: Impl, inp: dict) -> Any:
     out = impl.tokenize_prompt_and_output(list(inp["prompts"]), list(inp["outputs"]), PairTokenizer())
@@ -64,15 +62,15 @@ def run_mismatch(impl: Impl, inp: dict) -> Any:
 
 
 SUITE = Suite(cases=(
-    Case(name="tokenize/worked_example", unit=UNIT, inputs=worked_inputs, compare=exact(), run=run_tokenize,
+    Case(name="tokenize/worked_example", inputs=worked_inputs, compare=exact(), run=run_tokenize,
          expect=expect_worked, seeds=(0,), hidden_draws=0,
          note="prompts ['ab', 'c'], outputs ['d', 'efg']: the example worked out in the case"),
-    Case(name="tokenize/random_batch", unit=UNIT, inputs=random_inputs, compare=exact(), run=run_tokenize,
+    Case(name="tokenize/random_batch", inputs=random_inputs, compare=exact(), run=run_tokenize,
          expect=expect_numpy, seeds=(0, 1, 2), hidden_draws=3,
          note="random prompts and outputs, right-padded with pad_token_id, mask on the labels"),
-    Case(name="tokenize/separate_encoding", unit=UNIT, inputs=boundary_inputs, compare=exact(), run=run_tokenize,
+    Case(name="tokenize/separate_encoding", inputs=boundary_inputs, compare=exact(), run=run_tokenize,
          expect=expect_numpy, hidden_draws=2,
          note="prompt ends in 't', output starts with 'h': encode them separately (no 'th' merge)"),
-    Case(name="tokenize/length_mismatch_raises", unit=UNIT, inputs=lambda rng: {}, compare=raises(ValueError),
+    Case(name="tokenize/length_mismatch_raises", inputs=lambda rng: {}, compare=raises(ValueError),
          run=run_mismatch, expect=None, seeds=(0,), hidden_draws=0, note="2 prompts and 1 output: ValueError"),
 ))

@@ -43,17 +43,17 @@ def clip_v_zero(rng: np.random.Generator) -> dict:
 
 
 SUITE = Suite(cases=(
-    Case(name="gae/edge_nan_outside_response", unit="a5.gae", inputs=nan_outside, compare=gae.GAE_CLOSE,
+    Case(name="gae/edge_nan_outside_response", inputs=nan_outside, compare=gae.GAE_CLOSE,
          run=gae.run_gae, expect=gae.gae_loop, note="NaN values and inf rewards outside the mask never leak in"),
-    Case(name="gae/edge_one_token_responses", unit="a5.gae", inputs=one_token, compare=gae.GAE_CLOSE, run=gae.run_gae,
+    Case(name="gae/edge_one_token_responses", inputs=one_token, compare=gae.GAE_CLOSE, run=gae.run_gae,
          expect=gae.gae_loop, note="a one-token response: A = r - V"),
-    Case(name="gae/edge_full_rows", unit="a5.gae", inputs=full_rows, compare=gae.GAE_CLOSE, run=gae.run_gae,
+    Case(name="gae/edge_full_rows", inputs=full_rows, compare=gae.GAE_CLOSE, run=gae.run_gae,
          expect=gae.gae_loop, note="responses from the first to the last column"),
-    Case(name="shape_rewards/edge_empty_response", unit="a5.ppo_rewards", inputs=empty_row, compare=close(),
+    Case(name="shape_rewards/edge_empty_response", inputs=empty_row, compare=close(),
          run=gae.run_shape, expect=gae.expect_shape, note="a row without response tokens gets zeros"),
-    Case(name="value_loss/edge_cliprange_0", unit="a5.ppo_step", inputs=clip_v_zero,
+    Case(name="value_loss/edge_cliprange_0", inputs=clip_v_zero,
          compare=close(rtol=1e-5, atol=1e-6), run=ppo.run_value_loss, expect=ppo.expect_value_loss,
          note="cliprange_value 0: V_clip is the old value"),
-    Case(name="ppo_step/edge_k1", unit="a5.ppo_step", inputs=lambda rng: {**ppo.step_inputs(False)(rng), "k": 1},
+    Case(name="ppo_step/edge_k1", inputs=lambda rng: {**ppo.step_inputs(False)(rng), "k": 1},
          compare=ppo.STEP_CLOSE, run=ppo.run_step, expect=ppo.expect_step, note="gradient_accumulation_steps = 1"),
 ))

@@ -1,6 +1,7 @@
 """Adding a unit end to end touches four files: the reference, the rubric, one case file and one mutant file
-(README, "Adding a unit"). Here a toy `fx.negate` is added to a copy of the fixture assignment exactly so, and
-`grader build` then `grader check` pass with its cases and mutants counted."""
+(README, "Adding a unit"). Here a toy `fx.negate` is added to a copy of the fixture assignment exactly so (its
+unit key and api entry written once, in the rubric; the case file names neither), and `grader build` then
+`grader check` pass with its cases and mutants counted."""
 
 import filecmp
 import os
@@ -26,6 +27,7 @@ title = "elementwise negation"
 points = 1
 handout = "§1"
 targets = ["negate"]
+cases = ["negate/*"]
 api = { negate = "fx_numpy.ops:negate" }
 '''
 
@@ -36,7 +38,7 @@ import numpy as np
 from shared.cases import Case, Suite, close
 
 SUITE = Suite(cases=(
-    Case(name="negate/random", unit="fx.negate", inputs=lambda rng: {"x": rng.standard_normal(6)},
+    Case(name="negate/random", inputs=lambda rng: {"x": rng.standard_normal(6)},
          compare=close(), run=lambda impl, inp: impl.negate(inp["x"]), expect=lambda inp: -inp["x"],
          note="-x on random arrays of both signs"),
 ))

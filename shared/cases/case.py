@@ -45,9 +45,9 @@ class Case:
     in an assignment's hidden/ package has no visible seeds whatever it says (it is hidden-only by where it is)."""
 
     name: str
-    unit: str
     inputs: Callable[[np.random.Generator], dict]
     compare: Comparator
+    unit: str = ""  # from the rubric's `cases` globs (shared/cases/units.py) unless named here
     run: Callable[..., Any] | None = None  # (impl, inputs) or (impl, inputs, fixture); None for group members
     expect: Expect = None
     seeds: tuple[int, ...] = (0, 1)
@@ -158,7 +158,9 @@ def validate(suite: Suite, units: set[str]) -> list[str]:
     fixtures = {f.name for f in suite.fixtures}
     groups = {g.name for g in suite.groups}
     for c in suite.cases:
-        if c.unit not in units:
+        if not c.unit:
+            problems.append(f"case '{c.name}' has no unit: list it in its rubric unit's cases = [...] globs")
+        elif c.unit not in units:
             problems.append(f"case '{c.name}' belongs to unit '{c.unit}', which the rubric does not define")
         if c.fixture and c.fixture not in fixtures:
             problems.append(f"case '{c.name}' uses fixture '{c.fixture}', which is not defined")
