@@ -17,8 +17,9 @@ import json
 import math
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -27,43 +28,65 @@ from torch import nn
 from a1_basics.data import get_batch, load_tokens
 from a1_basics.losses import cross_entropy
 from a1_basics.nn.moe import MoEFeedForward
-from a1_basics.nn.transformer import ModelConfig, TransformerLM
+from a1_basics.nn.transformer import TransformerLM
 from a1_basics.optim.adamw import AdamW
 from a1_basics.optim.clipping import clip_gradients
 from a1_basics.optim.schedule import lr_cosine_schedule
+from a1_basics.train import TrainConfig
 from shared.config_cli import ConfigError, parse_config, to_dict
+
+# The comparison trains with TrainConfig's settings (the same meaning, flags and help), at a smaller scale and for
+# a shorter run: this TrainConfig holds its defaults, and MoECompareConfig exposes the TrainConfig fields it uses.
+# It is not a TrainConfig subclass because that would also give it train.py's flags for what it does not do
+# (wandb, resume, checkpoints, samples, a wall-clock budget), each a flag that would silently do nothing.
+TRAIN_DEFAULTS = TrainConfig(out_dir=Path("out/a1-moe"), context_length=64, d_model=64, num_layers=2, num_heads=4,
+                             d_ff=192, max_steps=300, max_lr=2e-3, min_lr=2e-4, warmup_steps=30, eval_every=25)
+
+
+def train_field(name: str, help_here: str | None = None) -> Any:
+    """TrainConfig's field `name` with its default from TRAIN_DEFAULTS, and its help unless `help_here` says what
+    the field means in this comparison."""
+    base = next(f for f in fields(TrainConfig) if f.name == name)
+    return field(default=getattr(TRAIN_DEFAULTS, name), metadata={"help": help_here or base.metadata["help"]})
 
 
 @dataclass(frozen=True)
 class MoECompareConfig:
     """Train a dense LM and an MoE LM of equal active parameters side by side on the same batches."""
 
-    data_dir: Path = field(default=Path("data/a1"), metadata={"help": "train.u16, val.u16, meta.json"})
-    out_dir: Path = field(default=Path("out/a1-moe"), metadata={"help": "moe_compare.json and moe_compare.png"})
-    context_length: int = field(default=64, metadata={"help": "tokens per training sequence"})
-    d_model: int = field(default=64, metadata={"help": "model width"})
-    num_layers: int = field(default=2, metadata={"help": "Transformer blocks"})
-    num_heads: int = field(default=4, metadata={"help": "query heads"})
-    d_ff: int = field(default=192, metadata={"help": "dense SwiGLU width; each expert gets d_ff / top_k"})
+    data_dir: Path = train_field("data_dir", "train.u16, val.u16, meta.json")
+    out_dir: Path = train_field("out_dir", "moe_compare.json and moe_compare.png")
+    context_length: int = train_field("context_length")
+    d_model: int = train_field("d_model")
+    num_layers: int = train_field("num_layers")
+    num_heads: int = train_field("num_heads")
+    d_ff: int = train_field("d_ff", "dense SwiGLU width; each expert gets d_ff / top_k")
     num_experts: int = field(default=8, metadata={"help": "experts per MoE block"})
     top_k: int = field(default=2, metadata={"help": "experts per token"})
     capacity_factor: float = field(default=1.25, metadata={"help": "expert capacity factor (0: no capacity)"})
     aux_loss_coef: float = field(default=0.01, metadata={"help": "weight of the load-balancing loss"})
-    batch_size: int = field(default=16, metadata={"help": "sequences per step"})
-    max_steps: int = field(default=300, metadata={"help": "optimizer steps of each model"})
-    max_lr: float = field(default=2e-3, metadata={"help": "peak learning rate"})
-    min_lr: float = field(default=2e-4, metadata={"help": "final learning rate"})
-    warmup_steps: int = field(default=30, metadata={"help": "linear warm-up steps"})
-    weight_decay: float = field(default=0.1, metadata={"help": "AdamW decoupled weight decay"})
-    grad_clip: float = field(default=1.0, metadata={"help": "global gradient-norm clip"})
-    eval_every: int = field(default=25, metadata={"help": "steps between validation evaluations"})
-    eval_batches: int = field(default=8, metadata={"help": "batches per validation estimate"})
-    seed: int = field(default=0, metadata={"help": "seed for init and batches"})
-    threads: int | None = field(default=None, metadata={"help": "torch CPU threads (default: torch's choice)"})
+    batch_size: int = train_field("batch_size")
+    max_steps: int = train_field("max_steps", "optimizer steps of each model")
+    max_lr: float = train_field("max_lr")
+    min_lr: float = train_field("min_lr")
+    warmup_steps: int = train_field("warmup_steps")
+    weight_decay: float = train_field("weight_decay")
+    grad_clip: float = train_field("grad_clip")
+    eval_every: int = train_field("eval_every")
+    eval_batches: int = train_field("eval_batches")
+    seed: int = train_field("seed")
+    threads: int | None = train_field("threads")
 
     @property
     def d_ff_expert(self) -> int:
         return self.d_ff // self.top_k
+
+    def train_config(self, vocab_size: int) -> TrainConfig:
+        """The TrainConfig these settings are, for the data's vocabulary: what both models are built and
+        optimised from (the settings the comparison does not expose keep TRAIN_DEFAULTS' values)."""
+        train_names = {f.name for f in fields(TrainConfig)}
+        shared = {f.name: getattr(self, f.name) for f in fields(self) if f.name in train_names}
+        return replace(TRAIN_DEFAULTS, **shared, vocab_size=vocab_size)
 
 
 PRESETS = {
@@ -88,8 +111,7 @@ def validate(c: MoECompareConfig) -> None:
 
 def build_models(c: MoECompareConfig, vocab_size: int) -> tuple[TransformerLM, TransformerLM]:
     """(dense, moe): the MoE model is the dense model's initial weights with every block's FFN replaced."""
-    config = ModelConfig(vocab_size=vocab_size, context_length=c.context_length, d_model=c.d_model,
-                         num_layers=c.num_layers, num_heads=c.num_heads, d_ff=c.d_ff)
+    config = c.train_config(vocab_size).model_config()
     torch.manual_seed(c.seed)
     dense = TransformerLM.from_config(config)
     torch.manual_seed(c.seed)
@@ -145,7 +167,8 @@ def run(c: MoECompareConfig, log=print) -> dict:
     bytes_per_token = meta["val_bytes"] / meta["val_tokens"]
     models = dict(zip(("dense", "moe"), build_models(c, meta["vocab_size"]), strict=True))
     params = {k: parameter_counts(m, c.top_k) for k, m in models.items()}
-    opts = {k: AdamW(m.parameters(), lr=c.max_lr, betas=(0.9, 0.95), weight_decay=c.weight_decay)
+    t = c.train_config(meta["vocab_size"])
+    opts = {k: AdamW(m.parameters(), lr=t.max_lr, betas=(t.beta1, t.beta2), weight_decay=t.weight_decay)
             for k, m in models.items()}
     seconds = {"dense": 0.0, "moe": 0.0}
     log(f"params: dense {params['dense']['total']:,} (all active); moe {params['moe']['total']:,} total, "

@@ -27,8 +27,8 @@ from a1_basics.nn.transformer import ModelConfig, TransformerLM
 from a1_basics.optim.adamw import AdamW
 from a1_basics.optim.clipping import clip_gradients
 from a1_basics.optim.schedule import lr_cosine_schedule
-from a1_basics.training_log import RunLog
 from shared.config_cli import ConfigError, parse_config, to_dict
+from shared.run_log import Curves, RunLog
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,11 @@ PRESETS = {
     # (the schedule follows the clock when max_minutes is set, so max_steps is an upper bound)
     "cpu15": TrainConfig(max_minutes=15.0, max_steps=20000, warmup_steps=200, eval_every=250, checkpoint_every=1000),
 }
+
+# learning_curve.png: the train loss as a line (logged every few steps, markers would hide it), the validation
+# loss as points
+CURVES = Curves(("train_loss", "val_loss"), styles=("-", "o-"), labels=("train loss", "val loss"),
+                file="learning_curve.png", title="", ylabel="cross-entropy (nats/token)", size=(7.0, 4.0), dpi=120)
 
 
 @dataclass
@@ -154,7 +159,10 @@ def train(c: TrainConfig) -> TrainResult:
         if not ckpt.exists():
             raise FileNotFoundError(f"--resume: no checkpoint at {ckpt}")
         start_step = load_checkpoint(ckpt, model, optimizer)
-    log = RunLog(c.out_dir, to_dict(c), use_wandb=c.wandb, resume=c.resume)
+    # a1's runs are long (thousands of records): the streamed jsonl layout; no elapsed stamps, as the train
+    # records carry their own `seconds` since training began
+    log = RunLog(c.out_dir, "train", to_dict(c), layout="jsonl", elapsed=False, resume=c.resume,
+                 wandb_project="lmfs-a1" if c.wandb else None)
     tokens_per_step = c.batch_size * c.context_length
     bytes_per_token = meta["val_bytes"] / meta["val_tokens"]
     started = time.perf_counter()
@@ -201,8 +209,9 @@ def train(c: TrainConfig) -> TrainResult:
     save_checkpoint(model, optimizer, step, ckpt)
     samples = _samples(model, c)
     (c.out_dir / "samples.txt").write_text("\n\n---\n\n".join(samples) + "\n")
-    paths = {k: str(v) for k, v in log.finish().items()} | {"checkpoint": str(ckpt),
-                                                            "samples": str(c.out_dir / "samples.txt")}
+    log.finish(curves=CURVES)
+    paths = {k: str(v) for k, v in log.paths.items()} | {"checkpoint": str(ckpt),
+                                                         "samples": str(c.out_dir / "samples.txt")}
     result = TrainResult(step, step * tokens_per_step, time.perf_counter() - started, train_loss, val_loss, bpb,
                          paths, samples)
     (c.out_dir / "result.json").write_text(json.dumps(result.__dict__, indent=2))

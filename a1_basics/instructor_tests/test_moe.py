@@ -187,3 +187,21 @@ def test_cli_errors_are_clear(token_dir, tmp_path, capsys):
         validate(MoECompareConfig(capacity_factor=-1.0))
     _, moe = build_models(MoECompareConfig(capacity_factor=0.0, num_layers=1), vocab_size=64)
     assert moe.layers[0].ffn.capacity(100) is None  # 0 on the command line: no capacity
+
+
+def test_config_is_train_config_fields_with_their_types():
+    """MoECompareConfig exposes TrainConfig fields (their CLI conversion follows the declared type, so a shared
+    field declared with another type would parse differently), and its TrainConfig is its own settings."""
+    import typing
+    from dataclasses import fields
+
+    from a1_basics.train import TrainConfig
+
+    train_hints, hints = typing.get_type_hints(TrainConfig), typing.get_type_hints(MoECompareConfig)
+    moe_only = {"num_experts", "top_k", "capacity_factor", "aux_loss_coef"}
+    assert set(hints) - moe_only <= set(train_hints)
+    assert all(hints[k] == train_hints[k] for k in set(hints) - moe_only)
+    c = PRESETS["tiny"]
+    t = c.train_config(vocab_size=64)
+    assert all(getattr(t, f.name) == getattr(c, f.name) for f in fields(c) if f.name not in moe_only)
+    assert t.vocab_size == 64 and (t.beta1, t.beta2) == (0.9, 0.95)

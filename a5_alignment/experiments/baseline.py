@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from a5_alignment.experiments.evaluation import evaluate
-from a5_alignment.experiments.logging_utils import RunLog
 from a5_alignment.experiments.setup import problems, set_threads, start_policy
 from shared.config_cli import parse_config, to_dict
+from shared.run_log import RunLog
 
 
 @dataclass

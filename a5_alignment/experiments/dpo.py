@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from a5_alignment.dpo import per_instance_dpo_loss
 from a5_alignment.experiments.evaluation import evaluate
-from a5_alignment.experiments.logging_utils import RunLog
+from a5_alignment.experiments.finish import finish_run
 from a5_alignment.experiments.setup import (
     RunConfig,
     make_optimizer,
@@ -32,6 +32,7 @@ from a5_alignment.reward import r1_zero_reward_fn
 from a5_alignment.sampler import SamplingParams, sample
 from a5_alignment.tasks import PROMPTS, Problem
 from shared.config_cli import parse_config, to_dict
+from shared.run_log import RunLog
 
 
 @dataclass
@@ -116,7 +117,7 @@ def run(c: DPOConfig) -> dict:
     after = do_eval(step)
     results = {"before": before, "after": after, "pairs": len(pairs), "steps": step,
                "train_seconds": round(time.time() - start, 1)}
-    return log.finish(model, results, ("eval_accuracy", "eval_format_rate", "dpo_loss"))
+    return finish_run(log, model, results, ("eval_accuracy", "eval_format_rate", "dpo_loss"))
 
 
 def main(argv: list[str] | None = None) -> int:

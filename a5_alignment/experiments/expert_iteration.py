@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from a5_alignment.experiments.batching import chunks, response_log_probs
 from a5_alignment.experiments.evaluation import evaluate
-from a5_alignment.experiments.logging_utils import RunLog
+from a5_alignment.experiments.finish import finish_run
 from a5_alignment.experiments.rollouts import rollout
 from a5_alignment.experiments.setup import (
     RunConfig,
@@ -31,6 +31,7 @@ from a5_alignment.experiments.setup import (
 from a5_alignment.sampler import SamplingParams
 from a5_alignment.sft_step import sft_microbatch_train_step
 from shared.config_cli import parse_config, to_dict
+from shared.run_log import RunLog
 
 
 @dataclass
@@ -96,7 +97,7 @@ def run(c: EIConfig) -> dict:
     after = {k: log.records[-1][k] for k in ("eval_accuracy", "eval_format_rate")}
     after = {"n": len(test), "accuracy": after["eval_accuracy"], "format_rate": after["eval_format_rate"]}
     results = {"before": before, "after": after, "ei_steps": step, "train_seconds": round(time.time() - start, 1)}
-    return log.finish(model, results, ("eval_accuracy", "eval_format_rate", "train_reward"))
+    return finish_run(log, model, results, ("eval_accuracy", "eval_format_rate", "train_reward"))
 
 
 def main(argv: list[str] | None = None) -> int:

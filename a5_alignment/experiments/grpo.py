@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from a5_alignment.advantages import compute_group_normalized_rewards
 from a5_alignment.experiments.batching import chunks
-from a5_alignment.experiments.logging_utils import RunLog
+from a5_alignment.experiments.finish import finish_run
 from a5_alignment.experiments.rl_loop import RLConfig, draw_rollouts, held_out_eval, minibatches
 from a5_alignment.experiments.setup import make_optimizer, optimizer_step, problems, set_lr, set_threads, start_policy
 from a5_alignment.log_probs import get_response_log_probs
@@ -27,6 +27,7 @@ from a5_alignment.pg_losses import grpo_microbatch_train_step
 from a5_alignment.reward import r1_zero_reward_fn
 from a5_alignment.tokenization import tokenize_prompt_and_output
 from shared.config_cli import parse_config, to_dict
+from shared.run_log import RunLog
 
 
 @dataclass
@@ -123,7 +124,7 @@ def run(c: GRPOConfig) -> dict:
     after = held_out_eval(c, model, tok, test, log, step)
     results = {"before": before, "after": after, "grpo_steps": step,
                "train_seconds": round(time.time() - start, 1)}
-    return log.finish(model, results, ("eval_accuracy", "eval_format_rate", "train_reward"))
+    return finish_run(log, model, results, ("eval_accuracy", "eval_format_rate", "train_reward"))
 
 
 def main(argv: list[str] | None = None) -> int:

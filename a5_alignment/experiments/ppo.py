@@ -18,7 +18,7 @@ import torch
 from tqdm import tqdm
 
 from a5_alignment.experiments.batching import chunks
-from a5_alignment.experiments.logging_utils import RunLog
+from a5_alignment.experiments.finish import finish_run
 from a5_alignment.experiments.rl_loop import RLConfig, draw_rollouts, held_out_eval, minibatches
 from a5_alignment.experiments.setup import make_optimizer, optimizer_step, problems, set_lr, set_threads, start_policy
 from a5_alignment.gae import compute_gae, masked_whiten, shape_rewards
@@ -28,6 +28,7 @@ from a5_alignment.ppo_losses import ppo_microbatch_train_step
 from a5_alignment.tokenization import tokenize_prompt_and_output
 from a5_alignment.value_head import PolicyWithValue
 from shared.config_cli import parse_config, to_dict
+from shared.run_log import RunLog
 
 
 @dataclass
@@ -139,7 +140,7 @@ def run(c: PPOConfig) -> dict:
     torch.save(pv.value_head.state_dict(), log.out_dir / "value_head.pt")
     results = {"before": before, "after": after, "ppo_steps": step, "optimizer_steps": opt_step,
                "train_seconds": round(time.time() - start, 1)}
-    return log.finish(model, results, ("eval_accuracy", "eval_format_rate", "train_reward", "mean_value"))
+    return finish_run(log, model, results, ("eval_accuracy", "eval_format_rate", "train_reward", "mean_value"))
 
 
 def main(argv: list[str] | None = None) -> int:

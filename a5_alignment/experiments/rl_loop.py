@@ -13,11 +13,11 @@ import torch
 
 from a5_alignment.experiments.batching import chunks
 from a5_alignment.experiments.evaluation import evaluate
-from a5_alignment.experiments.logging_utils import RunLog
 from a5_alignment.experiments.rollouts import Rollouts, rollout
 from a5_alignment.experiments.setup import RunConfig
 from a5_alignment.sampler import SamplingParams
 from a5_alignment.tasks import Problem
+from shared.run_log import RunLog
 
 
 @dataclass

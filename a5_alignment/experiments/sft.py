@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from a5_alignment.experiments.batching import response_log_probs
 from a5_alignment.experiments.evaluation import evaluate
-from a5_alignment.experiments.logging_utils import RunLog
+from a5_alignment.experiments.finish import finish_run
 from a5_alignment.experiments.setup import (
     RunConfig,
     make_optimizer,
@@ -30,6 +30,7 @@ from a5_alignment.experiments.setup import (
 from a5_alignment.sft_step import sft_microbatch_train_step
 from a5_alignment.tasks import Problem, format_prompt, format_response, sloppy
 from shared.config_cli import parse_config, to_dict
+from shared.run_log import RunLog
 
 
 @dataclass
@@ -102,7 +103,7 @@ def run(c: SFTConfig) -> dict:
             break
     after = do_eval(step)
     results = {"before": before, "after": after, "steps": step, "train_seconds": round(time.time() - start, 1)}
-    return log.finish(model, results, ("eval_accuracy", "eval_format_rate"))
+    return finish_run(log, model, results, ("eval_accuracy", "eval_format_rate"))
 
 
 def main(argv: list[str] | None = None) -> int:
