@@ -115,21 +115,21 @@ def run_compute_per_instance_dpo_loss(lm: torch.nn.Module, lm_ref: torch.nn.Modu
 
 def run_parse_gsm8k_response(model_output: str) -> str | None:
     """The last number in a free-form GSM8K-style answer, or None."""
-    from a5_alignment.math_data import parse_gsm8k_response
+    from a5_alignment.infra.math_data import parse_gsm8k_response
 
     return parse_gsm8k_response(model_output)
 
 
 def get_packed_sft_dataset(tokenizer: Any, dataset_path: str, seq_length: int, shuffle: bool) -> Any:
     """A torch Dataset of packed {input_ids, labels} examples of length seq_length (HANDOUT §3.2)."""
-    from a5_alignment.packing import PackedSFTDataset
+    from a5_alignment.infra.packing import PackedSFTDataset
 
     return PackedSFTDataset(tokenizer, dataset_path, seq_length, shuffle)
 
 
 def run_iterate_batches(dataset: Any, batch_size: int, shuffle: bool) -> Any:
     """Batches of stacked examples from a packed dataset."""
-    from a5_alignment.packing import iterate_batches
+    from a5_alignment.infra.packing import iterate_batches
 
     return iterate_batches(dataset, batch_size, shuffle)
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from a5_alignment.verifier import answers_match
+from a5_alignment.infra.verifier import answers_match
 
 THINK_END, ANSWER_START, ANSWER_END = "</think>", "<answer>", "</answer>"
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import torch
 
-from a5_alignment.sampler import SamplingParams, sample
+from a5_alignment.infra.sampler import SamplingParams, sample
 from shared.bench import Row
 
 
@@ -39,13 +39,13 @@ def _time(model: Any, tok: Any, prompts: list[str], new: int, cache: bool) -> tu
 def run(quick: bool) -> list[Row]:
     threads = torch.get_num_threads()
     if quick:
-        from a5_alignment.char_tokenizer import CharTokenizer
-        from a5_alignment.models import new_tiny_model
+        from a5_alignment.infra.char_tokenizer import CharTokenizer
+        from a5_alignment.infra.models import new_tiny_model
 
         model, tok, name, new = new_tiny_model(), CharTokenizer(), "tiny (d128 L4)", 32
         prompt = "Q: 12+34\nA: <think>"
     else:
-        from a5_alignment.models import CHAT, load_smollm2_policy
+        from a5_alignment.infra.models import CHAT, load_smollm2_policy
 
         model, tok = load_smollm2_policy(max_seq_len=512)
         name, new = "SmolLM2-135M", 128

@@ -28,9 +28,9 @@ from a5_alignment.experiments.setup import (
     set_threads,
     start_policy,
 )
+from a5_alignment.infra.sampler import SamplingParams, sample
+from a5_alignment.infra.tasks import PROMPTS, Problem
 from a5_alignment.reward import r1_zero_reward_fn
-from a5_alignment.sampler import SamplingParams, sample
-from a5_alignment.tasks import PROMPTS, Problem
 from shared.config_cli import parse_config, to_dict
 from shared.run_log import RunLog
 

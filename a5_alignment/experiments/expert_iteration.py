@@ -28,7 +28,7 @@ from a5_alignment.experiments.setup import (
     set_threads,
     start_policy,
 )
-from a5_alignment.sampler import SamplingParams
+from a5_alignment.infra.sampler import SamplingParams
 from a5_alignment.sft_step import sft_microbatch_train_step
 from shared.config_cli import parse_config, to_dict
 from shared.run_log import RunLog

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from a5_alignment.models import save_policy
+from a5_alignment.infra.models import save_policy
 from shared.run_log import Curves, RunLog
 
 

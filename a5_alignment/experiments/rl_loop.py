@@ -15,8 +15,8 @@ from a5_alignment.experiments.batching import chunks
 from a5_alignment.experiments.evaluation import evaluate
 from a5_alignment.experiments.rollouts import Rollouts, rollout
 from a5_alignment.experiments.setup import RunConfig
-from a5_alignment.sampler import SamplingParams
-from a5_alignment.tasks import Problem
+from a5_alignment.infra.sampler import SamplingParams
+from a5_alignment.infra.tasks import Problem
 from shared.run_log import RunLog
 
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
+from a5_alignment.infra.sampler import SamplingParams, sample
+from a5_alignment.infra.tasks import Problem, format_prompt
 from a5_alignment.reward import r1_zero_reward_fn
-from a5_alignment.sampler import SamplingParams, sample
-from a5_alignment.tasks import Problem, format_prompt
 
 
 @dataclass

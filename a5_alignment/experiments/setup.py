@@ -9,8 +9,8 @@ from typing import Any
 import torch
 
 from a1_basics.optim.schedule import lr_cosine_schedule
-from a5_alignment.models import load_policy, new_tiny_model, tiny_config
-from a5_alignment.tasks import Problem, generate
+from a5_alignment.infra.models import load_policy, new_tiny_model, tiny_config
+from a5_alignment.infra.tasks import Problem, generate
 
 
 @dataclass
@@ -39,7 +39,7 @@ class RunConfig:
 
 def start_policy(policy: str, checkpoint: str | None, seed: int = 0) -> tuple[Any, Any]:
     """The tiny model from a checkpoint (or freshly initialised when checkpoint is empty), or SmolLM2."""
-    from a5_alignment.char_tokenizer import CharTokenizer
+    from a5_alignment.infra.char_tokenizer import CharTokenizer
 
     if policy == "tiny" and not checkpoint:
         return new_tiny_model(tiny_config(), seed), CharTokenizer()

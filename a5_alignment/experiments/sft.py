@@ -27,8 +27,8 @@ from a5_alignment.experiments.setup import (
     set_threads,
     start_policy,
 )
+from a5_alignment.infra.tasks import Problem, format_prompt, format_response, sloppy
 from a5_alignment.sft_step import sft_microbatch_train_step
-from a5_alignment.tasks import Problem, format_prompt, format_response, sloppy
 from shared.config_cli import parse_config, to_dict
 from shared.run_log import RunLog
 

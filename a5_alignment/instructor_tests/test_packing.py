@@ -5,8 +5,8 @@ import json
 import pytest
 
 from a5_alignment import cs336_adapters as ad
-from a5_alignment.char_tokenizer import CharTokenizer
 from a5_alignment.dpo import DPO_PROMPT_TEMPLATE
+from a5_alignment.infra.char_tokenizer import CharTokenizer
 
 
 def test_packed_windows_cover_the_stream(tmp_path):

@@ -124,7 +124,7 @@ def test_ppo_learns_a_two_token_bandit():
 
 
 def test_value_head_shares_the_trunk_and_starts_at_zero(one_thread):
-    from a5_alignment.models import new_tiny_model, tiny_config
+    from a5_alignment.infra.models import new_tiny_model, tiny_config
 
     lm = new_tiny_model(tiny_config(context_length=16, d_model=32, num_layers=1, num_heads=2, d_ff=64))
     pv = PolicyWithValue(lm)

@@ -4,9 +4,9 @@ and seeded sampling (cache and no cache draw the same tokens)."""
 import torch
 
 from a1_basics.decoding import generate
-from a5_alignment.char_tokenizer import CharTokenizer
-from a5_alignment.models import new_tiny_model, tiny_config
-from a5_alignment.sampler import SamplingParams, sample
+from a5_alignment.infra.char_tokenizer import CharTokenizer
+from a5_alignment.infra.models import new_tiny_model, tiny_config
+from a5_alignment.infra.sampler import SamplingParams, sample
 
 PROMPTS = ["Q: 1+2\nA: <think>", "Q: 10+22\nA: <think>", "Q: 3+4\nA: <think>", "Q: 99+1\nA: <think>"]
 

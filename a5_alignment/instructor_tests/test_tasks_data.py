@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from a5_alignment.math_data import last_boxed, load_gsm8k, load_math, parse_gsm8k_response
+from a5_alignment.infra.math_data import last_boxed, load_gsm8k, load_math, parse_gsm8k_response
+from a5_alignment.infra.tasks import FAMILIES, format_response, generate, split_of
 from a5_alignment.reward import r1_zero_reward_fn
-from a5_alignment.tasks import FAMILIES, format_response, generate, split_of
 
 
 def test_train_and_test_never_overlap_across_seeds():

@@ -7,8 +7,8 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from a5_alignment.infra.verifier import answers_match, parse_value
 from a5_alignment.reward import extract_answer, r1_zero_reward_fn
-from a5_alignment.verifier import answers_match, parse_value
 
 
 def test_equivalent_forms_match():

@@ -1,6 +1,6 @@
 """Format reward without requiring "</answer>": an unclosed answer counts as formatted."""
 
-from a5_alignment.verifier import answers_match
+from a5_alignment.infra.verifier import answers_match
 
 UNIT = "a5.r1_zero_reward"
 TARGET = "r1_zero_reward_fn"

@@ -11,7 +11,7 @@ from typing import Any
 import torch
 
 from a1_basics.nn.transformer import ModelConfig, TransformerLM
-from a5_alignment.char_tokenizer import CharTokenizer
+from a5_alignment.infra.char_tokenizer import CharTokenizer
 
 
 def tiny_config(context_length: int = 96, d_model: int = 128, num_layers: int = 4, num_heads: int = 4,

@@ -11,7 +11,7 @@ import json
 import re
 from pathlib import Path
 
-from a5_alignment.tasks import Problem
+from a5_alignment.infra.tasks import Problem
 
 
 def _lines(path: str | Path) -> list[dict]:
