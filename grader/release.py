@@ -18,7 +18,7 @@ from grader import markers
 from grader.tree import COMMON_PACKAGES, TOOL_INSTRUCTOR_ONLY, TOOL_ROOT, Assignment, Tree
 
 _SKIP_PARTS = {"__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis"}
-TOP_FILES = ("Makefile", "pyproject.toml", ".gitignore")
+TOP_FILES = ("Makefile", "pyproject.toml", ".gitignore", "LICENSE", "NOTICE")
 
 
 def _files(base: Path, rel_root: str, excluded: tuple[str, ...]) -> Iterator[tuple[Path, str]]:
@@ -127,4 +127,10 @@ Every function that raises `NotImplementedError` in `{a.package}/`. Do not edit 
 ## Submit
 
 Upload the files under `{a.package}/` that you changed (Python files only).
+
+## Licence and sharing
+
+The kit is MIT-licensed (`LICENSE`); the data and models it installs keep their own terms (`NOTICE`). You may
+share the release itself freely. Your solutions are graded work: share or publish them only as your course's
+policy allows (most courses forbid it while the assignment is set in any term).
 """
