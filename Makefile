@@ -67,5 +67,7 @@ bench: venv
 lint: venv
 	$(PY) -m ruff check .
 
+# clean removes only what make rebuilds: the venv and out/ (the demo, releases, benchmarks). The term's secrets
+# (.grader-secrets/) and batch stores (.grader-batches/) are never touched.
 clean:
 	rm -rf $(VENV) $(OUT)

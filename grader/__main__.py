@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("release", help="write one assignment's student tree")
     s.add_argument("-a", "--assignment", required=True)
     s.add_argument("out", type=Path)
+    s.add_argument("--force", action="store_true", help="overwrite release files edited since they were written")
 
     s = sub.add_parser("build", help="compute expected outputs (visible snapshot and hidden file)")
     s.add_argument("-a", "--assignment", required=True)
@@ -51,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("source", type=Path)
     s.add_argument("-a", "--assignment", required=True)
     s.add_argument("--jobs", type=int, default=2)
-    s.add_argument("--store", type=Path, default=None, help="SQLite file (default out/<aid>-batch.sqlite)")
+    s.add_argument("--store", type=Path, default=None,
+                   help="SQLite file (default .grader-batches/<aid>.sqlite: outside out/, which make clean removes)")
     s.add_argument("--regrade", action="store_true", help="grade finished submissions again")
     s.add_argument("--export", type=Path, help="then write the gradebook CSV and results.json files here")
     _isolation_flags(s)
@@ -127,9 +129,13 @@ def _isolation(args: argparse.Namespace):
 
 def _dispatch(args: argparse.Namespace, tree: Tree) -> int:
     if args.command == "release":
-        from grader.release import write_release
+        from grader.release import ReleaseEditedError, write_release
 
-        out = write_release(tree, tree.assignment(args.assignment), args.out.resolve())
+        try:
+            out = write_release(tree, tree.assignment(args.assignment), args.out.resolve(), force=args.force)
+        except (ReleaseEditedError, FileExistsError) as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 1
         print(f"release of {args.assignment} written to {out}")
         return 0
     if args.command == "build":
@@ -169,7 +175,7 @@ def _dispatch(args: argparse.Namespace, tree: Tree) -> int:
     if args.command == "batch":
         from grader.batch import export, run_batch
 
-        store = args.store or TOOL_ROOT / "out" / f"{args.assignment}-batch.sqlite"
+        store = args.store or TOOL_ROOT / ".grader-batches" / f"{args.assignment}.sqlite"
         summary = run_batch(tree, args.assignment, args.source.resolve(), store, args.jobs, args.regrade,
                             isolation=_isolation(args), no_isolation=args.no_isolation)
         print(f"batch: {len(summary.graded)} graded, {len(summary.skipped)} skipped in {summary.seconds:.1f} s; "

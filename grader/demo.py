@@ -75,7 +75,10 @@ def demo(tree: Tree, aid: str, out: Path, summary: list[str] | None = None) -> i
     a = tree.assignment(aid)
     ensure_hidden(a)
     out.mkdir(parents=True, exist_ok=True)
-    release = write_release(tree, a, out / f"{aid}-release")
+    # the demo's own folder (out/demo): never the student's out/<aid>-release, with its .venv and zip
+    out = out / "demo"
+    out.mkdir(parents=True, exist_ok=True)
+    release = write_release(tree, a, out / f"{aid}-release", force=True)
     print(f"student release: {release}")
     mismatches = 0
     with tempfile.TemporaryDirectory() as tmp:

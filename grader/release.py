@@ -10,7 +10,6 @@ of the source tree and the assignment, so it is golden-tested (grader/tests/test
 from __future__ import annotations
 
 import hashlib
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,17 +76,47 @@ def release_files(tree: Tree, a: Assignment) -> dict[str, bytes]:
     return out
 
 
-def write_release(tree: Tree, a: Assignment, out_dir: Path) -> Path:
+MARKER = ".lmfs-release"
+
+
+class ReleaseEditedError(FileExistsError):
+    """The folder holds a release whose files were edited since it was written: rewriting it would lose work."""
+
+
+def _written(out_dir: Path) -> dict[str, str] | None:
+    """The files a release folder was written with, path -> sha256 (its marker), or None if it is not one."""
+    marker = out_dir / MARKER
+    if not marker.exists():
+        return None
+    lines = marker.read_text().splitlines()[1:]  # first line: the assignment id
+    return dict(reversed(line.split("  ", 1)) for line in lines if "  " in line)
+
+
+def write_release(tree: Tree, a: Assignment, out_dir: Path, force: bool = False) -> Path:
+    """Write (or update) the release in `out_dir`. Files the student added (their .venv, a submission zip) are
+    never touched; a release whose own files were edited since it was written is refused unless `force`, which
+    overwrites those edits (nothing else)."""
     files = release_files(tree, a)
-    if out_dir.exists():
-        if any(out_dir.iterdir()) and not (out_dir / ".lmfs-release").exists():
+    if out_dir.exists() and any(out_dir.iterdir()):
+        written = _written(out_dir)
+        if written is None:
             raise FileExistsError(f"{out_dir} exists and is not a release; choose an empty or new folder")
-        shutil.rmtree(out_dir)
+        edited = sorted(rel for rel, digest in written.items()
+                        if (out_dir / rel).is_file() and hashlib.sha256((out_dir / rel).read_bytes()).hexdigest()
+                        != digest)
+        if edited and not force:
+            raise ReleaseEditedError(
+                f"{out_dir}: {len(edited)} release files were edited since it was written ({', '.join(edited[:5])}"
+                f"{', ...' if len(edited) > 5 else ''}); write the release elsewhere, or pass --force to overwrite "
+                f"those edits")
+        for rel in written:  # files of the old release that the new one no longer has
+            if rel not in files and (out_dir / rel).is_file():
+                (out_dir / rel).unlink()
     for rel, data in files.items():
         p = out_dir / rel
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(data)
-    (out_dir / ".lmfs-release").write_text(f"{a.id}\n")
+    (out_dir / MARKER).write_text(f"{a.id}\n" + manifest(files))
     return out_dir
 
 
