@@ -55,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--store", type=Path, default=None,
                    help="SQLite file (default .grader-batches/<aid>.sqlite: outside out/, which make clean removes)")
     s.add_argument("--regrade", action="store_true", help="grade finished submissions again")
+    s.add_argument("--only", action="append", metavar="NAME", help="grade only this submission, again (repeatable)")
+    s.add_argument("--frozen", type=Path, help="grade from this hidden file (a Gradescope package's) instead")
     s.add_argument("--export", type=Path, help="then write the gradebook CSV and results.json files here")
     _isolation_flags(s)
 
@@ -176,13 +178,24 @@ def _dispatch(args: argparse.Namespace, tree: Tree) -> int:
         from grader.batch import export, run_batch
 
         store = args.store or TOOL_ROOT / ".grader-batches" / f"{args.assignment}.sqlite"
-        summary = run_batch(tree, args.assignment, args.source.resolve(), store, args.jobs, args.regrade,
-                            isolation=_isolation(args), no_isolation=args.no_isolation)
-        print(f"batch: {len(summary.graded)} graded, {len(summary.skipped)} skipped in {summary.seconds:.1f} s; "
-              f"store: {store}")
+        from grader.batch import BatchError
+
+        try:
+            summary = run_batch(tree, args.assignment, args.source.resolve(), store, args.jobs, args.regrade,
+                                isolation=_isolation(args), no_isolation=args.no_isolation,
+                                frozen=args.frozen.resolve() if args.frozen else None,
+                                only=set(args.only) if args.only else None)
+        except BatchError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 1
+        print(f"batch: {len(summary.graded)} graded, {len(summary.failed)} failed, {len(summary.skipped)} skipped "
+              f"in {summary.seconds:.1f} s; store: {store}")
         if args.export:
             print(f"gradebook: {export(store, args.assignment, args.export)}")
-        return 0
+        if summary.failed:
+            print(f"error: grading failed for {', '.join(summary.failed)}: rerun the batch to retry them",
+                  file=sys.stderr)
+        return 1 if summary.failed else 0
     if args.command == "submit":
         from grader.submit import submit
 

@@ -3,9 +3,13 @@
 Each submission is a sub-folder or a .zip of DIR (a zip of such entries is unpacked first). The store is SQLite
 (WAL mode): a row is written 'running' before grading and replaced by its result in one transaction after, so a
 `kill -9` loses only the submissions in flight, and a rerun grades exactly those again and skips every finished
-one (same content hash). `--regrade` grades everything again. Each row keeps the score, the per-case results,
-the duration, the isolation level and the grader version. `export` writes a gradebook CSV and each student's
-results.json.
+one whose content and grading key are unchanged. The grading key (`grading_key`) digests everything a score
+depends on besides the submission: the rubric, the cases and hidden drivers, the snapshot, the hidden instances
+(the term's or `--frozen`), the seed secret and the grader's own code, so a rotated secret, a changed rubric or
+an edited case regrades. A submission whose grading failed is stored as 'failed', makes the batch exit non-zero
+and is graded again on the next run. `--regrade` grades everything again, `--only NAME` one submission. Each row
+keeps the score, the per-case results, the duration, the isolation level and the grader version. `export`
+writes a gradebook CSV and each student's results.json.
 """
 
 from __future__ import annotations
@@ -22,21 +26,28 @@ import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from grader import sandbox
 from grader.grade import grade
 from grader.probe import admit
 from grader.report import GRADER_VERSION, gradescope
-from grader.tree import Tree
+from grader.store import StoreError, load
+from grader.tree import TOOL_ROOT, Assignment, Tree, hidden_expected_path, secrets_dir
+
+
+class BatchError(RuntimeError):
+    """The batch cannot grade at all (no hidden instances for this term): nothing is graded or stored."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (
     assignment TEXT NOT NULL,
     submission TEXT NOT NULL,
     content_sha TEXT NOT NULL,
-    state TEXT NOT NULL,              -- running | done
+    state TEXT NOT NULL,              -- running | done | failed
+    grading_key TEXT,                 -- grading_key() when it was graded: a changed key regrades
+    error TEXT,                       -- why grading failed (state failed)
     score REAL, max_score REAL,
     results_json TEXT,                -- the Gradescope results.json
     cases_json TEXT,                  -- per-case id, unit, status, seconds
@@ -97,6 +108,42 @@ def find_submissions(source: Path, work: Path) -> list[Submission]:
     return [Submission(p.stem if p.suffix == ".zip" else p.name, p, content_sha(p)) for p in entries]
 
 
+def _tree_digest(h: hashlib._Hash, root: Path, label: str) -> None:
+    files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if root.is_dir() \
+        else ([root] if root.is_file() else [])
+    h.update(f"\0{label}:{len(files)}".encode())
+    for p in files:
+        h.update(p.relative_to(root if root.is_dir() else root.parent).as_posix().encode() + b"\0" + p.read_bytes())
+
+
+def hidden_file(a: Assignment, frozen: Path | None) -> Path:
+    """The hidden instances a batch grades from, checked before anything is graded: a missing or unreadable file
+    (a TA's clone without the term's secret) refuses the batch with the fix instead of storing zeros."""
+    path = frozen or hidden_expected_path(a.id)
+    try:
+        load(path, a.id, "hidden")
+    except StoreError as e:
+        raise BatchError(f"cannot grade {a.id}: {e} (or import the term's secret and hidden instances, or pass "
+                         f"--frozen with a Gradescope package's copy)") from None
+    return path
+
+
+def grading_key(a: Assignment, frozen: Path | None) -> str:
+    """A digest of everything a score depends on besides the submission (see the module docstring)."""
+    h = hashlib.sha256()
+    for label, path in (("rubric", a.package_dir / "rubric.toml"), ("cases", a.package_dir / "cases"),
+                        ("hidden", a.package_dir / "hidden"), ("api", a.package_dir / "api.py"),
+                        ("stored", frozen or hidden_expected_path(a.id)), ("seed", secrets_dir() / f"{a.id}.seed"),
+                        ("grader", TOOL_ROOT / "grader"), ("shared", TOOL_ROOT / "shared")):
+        if label in ("grader", "shared"):
+            for p in sorted(path.rglob("*.py")):
+                if "tests" not in p.relative_to(path).parts:
+                    h.update(p.relative_to(TOOL_ROOT).as_posix().encode() + b"\0" + p.read_bytes())
+        else:
+            _tree_digest(h, path, label)
+    return h.hexdigest()[:32]
+
+
 class Store:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,6 +152,10 @@ class Store:
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
+            have = {r[1] for r in db.execute("PRAGMA table_info(results)")}
+            for column in ("grading_key", "error"):  # a store written before these columns existed
+                if column not in have:
+                    db.execute(f"ALTER TABLE results ADD COLUMN {column} TEXT")
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -116,11 +167,12 @@ class Store:
         finally:
             db.close()
 
-    def done(self, aid: str) -> dict[str, str]:
-        """submission -> content hash, for finished rows."""
+    def done(self, aid: str) -> dict[str, tuple[str, str]]:
+        """submission -> (content hash, grading key), for finished rows (failed ones are graded again)."""
         with self._connect() as db:
-            return dict(db.execute("SELECT submission, content_sha FROM results WHERE assignment=? AND state='done'",
-                                   (aid,)).fetchall())
+            return {s: (sha, key) for s, sha, key in db.execute(
+                "SELECT submission, content_sha, grading_key FROM results WHERE assignment=? AND state='done'",
+                (aid,)).fetchall()}
 
     def start(self, aid: str, s: Submission) -> None:
         with self._lock, self._connect() as db:
@@ -128,13 +180,15 @@ class Store:
                        "VALUES (?, ?, ?, 'running', ?)", (aid, s.name, s.sha, time.time()))
 
     def finish(self, aid: str, s: Submission, results: dict, cases: list[dict], isolation: str, seconds: float,
-               score: float, max_score: float) -> None:
+               score: float, max_score: float, key: str, error: str = "") -> None:
+        """Store a result: 'done', or 'failed' with `error` (grading itself failed; retried on the next run)."""
         with self._lock, self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
-            db.execute("UPDATE results SET state='done', score=?, max_score=?, results_json=?, cases_json=?, "
-                       "isolation=?, grader_version=?, seconds=?, finished_at=? WHERE assignment=? AND submission=?",
-                       (score, max_score, json.dumps(results), json.dumps(cases), isolation, GRADER_VERSION, seconds,
-                        time.time(), aid, s.name))
+            db.execute("UPDATE results SET state=?, score=?, max_score=?, results_json=?, cases_json=?, "
+                       "isolation=?, grader_version=?, seconds=?, finished_at=?, grading_key=?, error=? "
+                       "WHERE assignment=? AND submission=?",
+                       ("failed" if error else "done", score, max_score, json.dumps(results), json.dumps(cases),
+                        isolation, GRADER_VERSION, seconds, time.time(), key, error or None, aid, s.name))
             db.execute("COMMIT")
 
     def rows(self, aid: str) -> list[sqlite3.Row]:
@@ -148,25 +202,36 @@ class BatchSummary:
     graded: list[str]
     skipped: list[str]
     seconds: float
+    failed: list[str] = field(default_factory=list)
 
 
 def run_batch(tree: Tree, aid: str, source: Path, store_path: Path, jobs: int = 2, regrade: bool = False,
               log: Callable[[str], None] = print, isolation: sandbox.Isolation | None = None,
-              no_isolation: bool = False) -> BatchSummary:
+              no_isolation: bool = False, frozen: Path | None = None,
+              only: set[str] | None = None) -> BatchSummary:
     """Raises probe.IsolationRefused before grading anything where the workers could reach the instructor's
-    files, unless `no_isolation` says every submission is trusted."""
-    tree.assignment(aid)
+    files, unless `no_isolation` says every submission is trusted, and BatchError where there are no hidden
+    instances to grade from. `only` grades just those submissions (again, whatever the store holds)."""
+    a = tree.assignment(aid)
+    hidden_file(a, frozen)  # no hidden instances: refuse now, before anything is stored
     isolation = isolation or sandbox.detect()
-    admit(tree, isolation, 0, None, no_isolation)  # refuse the whole batch up front, not one zero per student
+    admit(tree, isolation, 0, frozen, no_isolation)  # refuse the whole batch up front, not one zero per student
+    key = grading_key(a, frozen)
     store = Store(store_path)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="lmfs-batch-") as tmp:
         subs = find_submissions(source, Path(tmp))
-        finished = {} if regrade else store.done(aid)
-        todo = [s for s in subs if finished.get(s.name) != s.sha]
+        if only is not None:
+            unknown = sorted(only - {s.name for s in subs})
+            if unknown:
+                raise BatchError(f"no submission named {', '.join(unknown)} in {source}")
+            subs = [s for s in subs if s.name in only]
+        finished = {} if regrade or only is not None else store.done(aid)
+        todo = [s for s in subs if finished.get(s.name) != (s.sha, key)]
         skipped = [s.name for s in subs if s not in todo]
         if skipped:
-            log(f"{len(skipped)} already graded (same content), skipped; --regrade grades them again")
+            log(f"{len(skipped)} already graded (same content, same rubric, cases, secret and grader), skipped; "
+                f"--regrade grades them again")
         # Processes, not threads: the grader's own work (inputs, verdicts) holds the GIL, and each job needs its
         # own unprivileged uid, which the pool's initializer hands out once per process.
         # spawn, not fork: a forked child would inherit the parent's SQLite and torch state
@@ -175,13 +240,14 @@ def run_batch(tree: Tree, aid: str, source: Path, store_path: Path, jobs: int = 
         counter = ctx.Value("i", 0)
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_slot,
                                  initargs=(counter,)) as pool:
-            futures = [pool.submit(_grade_one, tree, aid, s, store_path, isolation, no_isolation) for s in todo]
-            graded = []
+            futures = [pool.submit(_grade_one, tree, aid, s, store_path, isolation, no_isolation, frozen, key)
+                       for s in todo]
+            graded, failed = [], []
             for f in futures:
-                name, line = f.result()
-                graded.append(name)
+                name, line, ok = f.result()
+                (graded if ok else failed).append(name)
                 log(line)
-    return BatchSummary(graded, skipped, time.perf_counter() - started)
+    return BatchSummary(graded, skipped, time.perf_counter() - started, failed)
 
 
 _SLOT = 0
@@ -195,17 +261,20 @@ def _init_slot(counter) -> None:
 
 
 def _grade_one(tree: Tree, aid: str, s: Submission, store_path: Path, isolation: sandbox.Isolation,
-               no_isolation: bool) -> tuple[str, str]:
+               no_isolation: bool, frozen: Path | None, key: str) -> tuple[str, str, bool]:
+    """(name, log line, graded): a grading failure (the grader's, not the submission's) is stored as failed."""
     store = Store(store_path)
     store.start(aid, s)
     t0 = time.perf_counter()
-    report = grade(tree, aid, s.path, isolation=isolation, job=_SLOT, no_isolation=no_isolation)
+    report = grade(tree, aid, s.path, isolation=isolation, job=_SLOT, frozen=frozen, no_isolation=no_isolation)
     cases = [{"id": c.id, "unit": c.unit, "status": c.status, "seconds": round(c.seconds, 4)}
              for u in report.units for c in u.cases]
     results = gradescope(report)
     store.finish(aid, s, results, cases, report.isolation, time.perf_counter() - t0, results["score"],
-                 report.max_score)
-    return s.name, f"{s.name}: {results['score']:g}/{report.max_score:g}"
+                 report.max_score, key, report.error)
+    if report.error:
+        return s.name, f"{s.name}: GRADING FAILED ({report.error}); stored as failed, graded again next run", False
+    return s.name, f"{s.name}: {results['score']:g}/{report.max_score:g}", True
 
 
 def export(store_path: Path, aid: str, out_dir: Path) -> Path:
@@ -215,10 +284,10 @@ def export(store_path: Path, aid: str, out_dir: Path) -> Path:
     book = out_dir / f"{aid}-gradebook.csv"
     with book.open("w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["submission", "score", "max_score", "state", "isolation", "grader_version", "seconds"])
+        w.writerow(["submission", "score", "max_score", "state", "isolation", "grader_version", "seconds", "error"])
         for r in rows:
             w.writerow([r["submission"], r["score"], r["max_score"], r["state"], r["isolation"],
-                        r["grader_version"], r["seconds"]])
+                        r["grader_version"], r["seconds"], r["error"] or ""])
             if r["results_json"]:
                 (out_dir / f"{r['submission']}.results.json").write_text(r["results_json"])
     return book

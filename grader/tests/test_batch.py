@@ -90,3 +90,64 @@ def test_bad_batch_sources_are_clear(fx_tree, tmp_path):
     (tmp_path / "x.txt").write_text("hi")
     with pytest.raises(ValueError, match="neither a folder"):
         run_batch(fx_tree, "fx", tmp_path / "x.txt", tmp_path / "s.sqlite", log=lambda m: None)
+
+
+def _private_copy(fx_tree, tmp_path):
+    """A copy of the fixture tree (0700, as conftest's) this test may edit, with its hidden file drawn."""
+    import shutil
+
+    from grader.expected import ensure_hidden
+    from grader.tree import Tree
+
+    private = tmp_path / "instructor"
+    private.mkdir(mode=0o700)
+    shutil.copytree(fx_tree.root, private / "tree", ignore=shutil.ignore_patterns("__pycache__"))
+    tree = Tree(private / "tree")
+    ensure_hidden(tree.assignment("fx"), log=lambda *a: None)
+    return tree
+
+
+def test_a_changed_rubric_or_secret_regrades_and_a_failed_row_is_retried(fx_tree, tmp_path, monkeypatch):
+    from grader.batch import Store
+
+    monkeypatch.setenv("LMFS_SECRETS_DIR", str(tmp_path / "secrets"))
+    tree = _private_copy(fx_tree, tmp_path)
+    subs = make_class(tmp_path / "subs", n=2)
+    store = tmp_path / "b.sqlite"
+    assert len(run_batch(tree, "fx", subs, store, jobs=2, log=lambda m: None).graded) == 3
+    assert run_batch(tree, "fx", subs, store, jobs=2, log=lambda m: None).graded == []
+    # fx.add from 2 to 3 points: every score may change, so everything is graded again
+    rubric = tree.root / "fx_numpy" / "rubric.toml"
+    rubric.write_text(rubric.read_text().replace('title = "elementwise add"\npoints = 2',
+                                                 'title = "elementwise add"\npoints = 3'))
+    from grader.tree import Tree
+
+    tree = Tree(tree.root)  # a Tree parses its rubrics once
+    again = run_batch(tree, "fx", subs, store, jobs=2, log=lambda m: None)
+    assert sorted(again.graded) == ["student00", "student01", "student99"]
+    assert {r[0]: r[2] for r in rows(store)}["student00"] == 8.0
+    # a row whose grading failed is graded on the next run, and only it
+    with sqlite3.connect(store) as db:
+        db.execute("UPDATE results SET state='failed', error='boom' WHERE submission='student01'")
+    assert "student01" not in Store(store).done("fx")
+    assert run_batch(tree, "fx", subs, store, jobs=2, log=lambda m: None).graded == ["student01"]
+    # --only regrades one submission by name, whatever the store says
+    assert run_batch(tree, "fx", subs, store, jobs=2, log=lambda m: None, only={"student00"}).graded == ["student00"]
+    # a rotated secret (new hidden draws) regrades everything
+    (tmp_path / "secrets" / "fx.seed").unlink()
+    from grader.expected import ensure_hidden
+
+    ensure_hidden(tree.assignment("fx"), log=lambda *a: None)
+    assert len(run_batch(tree, "fx", subs, store, jobs=2, log=lambda m: None).graded) == 3
+
+
+def test_a_batch_without_hidden_instances_refuses_before_storing_anything(fx_tree, tmp_path):
+    env = {**os.environ, "LMFS_SECRETS_DIR": str(tmp_path / "no-secrets")}
+    subs = make_class(tmp_path / "subs", n=2)
+    store = tmp_path / "b.sqlite"
+    proc = subprocess.run([sys.executable, "-m", "grader", "--root", str(fx_tree.root), "batch", str(subs), "-a",
+                           "fx", "--store", str(store)], cwd=TOOL_ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "cannot grade fx: no stored hidden instances" in proc.stderr and "grader build -a fx" in proc.stderr
+    assert not store.exists()
