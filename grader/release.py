@@ -76,7 +76,8 @@ def release_files(tree: Tree, a: Assignment) -> dict[str, bytes]:
     return out
 
 
-MARKER = ".lmfs-release"
+MARKER = ".lmfs-release"  # the assignment id (the Makefile reads it to pick the extras to install)
+FILES = ".lmfs-release.sha256"  # the files the release was written with: `sha256  path` lines
 
 
 class ReleaseEditedError(FileExistsError):
@@ -85,11 +86,13 @@ class ReleaseEditedError(FileExistsError):
 
 def _written(out_dir: Path) -> dict[str, str] | None:
     """The files a release folder was written with, path -> sha256 (its marker), or None if it is not one."""
-    marker = out_dir / MARKER
-    if not marker.exists():
+    if not (out_dir / MARKER).exists():
         return None
-    lines = marker.read_text().splitlines()[1:]  # first line: the assignment id
-    return dict(reversed(line.split("  ", 1)) for line in lines if "  " in line)
+    listing = out_dir / FILES
+    if not listing.exists():  # written before releases recorded their files: every file counts as edited
+        return {p.relative_to(out_dir).as_posix(): "" for p in out_dir.rglob("*.py")
+                if ".venv" not in p.relative_to(out_dir).parts}
+    return dict(reversed(line.split("  ", 1)) for line in listing.read_text().splitlines() if "  " in line)
 
 
 def write_release(tree: Tree, a: Assignment, out_dir: Path, force: bool = False) -> Path:
@@ -116,7 +119,8 @@ def write_release(tree: Tree, a: Assignment, out_dir: Path, force: bool = False)
         p = out_dir / rel
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(data)
-    (out_dir / MARKER).write_text(f"{a.id}\n" + manifest(files))
+    (out_dir / MARKER).write_text(f"{a.id}\n")
+    (out_dir / FILES).write_text(manifest(files))
     return out_dir
 
 

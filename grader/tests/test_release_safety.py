@@ -21,6 +21,7 @@ def test_a_rewrite_keeps_the_students_files(fx_tree, tmp_path):
     write_release(fx_tree, a, out)
     assert (out / ".venv" / "bin" / "python").exists() and (out / "fx-submission.zip").exists()
     assert (out / "fx_numpy" / "ops.py").exists()
+    assert (out / ".lmfs-release").read_text() == "fx\n"  # the Makefile reads it as the extras to install
 
 
 def test_an_edited_release_is_refused_unless_forced(fx_tree, tmp_path):
