@@ -27,6 +27,18 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("build", help="compute expected outputs (visible snapshot and hidden file)")
     s.add_argument("-a", "--assignment", required=True)
 
+    s = sub.add_parser("secret", help="the term's seed secrets: create once, export for the staff, import")
+    secret = s.add_subparsers(dest="secret_command", required=True)
+    t = secret.add_parser("create", help="draw a term's secret and its hidden instances (the only command that does)")
+    t.add_argument("-a", "--assignment", action="append", required=True)
+    t.add_argument("--rotate", action="store_true", help="replace an existing secret (every submission regrades)")
+    t = secret.add_parser("export", help="write the secrets and hidden instances to one file (mode 0600)")
+    t.add_argument("-a", "--assignment", action="append", required=True)
+    t.add_argument("out", type=Path)
+    t = secret.add_parser("import", help="install the staff's secrets file, checked before anything is written")
+    t.add_argument("file", type=Path)
+    t.add_argument("--force", action="store_true", help="replace a different secret already here")
+
     s = sub.add_parser("check", help="prove the reference passes, stubs and mutants fail, expected is current")
     s.add_argument("-a", "--assignment", required=True)
     s.add_argument("--no-determinism", action="store_true", help="skip the two-process determinism check")
@@ -139,6 +151,19 @@ def _dispatch(args: argparse.Namespace, tree: Tree) -> int:
             print(f"error: {e}", file=sys.stderr)
             return 1
         print(f"release of {args.assignment} written to {out}")
+        return 0
+    if args.command == "secret":
+        from grader import secret
+
+        if args.secret_command == "create":
+            for aid in args.assignment:
+                secret.create(tree, aid, rotate=args.rotate)
+        elif args.secret_command == "export":
+            out = secret.export(args.assignment, args.out.resolve())
+            print(f"secrets of {', '.join(args.assignment)} written to {out} (mode 0600): hand it to the staff "
+                  f"privately; never commit it")
+        else:
+            print(f"imported the secrets of {', '.join(secret.import_(args.file.resolve(), args.force))}")
         return 0
     if args.command == "build":
         from grader.expected import build

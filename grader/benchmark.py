@@ -19,7 +19,7 @@ from grader.batch import run_batch
 from grader.demo import reference_submission
 from grader.expected import ensure_hidden
 from grader.grade import grade
-from grader.tree import TOOL_ROOT, Tree
+from grader.tree import TOOL_ROOT, Tree, use_scratch_secrets
 from shared.bench import Row, table, write_json
 
 FIXTURE = TOOL_ROOT / "grader" / "tests" / "fixture_tree"
@@ -34,6 +34,7 @@ def _timed(fn) -> float:
 def run(quick: bool, n_batch: int = 20) -> list[Row]:
     tree, aid = (Tree(FIXTURE), "fx") if quick else (Tree(TOOL_ROOT), "a1")
     a = tree.assignment(aid)
+    use_scratch_secrets(TOOL_ROOT / "out" / "scratch-secrets")  # the benchmark's own throwaway secret
     ensure_hidden(a, log=lambda *x: None)
     best = sandbox.detect()
     plain = sandbox.Isolation(sandbox.DEGRADED, "benchmark anchor")

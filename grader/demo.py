@@ -19,7 +19,7 @@ from grader.expected import ensure_hidden
 from grader.grade import grade
 from grader.release import write_release
 from grader.report import table, to_json
-from grader.tree import Assignment, Tree
+from grader.tree import Assignment, Tree, use_scratch_secrets
 
 
 def reference_submission(a: Assignment, dest: Path) -> Path:
@@ -59,6 +59,8 @@ def expected_states(example: Path) -> dict[str, str]:
 def demo_all(tree: Tree, aids: list[str] | None, out: Path) -> int:
     """Every assignment's demo in course order, then one summary line per graded submission."""
     aids = aids or [aid for aid, a in tree.assignments().items() if (a.package_dir / "cases").is_dir()]
+    # the demo grades the course's own examples against a throwaway secret, never the term's
+    use_scratch_secrets(out / "demo" / "scratch-secrets")
     summary: list[str] = []
     failed = 0
     for aid in aids:

@@ -106,22 +106,50 @@ class Tree:
         return [self._assignments[x] for x in ids[: ids.index(aid)]]
 
 
+SCRATCH_ENV = "LMFS_SCRATCH_SECRETS"
+
+
 def secrets_dir() -> Path:
     """The term's secrets: seed secrets and hidden expected outputs. Outside git (.gitignore'd by default);
     point LMFS_SECRETS_DIR elsewhere to keep them off the repository's disk entirely."""
     return Path(os.environ.get("LMFS_SECRETS_DIR", TOOL_ROOT / ".grader-secrets")).resolve()
 
 
+def use_scratch_secrets(folder: Path) -> None:
+    """Point this process (and its children) at a throwaway secrets folder, where secrets are drawn on first
+    use: the test suite and the demo, which must never touch (or create) the term's secret."""
+    os.environ["LMFS_SECRETS_DIR"] = str(folder)
+    os.environ[SCRATCH_ENV] = "1"
+
+
+def scratch_secrets() -> bool:
+    return os.environ.get(SCRATCH_ENV) == "1"
+
+
+def _missing_secret(aid: str, path: Path) -> TreeError:
+    return TreeError(f"no seed secret for {aid} at {path}: the term's secret is made once, by "
+                     f"`python -m grader secret create -a {aid}`; a TA imports it with "
+                     f"`python -m grader secret import FILE` (made by `grader secret export`)")
+
+
+def write_secret(aid: str) -> str:
+    """Draw and store a new seed secret for `aid` (the one place one is made)."""
+    path = secrets_dir() / f"{aid}.seed"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(path.parent, 0o700)
+    path.write_text(secrets.token_hex(16) + "\n")
+    os.chmod(path, 0o600)
+    return path.read_text().strip()
+
+
 def seed_secret(aid: str, create: bool = False) -> str:
-    """One secret per assignment per term, the same for every student. Rotate by deleting the file."""
+    """One secret per assignment per term, the same for every student. A missing one is drawn here only in a
+    scratch folder (`create` and use_scratch_secrets); the term's comes from `grader secret create|import`."""
     path = secrets_dir() / f"{aid}.seed"
     if not path.exists():
-        if not create:
-            raise TreeError(f"no seed secret for {aid} at {path}; run `python -m grader build -a {aid}` first")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        os.chmod(path.parent, 0o700)
-        path.write_text(secrets.token_hex(16) + "\n")
-        os.chmod(path, 0o600)
+        if not (create and scratch_secrets()):
+            raise _missing_secret(aid, path)
+        return write_secret(aid)
     return path.read_text().strip()
 
 
