@@ -72,6 +72,17 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--export", type=Path, help="then write the gradebook CSV and results.json files here")
     _isolation_flags(s)
 
+    s = sub.add_parser("stats", help="class statistics of a batch store: per unit pass rate, mean, failures")
+    s.add_argument("-a", "--assignment", required=True)
+    s.add_argument("--store", type=Path, default=None, help="the batch store (default .grader-batches/<aid>.sqlite)")
+    s.add_argument("--out", type=Path, default=Path("out/stats"), help="folder for the CSV, JSON and PNG")
+
+    s = sub.add_parser("similarity", help="pairs of similar student files across submissions (copydetect)")
+    s.add_argument("source", type=Path, help="the submissions folder (or zip), as for batch")
+    s.add_argument("-a", "--assignment", required=True)
+    s.add_argument("--threshold", type=float, default=0.5, help="list pairs above this similarity (0-1)")
+    s.add_argument("--out", type=Path, default=Path("out/similarity"))
+
     s = sub.add_parser("submit", help="student: run the visible cases, then zip exactly the graded files")
     s.add_argument("-a", "--assignment", required=True)
     s.add_argument("--out", type=Path, help="default: <assignment>-submission.zip")
@@ -221,6 +232,21 @@ def _dispatch(args: argparse.Namespace, tree: Tree) -> int:
             print(f"error: grading failed for {', '.join(summary.failed)}: rerun the batch to retry them",
                   file=sys.stderr)
         return 1 if summary.failed else 0
+    if args.command == "stats":
+        from grader.class_report import class_statistics
+
+        store = args.store or TOOL_ROOT / ".grader-batches" / f"{args.assignment}.sqlite"
+        summary = class_statistics(tree.assignment(args.assignment), store, args.out.resolve())
+        print(f"{args.assignment}: {summary['submissions']} submissions, mean {summary['mean_score']:g}/"
+              f"{summary['total']:g}; units, stats and histogram in {args.out}")
+        return 0
+    if args.command == "similarity":
+        from grader.class_report import similarity
+
+        pairs = similarity(tree, tree.assignment(args.assignment), args.source.resolve(), args.out.resolve(),
+                           args.threshold)
+        print(f"{len(pairs)} file pairs above {args.threshold:g} similarity; listed in {args.out}")
+        return 0
     if args.command == "submit":
         from grader.submit import submit
 

@@ -151,3 +151,44 @@ def test_a_batch_without_hidden_instances_refuses_before_storing_anything(fx_tre
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "cannot grade fx: no stored hidden instances" in proc.stderr and "grader build -a fx" in proc.stderr
     assert not store.exists()
+
+
+HELPER = '''
+
+def _checksum(values):
+    """A long helper two students share word for word (and a third does not)."""
+    total, weight = 0, 1
+    for index, value in enumerate(values):
+        if index % 3 == 0:
+            total += value * weight
+        elif index % 3 == 1:
+            total -= value // (weight + 1)
+        else:
+            total ^= value << (index % 7)
+        weight = (weight * 31 + index) % 1000003
+    while total > 1 << 40:
+        total = (total >> 17) ^ (total & 0xFFFF)
+    return total
+'''
+
+
+def test_class_statistics_and_similarity_report(fx_tree, tmp_path):
+    from grader.class_report import class_statistics, similarity
+
+    subs = make_class(tmp_path / "subs", n=4)
+    for name in ("student00", "student02"):  # the same extra helper, word for word
+        ops = subs / name / "fx_numpy" / "ops.py"
+        ops.write_text(ops.read_text() + HELPER)
+    store = tmp_path / "b.sqlite"
+    run_batch(fx_tree, "fx", subs, store, jobs=2, log=lambda m: None)
+    a = fx_tree.assignment("fx")
+    stats = class_statistics(a, store, tmp_path / "stats")
+    assert stats["submissions"] == 5 and len(stats["scores"]) == 5
+    add = next(u for u in stats["units"] if u["unit"] == "fx.add")
+    assert add["pass_rate"] == 0.6 and "wrong" in add["most_common_failure"]  # students 01 and 03 subtract
+    assert {p.name for p in (tmp_path / "stats").iterdir()} == {"fx-units.csv", "fx-stats.json", "fx-scores.png"}
+    pairs = similarity(fx_tree, a, subs, tmp_path / "sim", threshold=0.3)
+    names = {(p["submission_a"], p["submission_b"]) for p in pairs}
+    assert ("student00", "student02") in names or ("student02", "student00") in names, pairs
+    assert all(p["file_a"] == "fx_numpy/ops.py" for p in pairs)
+    assert (tmp_path / "sim" / "fx-similarity.csv").exists()
