@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS results (
     state TEXT NOT NULL,              -- running | done | failed
     grading_key TEXT,                 -- grading_key() when it was graded: a changed key regrades
     error TEXT,                       -- why grading failed (state failed)
+    submitters TEXT,                  -- who (Gradescope export metadata), when known
     score REAL, max_score REAL,
     results_json TEXT,                -- the Gradescope results.json
     cases_json TEXT,                  -- per-case id, unit, status, seconds
@@ -63,6 +64,36 @@ class Submission:
     name: str
     path: Path
     sha: str
+    submitters: str = ""  # from Gradescope's export: "Name <email> (sid)", "; " between group members
+
+
+def _key(entry: dict, name: str):
+    """Gradescope's YAML writes Ruby symbols (`:submitters`); plain keys are read too."""
+    return entry.get(f":{name}", entry.get(name))
+
+
+def gradescope_submitters(source: Path) -> dict[str, str]:
+    """submission folder -> who submitted it, from the `submission_metadata.yml` of Gradescope's "Export
+    Submissions" zip (one `submission_<id>/` folder per submission beside it); {} without one."""
+    meta = source / "submission_metadata.yml"
+    if not meta.exists():
+        return {}
+    import yaml
+
+    try:
+        data = yaml.safe_load(meta.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        raise ValueError(f"{meta} is not readable YAML ({e}); re-download the export from Gradescope") from None
+    out = {}
+    for folder, entry in data.items() if isinstance(data, dict) else []:
+        people = _key(entry, "submitters") if isinstance(entry, dict) else None
+        who = []
+        for p in people or []:
+            if isinstance(p, dict):
+                name, email, sid = (_key(p, k) or "" for k in ("name", "email", "sid"))
+                who.append(f"{name} <{email}>" + (f" (sid {sid})" if sid else ""))
+        out[str(folder)] = "; ".join(who)
+    return out
 
 
 def content_sha(path: Path) -> str:
@@ -103,9 +134,14 @@ def find_submissions(source: Path, work: Path) -> list[Submission]:
     if not source.is_dir():
         raise FileNotFoundError(f"no folder of submissions at {source}")
     entries = [p for p in sorted(source.iterdir()) if p.is_dir() or p.suffix == ".zip"]
+    if len(entries) == 1 and entries[0].is_dir() and (entries[0] / "submission_metadata.yml").exists():
+        source = entries[0]  # Gradescope's export zip holds one folder named after the assignment
+        entries = [p for p in sorted(source.iterdir()) if p.is_dir() or p.suffix == ".zip"]
     if not entries:
         raise ValueError(f"{source} holds no submissions (one sub-folder or .zip per student)")
-    return [Submission(p.stem if p.suffix == ".zip" else p.name, p, content_sha(p)) for p in entries]
+    who = gradescope_submitters(source)
+    return [Submission(name, p, content_sha(p), who.get(name, ""))
+            for p in entries for name in [p.stem if p.suffix == ".zip" else p.name]]
 
 
 def _tree_digest(h: hashlib._Hash, root: Path, label: str) -> None:
@@ -153,7 +189,7 @@ class Store:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
             have = {r[1] for r in db.execute("PRAGMA table_info(results)")}
-            for column in ("grading_key", "error"):  # a store written before these columns existed
+            for column in ("grading_key", "error", "submitters"):  # a store written before these columns existed
                 if column not in have:
                     db.execute(f"ALTER TABLE results ADD COLUMN {column} TEXT")
 
@@ -176,8 +212,9 @@ class Store:
 
     def start(self, aid: str, s: Submission) -> None:
         with self._lock, self._connect() as db:
-            db.execute("INSERT OR REPLACE INTO results (assignment, submission, content_sha, state, started_at) "
-                       "VALUES (?, ?, ?, 'running', ?)", (aid, s.name, s.sha, time.time()))
+            db.execute("INSERT OR REPLACE INTO results (assignment, submission, content_sha, state, started_at, "
+                       "submitters) VALUES (?, ?, ?, 'running', ?, ?)", (aid, s.name, s.sha, time.time(),
+                                                                        s.submitters or None))
 
     def finish(self, aid: str, s: Submission, results: dict, cases: list[dict], isolation: str, seconds: float,
                score: float, max_score: float, key: str, error: str = "") -> None:
@@ -284,10 +321,11 @@ def export(store_path: Path, aid: str, out_dir: Path) -> Path:
     book = out_dir / f"{aid}-gradebook.csv"
     with book.open("w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["submission", "score", "max_score", "state", "isolation", "grader_version", "seconds", "error"])
+        w.writerow(["submission", "submitters", "score", "max_score", "state", "isolation", "grader_version",
+                    "seconds", "error"])
         for r in rows:
-            w.writerow([r["submission"], r["score"], r["max_score"], r["state"], r["isolation"],
-                        r["grader_version"], r["seconds"], r["error"] or ""])
+            w.writerow([r["submission"], r["submitters"] or "", r["score"], r["max_score"], r["state"],
+                        r["isolation"], r["grader_version"], r["seconds"], r["error"] or ""])
             if r["results_json"]:
                 (out_dir / f"{r['submission']}.results.json").write_text(r["results_json"])
     return book

@@ -192,3 +192,24 @@ def test_class_statistics_and_similarity_report(fx_tree, tmp_path):
     assert ("student00", "student02") in names or ("student02", "student00") in names, pairs
     assert all(p["file_a"] == "fx_numpy/ops.py" for p in pairs)
     assert (tmp_path / "sim" / "fx-similarity.csv").exists()
+
+
+def test_gradescope_export_layout_carries_the_students_identity(fx_tree, tmp_path):
+    """Gradescope's "Export Submissions" zip: one folder, a submission_metadata.yml (Ruby-symbol keys) and one
+    submission_<id>/ folder per submission; the gradebook names who submitted each."""
+    top = tmp_path / "export" / "a1_assignment"
+    write_submission(top / "submission_101", {"fx_numpy/ops.py": REFERENCE_OPS})
+    write_submission(top / "submission_102", {"fx_numpy/ops.py": REFERENCE_OPS.replace("return a + b",
+                                                                                       "return a - b")})
+    (top / "submission_metadata.yml").write_text(
+        "submission_101:\n  :submitters:\n  - :name: Ada Lovelace\n    :sid: '1815'\n    :email: ada@example.org\n"
+        "  :score: 0.0\nsubmission_102:\n  :submitters:\n  - :name: Alan Turing\n    :sid: '1912'\n"
+        "    :email: alan@example.org\n  - :name: Grace Hopper\n    :sid: '1906'\n    :email: grace@example.org\n")
+    store = tmp_path / "b.sqlite"
+    summary = run_batch(fx_tree, "fx", tmp_path / "export", store, jobs=2, log=lambda m: None)
+    assert sorted(summary.graded) == ["submission_101", "submission_102"]
+    book = {r["submission"]: r for r in csv.DictReader(export(store, "fx", tmp_path / "out").open())}
+    assert book["submission_101"]["submitters"] == "Ada Lovelace <ada@example.org> (sid 1815)"
+    assert book["submission_102"]["submitters"] == ("Alan Turing <alan@example.org> (sid 1912); "
+                                                     "Grace Hopper <grace@example.org> (sid 1906)")
+    assert float(book["submission_101"]["score"]) > float(book["submission_102"]["score"])
