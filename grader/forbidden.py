@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -192,8 +193,10 @@ def scan_units(files: dict[str, str], unit_patterns: dict[str, list[str]], globa
 # The grader's own code in the worker's tree: the case definitions hold the oracles (torch.nn.functional in
 # float64, a worked example), so importing them is a forbidden call laundered through harness code, which the
 # runtime watcher does not count. shared.cases.service is the one part student code may call (a3's plan).
-HARNESS = ("cases", "hidden", "mutants", "instructor_tests")
-HARNESS_ALLOWED = ("shared.cases.service",)
+# Of every assignment in the tree (an earlier one's cases are as much the grader's as this one's), plus tests/.
+HARNESS = ("cases", "hidden", "mutants", "instructor_tests", "tests")
+HARNESS_ALLOWED = ("shared.cases.service",)  # shared.config_cli and shared.triton_mode are not harness at all
+ASSIGNMENT_PACKAGE = re.compile(r"^a\d+_[a-z0-9_]+$")
 
 
 def _imported_modules(path: str, tree: ast.AST) -> list[tuple[int, str]]:
@@ -215,14 +218,16 @@ def _imported_modules(path: str, tree: ast.AST) -> list[tuple[int, str]]:
 
 
 def harness_imports(path: str, source: str, package: str) -> list[Hit]:
-    """Imports of the grader's or the cases' code from a student file."""
+    """Imports of the grader's or any assignment's cases, hidden drivers, mutants or tests from a student file."""
     try:
         tree = ast.parse(source, path)
     except (SyntaxError, ValueError):
         return []
-    banned = [f"{package}.{h}" for h in HARNESS] + ["grader", "shared.cases"]
     hits = []
     for line, module in _imported_modules(path, tree):
+        top = module.split(".")[0]
+        packages = {package, top} if ASSIGNMENT_PACKAGE.match(top) else {package}
+        banned = [f"{p}.{h}" for p in sorted(packages) for h in HARNESS] + ["grader", "shared.cases"]
         for b in banned:
             if (module == b or module.startswith(b + ".")) and not module.startswith(HARNESS_ALLOWED):
                 hits.append(Hit(path, line, module, f"{b}.* (the grader's own code, not yours to call)"))

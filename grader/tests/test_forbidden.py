@@ -353,6 +353,12 @@ def test_importing_the_harness_is_forbidden():
     hits = harness_imports("a1_basics/nn/activations.py", src, "a1_basics")
     assert [h.line for h in hits] == [1, 2, 3, 5], [str(h) for h in hits]  # the service module is allowed
     assert "a1_basics.hidden.edge_cases" in str(hits[2])
+    # an earlier assignment's cases and any tests are the harness too; its solved code and shared helpers are not
+    src = ("from a1_basics.cases.decoding import top_p_oracle\nfrom a3_scaling.tests import test_cases\n"
+           "from a1_basics.nn.model import TransformerLM\nfrom shared.config_cli import cli\n"
+           "from shared import triton_mode\nimport a2_systems.hidden.flash_edges\n")
+    hits = harness_imports("a5_alignment/dpo.py", src, "a5_alignment")
+    assert [h.line for h in hits] == [1, 2, 6], [str(h) for h in hits]
 
 
 def test_references_import_no_harness():
