@@ -1,15 +1,18 @@
 """`grader release -a a1 OUT`: the student's tree for one assignment, as an ordered list of small transforms.
 
 A release holds: the assignment's package with every solution region stubbed, its visible cases and snapshot,
-the earlier assignments solved (a2 needs a1's model), the common library and the grader tool (minus their own
-tests), the Makefile and pyproject, and a student README. Instructor-only paths (rubric `instructor_only`:
-hidden cases, mutants, example submissions, instructor tests) are never copied. The result is a pure function
+of the earlier assignments only the modules its code uses, solved (a2 needs a1's model: `earlier_closure`), the
+common library and the grader tool (minus their own tests), the Makefile and pyproject, and a student README.
+Instructor-only paths (rubric `instructor_only`: hidden cases, mutants, example submissions, instructor tests)
+are never copied. The result is a pure function
 of the source tree and the assignment, so it is golden-tested (grader/tests/test_release_golden.py).
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,6 +55,75 @@ def _section_lookup(a: Assignment, module: str):
     return section_of
 
 
+_MODULE_REF = re.compile(r"^(a\d+_[a-z0-9_]+(?:\.[A-Za-z0-9_]+)*)(?::[A-Za-z0-9_.]+)?$")
+_NEVER_SHIPPED = ("cases", "tests", "hidden", "mutants", "examples", "instructor_tests")
+
+
+def _module_refs(path: Path) -> set[str]:
+    """Modules a file imports (absolute, literal import_module/__import__ included) and "pkg.mod:name" strings
+    it holds (module maps, adapters): what it may load at run time."""
+    from grader.forbidden import _imported_modules
+
+    rel = path.as_posix()
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), rel)
+    except (SyntaxError, UnicodeDecodeError):
+        return set()
+    refs = {m for _, m in _imported_modules(rel, tree)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and (m := _MODULE_REF.match(node.value)):
+            refs.add(m.group(1))
+    return refs
+
+
+def _module_file(root: Path, module: str) -> Path | None:
+    """The file of `module` under root, or of its longest importable prefix ("pkg.mod.Name" -> pkg/mod.py)."""
+    parts = module.split(".")
+    while parts:
+        base = root.joinpath(*parts)
+        for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+            if candidate.is_file():
+                return candidate
+        parts = parts[:-1]
+    return None
+
+
+def earlier_closure(tree: Tree, a: Assignment) -> list[Path]:
+    """The files of earlier assignments that `a`'s code needs: every module its files import or name, their
+    imports in turn, the package __init__s on the way and the data files beside them. Never an earlier
+    assignment's cases, tests, hidden drivers, mutants, examples or handout: a release gives away no solution
+    its assignment does not use."""
+    earlier = {e.package for e in tree.earlier(a.id)}
+    todo = [p for p in sorted(a.package_dir.rglob("*.py"))
+            if not _SKIP_PARTS & set(p.parts) and not a.rubric.is_instructor_only(p.relative_to(a.root).as_posix())]
+    shipped: set[Path] = set()
+    seen: set[Path] = set()
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for module in _module_refs(path):
+            parts = module.split(".")
+            if parts[0] not in earlier or (len(parts) > 1 and parts[1] in _NEVER_SHIPPED):
+                continue
+            found = _module_file(tree.root, module)
+            if found is None:
+                continue
+            rel_parts = found.relative_to(tree.root).parts
+            for i in range(1, len(rel_parts)):  # the package __init__s on the way
+                init = tree.root.joinpath(*rel_parts[:i], "__init__.py")
+                if init.is_file() and init not in shipped:
+                    shipped.add(init)
+                    todo.append(init)
+            if found not in shipped:
+                shipped.add(found)
+                todo.append(found)
+    data = {p for f in shipped for p in f.parent.iterdir()
+            if p.is_file() and p.suffix not in (".py", ".pyc", ".md", ".toml") and not p.name.startswith(".")}
+    return sorted(shipped | data)
+
+
 def release_files(tree: Tree, a: Assignment) -> dict[str, bytes]:
     """Every file of the release, by relative path. Pure: the same tree and assignment give the same bytes."""
     out: dict[str, bytes] = {}
@@ -63,10 +135,10 @@ def release_files(tree: Tree, a: Assignment) -> dict[str, bytes]:
     for pkg in COMMON_PACKAGES:
         for path, rel in _files(TOOL_ROOT / pkg, pkg, TOOL_INSTRUCTOR_ONLY):
             out[rel] = path.read_bytes()
-    for earlier in tree.earlier(a.id):
-        for path, rel in _files(earlier.package_dir, earlier.package, earlier.rubric.instructor_only):
-            data = path.read_bytes()
-            out[rel] = markers.strip(data.decode(), rel).encode() if path.suffix == ".py" else data
+    for path in earlier_closure(tree, a):
+        rel = path.relative_to(tree.root).as_posix()
+        data = path.read_bytes()
+        out[rel] = markers.strip(data.decode(), rel).encode() if path.suffix == ".py" else data
     for path, rel in _files(a.package_dir, a.package, a.rubric.instructor_only):
         data = path.read_bytes()
         if path.suffix == ".py":

@@ -64,3 +64,25 @@ def test_real_release_has_no_solution_code_or_secrets(aid):
         assert b"BEGIN SOLUTION" not in data or rel.startswith("grader/"), rel
         assert "/hidden/" not in rel and "/mutants/" not in rel and "/examples/" not in rel, rel
         assert not rel.startswith(".grader-secrets"), rel
+
+
+@pytest.mark.parametrize("aid", ["a2", "a3", "a4", "a5"])
+def test_a_release_ships_only_the_earlier_modules_its_code_uses(aid):
+    """By rule, for every release: each earlier assignment's file in it is in the closure of what this
+    assignment's code imports, and none is an earlier case, test, hidden driver, mutant, example or handout."""
+    from grader.release import earlier_closure
+
+    tree = Tree(TOOL_ROOT)
+    a = tree.assignment(aid)
+    closure = {p.relative_to(TOOL_ROOT).as_posix() for p in earlier_closure(tree, a)}
+    earlier = {e.package for e in tree.earlier(aid)}
+    shipped = {rel for rel in release_files(tree, a) if rel.split("/")[0] in earlier}
+    assert shipped == closure
+    for rel in shipped:
+        parts = rel.split("/")
+        assert not set(parts[1:-1]) & {"cases", "tests", "hidden", "mutants", "examples", "instructor_tests"}, rel
+        assert not rel.endswith(("HANDOUT.md", "rubric.toml")), rel
+    if aid == "a4":
+        assert shipped == set()  # a4 imports no earlier assignment
+    if aid == "a3":  # a3 imports only a1: a2's Triton kernel is not in it
+        assert not any(rel.startswith("a2_systems/") for rel in release_files(tree, a))
