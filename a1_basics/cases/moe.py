@@ -270,7 +270,8 @@ def expect_state_dict(inp: dict) -> dict:
 
 def state_dict_inputs(rng: np.random.Generator) -> dict:
     E = int(rng.integers(2, 6))
-    return {"d_model": int(rng.integers(4, 40)), "d_ff": int(rng.integers(8, 65)), "num_experts": E,
+    # wide (about 1M configurations): a hidden draw never repeats a visible one
+    return {"d_model": int(rng.integers(4, 256)), "d_ff": int(rng.integers(8, 257)), "num_experts": E,
             "top_k": int(rng.integers(1, E + 1))}
 
 
