@@ -133,10 +133,10 @@ R1_KINDS = ("right", "wrong", "negated", *R1_VALUE_FORMS, *R1_FORMAT_FAULTS)
 
 
 def r1_inputs(rng: np.random.Generator) -> dict:
-    """Eight fresh responses: every format fault and every value form once (so each way of misreading the rules is
-    met by every draw) and two more of any kind, shuffled. The values are new per draw, so no stored answer fits a
-    hidden one."""
-    kinds = [*R1_FORMAT_FAULTS, *R1_VALUE_FORMS, *(str(k) for k in rng.choice(R1_KINDS, size=2))]
+    """24 fresh responses: every format fault and every value form once (so each way of misreading the rules is
+    met by every draw) and 18 more of any kind, shuffled. The answer is a sequence of reward triples, so it must
+    be long for no visible draw's sequence to fit a hidden one (with 8, a fresh secret's draw once did)."""
+    kinds = [*R1_FORMAT_FAULTS, *R1_VALUE_FORMS, *(str(k) for k in rng.choice(R1_KINDS, size=18))]
     items = [_r1_item(kinds[i], rng) for i in rng.permutation(len(kinds))]
     return {"responses": [i[0] for i in items], "truths": [i[1] for i in items], "want": [i[2] for i in items]}
 
