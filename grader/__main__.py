@@ -211,9 +211,9 @@ def _dispatch(args: argparse.Namespace, tree: Tree) -> int:
         package(tree, args.assignment, args.out.resolve())
         return 0
     if args.command == "batch":
-        from grader.batch import export, run_batch
+        from grader.batch import default_store, export, run_batch
 
-        store = args.store or TOOL_ROOT / ".grader-batches" / f"{args.assignment}.sqlite"
+        store = args.store or default_store(args.assignment)
         from grader.batch import BatchError
 
         try:
@@ -233,9 +233,10 @@ def _dispatch(args: argparse.Namespace, tree: Tree) -> int:
                   file=sys.stderr)
         return 1 if summary.failed else 0
     if args.command == "stats":
+        from grader.batch import default_store
         from grader.class_report import class_statistics
 
-        store = args.store or TOOL_ROOT / ".grader-batches" / f"{args.assignment}.sqlite"
+        store = args.store or default_store(args.assignment)
         summary = class_statistics(tree.assignment(args.assignment), store, args.out.resolve())
         print(f"{args.assignment}: {summary['submissions']} submissions, mean {summary['mean_score']:g}/"
               f"{summary['total']:g}; units, stats and histogram in {args.out}")

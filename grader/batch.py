@@ -152,6 +152,11 @@ def _tree_digest(h: hashlib._Hash, root: Path, label: str) -> None:
         h.update(p.relative_to(root if root.is_dir() else root.parent).as_posix().encode() + b"\0" + p.read_bytes())
 
 
+def default_store(aid: str) -> Path:
+    """Where a term's batch store lives unless told: outside out/, which `make clean` removes."""
+    return TOOL_ROOT / ".grader-batches" / f"{aid}.sqlite"
+
+
 def hidden_file(a: Assignment, frozen: Path | None) -> Path:
     """The hidden instances a batch grades from, checked before anything is graded: a missing or unreadable file
     (a TA's clone without the term's secret) refuses the batch with the fix instead of storing zeros."""
