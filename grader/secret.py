@@ -27,6 +27,13 @@ class SecretError(RuntimeError):
     pass
 
 
+def _write_private(path: Path, data: bytes) -> None:
+    """Write a file readable by its owner only, from its first byte (never world-readable, even briefly)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+
+
 def check_environment(a: Assignment) -> None:
     """The cases and every reference target import here; else the fix (the project's venv)."""
     try:
@@ -74,9 +81,7 @@ def export(aids: list[str], out: Path) -> Path:
             manifest[aid] = stored.secret_id
         z.writestr("manifest.json", json.dumps({"format": 1, "secrets": manifest}, indent=1))
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(buf.getvalue())
+    _write_private(out, buf.getvalue())
     return out
 
 
@@ -108,9 +113,6 @@ def import_(path: Path, force: bool = False) -> list[str]:
     os.chmod(secrets_dir(), 0o700)
     for aid, (secret, hidden) in files.items():
         for name, data in ((f"{aid}.seed", (secret + "\n").encode()), (f"{aid}.hidden.bin", hidden)):
-            target = secrets_dir() / name
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
+            _write_private(secrets_dir() / name, data)
     return sorted(files)
 
