@@ -35,6 +35,7 @@ from grader.timing import Timing
 from grader.tree import TOOL_ROOT, Assignment, Tree
 from grader.verdict import CaseResult, judge, score
 from shared.cases import Impl, validate
+from shared.cases.case import oracle_problems
 from shared.codec import decode, encode
 
 
@@ -150,7 +151,7 @@ def check(tree: Tree, aid: str, determinism: bool = True, deep: bool = False,
     a = tree.assignment(aid)
     report = CheckReport(aid)
     suite = a.suite(hidden=True)
-    report.failures += validate(suite, set(a.rubric.units))
+    report.failures += validate(suite, set(a.rubric.units)) + oracle_problems(suite, a.package)
     ensure_hidden(a)  # a fresh clone has no hidden file yet: draw it, as grading would
     plan, stored = plan_for(a, hidden=True)
     for key in a.rubric.units:

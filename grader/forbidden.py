@@ -190,11 +190,12 @@ def scan_units(files: dict[str, str], unit_patterns: dict[str, list[str]], globa
     return out
 
 
-# The grader's own code in the worker's tree: the case definitions hold the oracles (torch.nn.functional in
-# float64, a worked example), so importing them is a forbidden call laundered through harness code, which the
-# runtime watcher does not count. shared.cases.service is the one part student code may call (a3's plan).
+# The grader's own code in the worker's tree: the case definitions, hidden drivers and their helpers (and, in an
+# instructor's tree, the oracles: torch.nn.functional in float64, whole naive models), so importing them is a
+# forbidden call laundered through harness code, which the runtime watcher does not count.
+# shared.cases.service is the one part student code may call (a3's plan).
 # Of every assignment in the tree (an earlier one's cases are as much the grader's as this one's), plus tests/.
-HARNESS = ("cases", "hidden", "mutants", "instructor_tests", "tests")
+HARNESS = ("cases", "hidden", "oracles", "mutants", "instructor_tests", "tests")
 HARNESS_ALLOWED = ("shared.cases.service",)  # shared.config_cli and shared.triton_mode are not harness at all
 ASSIGNMENT_PACKAGE = re.compile(r"^a\d+_[a-z0-9_]+$")
 

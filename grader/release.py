@@ -56,7 +56,7 @@ def _section_lookup(a: Assignment, module: str):
 
 
 _MODULE_REF = re.compile(r"^(a\d+_[a-z0-9_]+(?:\.[A-Za-z0-9_]+)*)(?::[A-Za-z0-9_.]+)?$")
-_NEVER_SHIPPED = ("cases", "tests", "hidden", "mutants", "examples", "instructor_tests")
+_NEVER_SHIPPED = ("cases", "tests", "hidden", "oracles", "mutants", "examples", "instructor_tests")
 
 
 def _module_refs(path: Path) -> set[str]:

@@ -106,8 +106,8 @@ def _match(rel: str, glob: str) -> bool:
 # adapters, the cases and tests, the benchmarks, the instructor's folders) and what never ships in a release.
 # A rubric's own `protected` and `instructor_only` list only its extras.
 LAYOUT_PROTECTED = ("__init__.py", "api.py", "cs336_adapters.py", "cases/**", "tests/**", "bench/**",
-                    "hidden/**", "mutants/**", "examples/**", "instructor_tests/**")
-LAYOUT_INSTRUCTOR_ONLY = ("hidden", "mutants", "examples", "instructor_tests")
+                    "hidden/**", "oracles/**", "mutants/**", "examples/**", "instructor_tests/**")
+LAYOUT_INSTRUCTOR_ONLY = ("hidden", "oracles", "mutants", "examples", "instructor_tests")
 
 
 def _with_layout(package: str, layout: tuple[str, ...], extras: Any, where: str) -> tuple[str, ...]:

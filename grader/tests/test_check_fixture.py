@@ -78,10 +78,10 @@ def test_deep_gates_a_tolerance_the_reference_only_just_meets(tmp_path):
     import json
 
     def tighten(pkg):
-        cases = pkg / "cases" / "__init__.py"
-        cases.write_text(cases.read_text().replace(
-            'expect=lambda inp: inp["a"] + inp["b"],\n',
-            'expect=lambda inp: inp["a"] + inp["b"] + 0.6 * (1e-6 + 1e-5 * abs(inp["a"] + inp["b"])),\n'))
+        oracles = pkg / "oracles" / "ops.py"
+        oracles.write_text(oracles.read_text().replace(
+            '    return inp["a"] + inp["b"]\n',
+            '    return inp["a"] + inp["b"] + 0.6 * (1e-6 + 1e-5 * abs(inp["a"] + inp["b"]))\n'))
 
     root = tmp_path / "tree"
     shutil.copytree(FIXTURE_ROOT, root, ignore=shutil.ignore_patterns("__pycache__"))

@@ -86,3 +86,42 @@ def test_a_release_ships_only_the_earlier_modules_its_code_uses(aid):
         assert shipped == set()  # a4 imports no earlier assignment
     if aid == "a3":  # a3 imports only a1: a2's Triton kernel is not in it
         assert not any(rel.startswith("a2_systems/") for rel in release_files(tree, a))
+
+
+ASSIGNMENTS = ["a1", "a2", "a3", "a4", "a5"]
+
+
+@pytest.mark.parametrize("aid", ASSIGNMENTS)
+def test_a_release_holds_no_oracle(aid):
+    """By rule, for every release: each expected side of the assignment's cases (visible and hidden) is None,
+    "reference" or a reference into its instructor-only oracles/ package; no released file is an oracle module,
+    and no released file passes a function or lambda as `expect=` (so no oracle is defined where it ships)."""
+    import ast
+
+    from shared.cases.case import oracle_problems
+
+    tree = Tree(TOOL_ROOT)
+    a = tree.assignment(aid)
+    assert oracle_problems(a.suite(hidden=True), a.package) == []
+    files = release_files(tree, a)
+    assert not [rel for rel in files if "oracles" in rel.split("/")[:-1]]
+    for rel, data in files.items():
+        if not rel.endswith(".py") or rel.startswith(("grader/", "shared/")):
+            continue
+        for node in ast.walk(ast.parse(data.decode(), rel)):
+            if isinstance(node, ast.keyword) and node.arg == "expect":
+                assert not isinstance(node.value, ast.Lambda | ast.Name), \
+                    f"{rel}:{node.value.lineno}: expect= is a function here; name an oracle in {a.package}/oracles/"
+
+
+@pytest.mark.parametrize("aid", ASSIGNMENTS)
+def test_nothing_the_worker_imports_imports_an_oracle(aid):
+    """Loading the cases and hidden drivers (what the worker imports to run them) loads no oracle module, so
+    student code in the worker finds no oracle in memory either."""
+    import subprocess
+    import sys
+
+    code = (f"import sys; from grader.tree import Tree, TOOL_ROOT; Tree(TOOL_ROOT).assignment({aid!r}).suite("
+            f"hidden=True); print(sorted(m for m in sys.modules if m.split('.')[1:2] == ['oracles']))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=TOOL_ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout

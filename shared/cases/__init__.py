@@ -16,9 +16,11 @@ from shared.cases.compare import (
     set_equal,
 )
 from shared.cases.impl import Impl, resolve_target
+from shared.cases.oracle import OracleRef, Oracles, OracleUnavailable
 
 __all__ = [
-    "Case", "Comparator", "Fixture", "Group", "Impl", "Instance", "Raised", "Suite", "Verdict", "at_most",
+    "Case", "Comparator", "Fixture", "Group", "Impl", "Instance", "OracleRef", "Oracles", "OracleUnavailable",
+    "Raised", "Suite", "Verdict", "at_most",
     "close", "distribution", "exact", "fields", "instances", "permutation", "predicate", "raises",
     "resolve_target", "secret_seed", "set_equal", "Timed", "validate",
 ]

@@ -6,9 +6,12 @@
 - `run` runs in the worker, next to the student's code, and reaches it only through `impl` (impl.py).
 - `compare` runs in the grader's process against the expected value.
 
-The expected side (`expect`) is an oracle (a function of the inputs: torch.nn.functional, a worked example),
-the string "reference" (the reference implementation's output, computed ahead by `grader build`), or None for
-properties, `raises` and distribution tests that need no expected value.
+The expected side (`expect`) is a reference to an oracle (a function of the inputs in the assignment's
+instructor-only oracles/ package: torch.nn.functional, a float64 loop, a worked example; oracle.py), the string
+"reference" (the reference implementation's output), or None for properties, `raises` and distribution tests that
+need no expected value. Oracles and the reference are both computed ahead by `grader build`: the case files a
+release ships name their oracles but hold none. (A plain callable is accepted for suites that are never
+released, such as the grader's own tests; `grader check` refuses one in an assignment.)
 
 Visible cases run at their published `seeds`; every case also gets `hidden_draws` instances at the term's
 secret seeds. Cases defined in an assignment's instructor-only `hidden/` package have no published seeds.
@@ -24,8 +27,9 @@ from typing import Any, Literal
 import numpy as np
 
 from shared.cases.compare import Comparator
+from shared.cases.oracle import OracleRef
 
-Expect = Callable[[dict], Any] | Literal["reference"] | None
+Expect = OracleRef | Literal["reference"] | Callable[[dict], Any] | None
 Visibility = Literal["visible", "hidden"]
 
 
@@ -178,4 +182,21 @@ def validate(suite: Suite, units: set[str]) -> list[str]:
     for f in suite.fixtures:
         if f.unit not in units:
             problems.append(f"fixture '{f.name}' belongs to unit '{f.unit}', which the rubric does not define")
+    return problems
+
+
+def oracle_problems(suite: Suite, package: str) -> list[str]:
+    """An assignment's expected sides must be references to its instructor-only oracles (oracle.py): a
+    function in a case file would ship to students in the release, and would sit in the worker's memory."""
+    problems = []
+    for d in (*suite.cases, *suite.fixtures):
+        what = f"case '{d.name}'" if isinstance(d, Case) else f"fixture '{d.name}'"
+        if isinstance(d.expect, OracleRef):
+            if d.expect.module.split(".")[:2] != [package, "oracles"]:
+                problems.append(f"{what}: its oracle {d.expect.label} is outside {package}.oracles, the "
+                                f"instructor-only package")
+        elif callable(d.expect):
+            problems.append(f"{what}: expect= is a function in a case file (released, or loaded by the worker); move it to "
+                            f"{package}/oracles/<file>.py and name it there: expect=Oracles('{package}.oracles."
+                            f"<file>').<name>")
     return problems

@@ -1,0 +1,1 @@
+"""The fixture's oracles (instructor-only: never released, never imported by cases or hidden drivers)."""
