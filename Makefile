@@ -18,7 +18,7 @@ help:
 	@echo "make grade              every assignment: build the release, grade the example submissions (python -m grader demo)"
 	@echo "make test               the whole suite (python -m grader test)"
 	@echo "make test A=a1          the visible cases of one assignment, student mode (python -m grader test -a a1)"
-	@echo "make fuzz A=a1          oracle/property cases at fresh seeds (python -m grader fuzz -a a1)"
+	@echo "make fuzz A=a1          property cases at fresh seeds (python -m grader fuzz -a a1)"
 	@echo "make submit A=a1        student: visible cases, then the zip to upload (python -m grader submit -a a1)"
 	@echo "make check A=a1         prove reference/stubs/mutants/expected (python -m grader check -a a1)"
 	@echo "make build A=a1         recompute expected outputs (python -m grader build -a a1)"

@@ -215,8 +215,9 @@ Everything you need for this assignment. Read `{a.package}/HANDOUT.md` first.
 The first run creates `.venv` and installs what the assignment needs. Each case runs your code through the
 same worker the grader uses. Points are earned only on hidden draws: the same checks at inputs you have not
 seen (plus edge cases), so the table's points are *projected*: code that is right, not just right on these
-inputs, earns them when graded. `make fuzz A={a.id}` reruns the oracle and property cases at fresh random
-seeds, and the handout pins every behaviour the hidden cases test.
+inputs, earns them when graded. `make fuzz A={a.id}` reruns the property cases (invariants, errors,
+distributions: the checks that need no expected value) at fresh random seeds, and the handout pins every
+behaviour the hidden cases test.
 A failure names the file, the function and the handout section; a mismatch says the largest error, where it
 is, and how many elements differ. The run ends with a table of your points per unit.
 
