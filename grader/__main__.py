@@ -87,17 +87,21 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("-a", "--assignment", required=True)
     s.add_argument("--out", type=Path, help="default: <assignment>-submission.zip")
     s.add_argument("--no-test", action="store_true", help="skip the visible cases")
+    s.add_argument("--allow-broken", action="store_true", help="zip files that do not compile (they score 0)")
 
     s = sub.add_parser("test", help="with -a: the visible cases (student mode); without: the whole suite")
     s.add_argument("-a", "--assignment")
-    s.add_argument("pytest_args", nargs="*", help="extra arguments for pytest")
+    s.add_argument("-u", "-k", "--unit", action="append", dest="units", metavar="UNIT",
+                   help="student mode: only this unit (`softmax` or `a1.softmax`; repeatable)")
+    s.add_argument("--full", action="store_true", help="student mode: every failure in full, as pytest reports it")
+    s.add_argument("pytest_args", nargs="*", help="extra arguments for pytest (after --)")
 
     s = sub.add_parser("mutant-sweep", help="every mutant against the hidden instances of several fresh secrets")
     s.add_argument("-a", "--assignment", required=True)
     s.add_argument("--secrets", type=int, default=5, help="fresh secrets to draw (default 5)")
     s.add_argument("--mutant", action="append", help="only this mutant (repeatable; default: every mutant)")
 
-    s = sub.add_parser("fuzz", help="oracle and property cases at fresh seeds against this tree's code")
+    s = sub.add_parser("fuzz", help="property cases (and, in the instructor's tree, oracle cases) at fresh seeds")
     s.add_argument("-a", "--assignment", required=True)
     s.add_argument("--draws", type=int, default=3, help="fresh seeds per case")
     s.add_argument("--seed", help="replay a run: the seed it printed")
@@ -252,12 +256,12 @@ def _dispatch(args: argparse.Namespace, tree: Tree) -> int:
         from grader.submit import submit
 
         submit(tree, args.assignment, (args.out or Path(f"{args.assignment}-submission.zip")).resolve(),
-               run_tests=not args.no_test)
+               run_tests=not args.no_test, allow_broken=args.allow_broken)
         return 0
     if args.command == "test":
         from grader.suite_runner import run_tests
 
-        return run_tests(tree, args.assignment, args.pytest_args)
+        return run_tests(tree, args.assignment, args.pytest_args, units=args.units or [], full=args.full)
     if args.command == "mutant-sweep":
         from grader.mutant_sweep import mutant_sweep, sweep_failures
 

@@ -131,6 +131,8 @@ def release_files(tree: Tree, a: Assignment) -> dict[str, bytes]:
         p = TOOL_ROOT / name
         if p.exists():
             out[name] = p.read_bytes()
+    if "Makefile" in out:
+        out["Makefile"] = student_makefile(out["Makefile"].decode()).encode()
     out["README.md"] = student_readme(a).encode()
     for pkg in COMMON_PACKAGES:
         for path, rel in _files(TOOL_ROOT / pkg, pkg, TOOL_INSTRUCTOR_ONLY):
@@ -146,6 +148,23 @@ def release_files(tree: Tree, a: Assignment) -> dict[str, bytes]:
             data = markers.stub(data.decode(), rel, _section_lookup(a, module)).encode()
         out[rel] = data
     return out
+
+
+def student_makefile(text: str) -> str:
+    """The Makefile without its instructor blocks (`# BEGIN INSTRUCTOR` .. `# END INSTRUCTOR`): in a release,
+    `make build` or `make check` would fail on reference errors, or rewrite the snapshot from the student's code."""
+    out, skipping = [], False
+    for line in text.splitlines(keepends=True):
+        if line.startswith("# BEGIN INSTRUCTOR"):
+            skipping = True
+        elif line.startswith("# END INSTRUCTOR"):
+            skipping = False
+        elif not skipping:
+            out.append(line)
+    if skipping:
+        raise ValueError("Makefile: a `# BEGIN INSTRUCTOR` block has no `# END INSTRUCTOR`")
+    text = "".join(out).replace(" grade check build release", "").replace(" lint clean", " clean")
+    return re.sub(r"\n{3,}", "\n\n", text)
 
 
 MARKER = ".lmfs-release"  # the assignment id (the Makefile reads it to pick the extras to install)

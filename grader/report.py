@@ -46,6 +46,20 @@ class GradeReport:
         return round(sum(u.points for u in self.units if not u.optional), 4)
 
 
+PROTECTED_WHY = "protected: the grader uses its own copy"
+
+
+def ignored_lines(ignored: list[tuple[str, str]]) -> list[str]:
+    """One line per file the grade did not use, except the release's own files a whole-folder zip carries:
+    those are one line with a count (a zip of the tree holds dozens)."""
+    protected = [p for p, why in ignored if why == PROTECTED_WHY]
+    lines = [f"ignored: {p} ({why})" for p, why in ignored if why != PROTECTED_WHY]
+    if protected:
+        lines.append(f"ignored: {len(protected)} files the release provides ({', '.join(protected[:3])}"
+                     f"{', ...' if len(protected) > 3 else ''}): {PROTECTED_WHY}")
+    return lines
+
+
 def case_line(c: CaseResult, number: int = 0) -> str:
     if c.visibility == "hidden":  # a number, the kind of failure and the note: never inputs or expected values
         note = f" ({c.note})" if c.note else ""
@@ -83,7 +97,7 @@ def gradescope(report: GradeReport) -> dict:
     if report.error:
         lines.append(f"GRADING FAILED: {report.error}")
     lines += [f"problem: {p}" for p in report.problems]
-    lines += [f"ignored: {p} ({why})" for p, why in report.ignored]
+    lines += ignored_lines(report.ignored)
     return {
         "score": report.score if not report.error else 0.0,
         "execution_time": round(report.execution_time, 2),

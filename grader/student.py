@@ -1,41 +1,83 @@
 """Student mode: pytest is the front end, the grader's worker runs the cases.
 
 An assignment's `tests/test_cases.py` is two lines (`test_case = case_test("a1", __file__)`), and its
-`tests/conftest.py` re-exports the hooks below so the run ends with the per-unit progress table. The pytest
-process imports case definitions and the snapshot only; student code runs in the worker, exactly as when
-graded, so a local pass is a graded pass on these visible cases.
+`tests/conftest.py` re-exports the hooks below. The pytest process imports case definitions and the snapshot
+only; student code runs in the worker, exactly as when graded, so a local pass is a graded pass on these
+visible cases, forbidden APIs included (the same scan grading runs).
+
+The run ends with what the student needs, last: the first failure of each failing unit, the per-unit table, and
+one line with the units passed, the projected points and the next unit to work on. `LMFS_UNITS` (set by
+`grader test -a a1 -u softmax` and `make test A=a1 U=softmax`) runs chosen units only; when one of them fails,
+the units it depends on run too, to say whether one of them is the cause.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from grader.execution import Reply
+from grader.execution import Reply, Run
 from grader.forbidden import scan_assignment, student_files
-from grader.plan import Plan, Step, plan_for, run_with_worker
-from grader.report import table
+from grader.plan import TIMEOUTS_PER_UNIT, Plan, Step, from_store, limits, run_with_worker
+from grader.report import STATUS_WORDS, table
 from grader.session import WorkerSession
+from grader.store import read
 from grader.tree import TOOL_ROOT, Assignment, Tree
-from grader.verdict import PASSED, CaseResult, judge_case, score
+from grader.verdict import PASSED, CaseResult, UnitResult, dependency_order, judge_case, score
 
+UNITS_ENV = "LMFS_UNITS"  # comma-separated unit names (`a1.softmax` or `softmax`): run only these
+FULL_ENV = "LMFS_FULL"  # "1": every failure in full (pytest's own report), not one per unit
 _RUNS: dict[str, _Run] = {}  # assignment id -> its run (one pytest session may collect several assignments)
+MAX_FAILURE_LINES = 8  # per unit, in the closing summary
+
+
+def select_units(a: Assignment, names: list[str]) -> list[str]:
+    """Unit keys for names as a student types them: `softmax`, `a1.softmax`. An unknown name is an error that
+    lists the units there are."""
+    keys = list(a.rubric.units)
+    out = []
+    for name in names:
+        match = [k for k in keys if name in (k, k.split(".", 1)[-1])]
+        if not match:
+            raise ValueError(f"{a.id} has no unit {name!r}; its units: "
+                             f"{', '.join(k.split('.', 1)[-1] for k in keys)}")
+        out += [k for k in match if k not in out]
+    return out
+
+
+def _with_dependencies(a: Assignment, keys: list[str]) -> set[str]:
+    todo, seen = list(keys), set()
+    while todo:
+        k = todo.pop()
+        if k not in seen:
+            seen.add(k)
+            todo += a.rubric.units[k].depends
+    return seen
 
 
 class _Run:
     """One worker per assignment for the whole pytest session, started on first use."""
 
-    def __init__(self, a: Assignment, plan: Plan) -> None:
-        self.a, self.plan = a, plan
+    def __init__(self, a: Assignment, plan: Plan, expected: dict, chosen: list[str] | None) -> None:
+        self.a, self.plan, self.expected, self.chosen = a, plan, expected, chosen
         self.session: WorkerSession | None = None
         self.replies: dict[str, Reply] = {}
         self.results: dict[str, CaseResult] = {}
-        self.printed = False
+        self.timeouts: dict[str, int] = {}  # unit -> cases that timed out (as grading counts them)
+        self.boot_failure: Reply | None = None  # the worker could not start: said once, not per case
+        self.dependency_results: dict[str, CaseResult] = {}
+        self.closing: list[str] | None = None
         # the static verdict grading gives these files (the runtime watcher's comes with each reply)
         self.forbidden = scan_assignment(a, student_files(a))
 
     def reply(self, step: Step) -> Reply:
+        unit = step.instance.unit
+        if self.boot_failure is not None:
+            return self.boot_failure
+        if self.timeouts.get(unit, 0) >= TIMEOUTS_PER_UNIT:  # grading skips them too: an infinite loop costs 2
+            return Reply(Run.TIMEOUT, message=f"not run: {TIMEOUTS_PER_UNIT} earlier cases of {unit} timed out")
         if step.instance.id not in self.replies:
             if self.session is None:
                 # A tree without its own grader/ (the fixture assignment) borrows this one's.
@@ -44,7 +86,15 @@ class _Run:
             group = step.instance.group
             steps = [s for s in self.plan.steps if s.instance.group == group] if group else [step]
             self.replies.update(run_with_worker(self.plan.subset(steps), self.session))
-        return self.replies[step.instance.id]
+        reply = self.replies[step.instance.id]
+        if reply.status == Run.BOOT_FAILED:
+            self.boot_failure = reply
+        elif reply.status == Run.TIMEOUT and not step.instance.group:
+            self.timeouts[unit] = self.timeouts.get(unit, 0) + 1
+        return reply
+
+    def judge(self, step: Step) -> CaseResult:
+        return judge_case(step, self.reply(step), self.expected.get(step.instance.id))
 
     def close(self) -> None:
         if self.session is not None:
@@ -56,16 +106,24 @@ def case_test(aid: str, test_file: str):
     """A parametrized pytest test over every visible case of the assignment whose tests/ holds `test_file`."""
     root = Path(test_file).resolve().parents[2]
     a = Tree(root).assignment(aid)
-    plan, expected = plan_for(a, hidden=False)
-    run = _RUNS.setdefault(aid, _Run(a, plan))
-    steps = {s.instance.id: s for s in plan.steps}
+    names = [n.strip() for n in os.environ.get(UNITS_ENV, "").split(",") if n.strip()]
+    try:
+        chosen = select_units(a, names) if names else None
+    except ValueError as e:
+        raise pytest.UsageError(str(e)) from None
+    # only the chosen units' stored inputs (and their dependencies', run only if a chosen unit fails)
+    only = _with_dependencies(a, chosen) if chosen else None
+    plan, expected = from_store(a.suite(hidden=False), a.hidden_names(), limits(a),
+                                read(a.snapshot_path, a.id, "visible"), only_units=only)
+    run = _RUNS.setdefault(aid, _Run(a, plan, expected, chosen))
+    steps = {s.instance.id: s for s in plan.steps if chosen is None or s.instance.unit in chosen}
 
     @pytest.mark.parametrize("case_id", list(steps), ids=[f"{s.instance.unit}:{i}" for i, s in steps.items()])
     def test_case(case_id: str) -> None:
         step = steps[case_id]
         if step.problem:  # the case's stored inputs are missing or stale: it fails alone, with the fix
             pytest.fail(f"{case_id}: {step.problem}", pytrace=False)
-        result = judge_case(step, run.reply(step), expected.get(case_id))
+        result = run.judge(step)
         run.results[case_id] = result
         if not result.passed:
             pytest.fail(_explain(run, result, step), pytrace=False)
@@ -91,24 +149,116 @@ def _explain(run: _Run, r: CaseResult, step: Step) -> str:
     return "\n".join(lines)
 
 
-def results_table(run: _Run) -> str:
-    units = score(run.a.rubric, list(run.results.values()), run.forbidden)
+def _units(run: _Run) -> list[UnitResult]:
+    """The units that ran, scored as grading scores them (the dependencies run for a diagnosis count for
+    their blocking, not as rows)."""
+    units = score(run.a.rubric, [*run.results.values(), *run.dependency_results.values()], run.forbidden)
     ran = {r.unit for r in run.results.values()}
-    return table([u for u in units if u.key in ran], title=f"{run.a.id} progress (visible cases)", projected=True)
+    return [u for u in units if u.key in ran]
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
-    # Every assignment's conftest re-exports this hook, so it may be called once per conftest: print each once.
-    for run in _RUNS.values():
-        if not run.results or run.printed:
-            continue
-        run.printed = True
-        terminalreporter.write_sep("=", f"{run.a.id} progress")
-        terminalreporter.write_line(results_table(run))
-        passed = sum(r.status == PASSED for r in run.results.values())
-        terminalreporter.write_line(f"{passed}/{len(run.results)} visible cases pass")
+def results_table(run: _Run) -> str:
+    return table(_units(run), title=f"{run.a.id} progress (visible cases)", projected=True)
+
+
+def _diagnose_dependencies(run: _Run) -> list[str]:
+    """A chosen unit failed: run the units it depends on (not chosen, so not run yet) and say which fail."""
+    failed = [u.key for u in _units(run) if u.status != PASSED]
+    if not run.chosen or not failed or run.boot_failure is not None:
+        return []
+    lines = []
+    for key in failed:
+        deps = sorted(_with_dependencies(run.a, [key]) - {key})
+        bad = []
+        for dep in deps:
+            steps = [s for s in run.plan.steps if s.instance.unit == dep and not s.problem]
+            results = [run.dependency_results.setdefault(s.instance.id, run.judge(s)) for s in steps]
+            if any(not r.passed for r in results):
+                bad.append(f"{dep} (HANDOUT.md {run.a.rubric.units[dep].handout}: "
+                           f"{sum(r.passed for r in results)}/{len(results)} cases pass)")
+        if bad:
+            lines.append(f"{key} uses {', '.join(bad)}: fix {'it' if len(bad) == 1 else 'them'} first, it may be "
+                         f"the cause")
+        elif deps:
+            lines.append(f"{key}: the units it uses ({', '.join(deps)}) pass, so the problem is in {key} itself")
+    return lines
+
+
+def _next_unit(run: _Run, units: list[UnitResult]) -> tuple[str, str] | None:
+    """(unit key, its state) to work on next: the first unfinished unit in dependency order, or what blocks it."""
+    by_key = {u.key: u for u in units}
+    todo = [by_key[k] for k in dependency_order(run.a.rubric) if k in by_key and by_key[k].status != PASSED]
+    todo = [u for u in todo if not run.a.rubric.units[u.key].optional] or todo
+    if not todo:
+        return None
+    u = todo[0]
+    if u.blocked_by:
+        return u.blocked_by[0], f"{u.key} needs it"
+    return u.key, STATUS_WORDS.get(u.status, u.status)
+
+
+def closing_summary(run: _Run, full: bool) -> list[str]:
+    """What the run ends with: one failure per failing unit, the table, and one verdict line."""
+    a = run.a
+    out = [f"==== {a.id} progress ===="]
+    if run.boot_failure is not None:
+        out.append(f"no case ran: the worker could not start: {run.boot_failure.message}")
+        out.append("fix: run `make test` from the release folder (it creates .venv with what the assignment "
+                   "needs), or `make doctor` to see what is missing")
+        return out
+    units = _units(run)
+    if not full:
+        for u in units:
+            if u.status == PASSED:
+                continue
+            if u.key in run.forbidden:
+                out.append(f"{u.key}: graded 0, it uses a forbidden API: {'; '.join(run.forbidden[u.key])}. Fix: "
+                           f"write it without that call (HANDOUT.md {a.rubric.units[u.key].handout})")
+                continue
+            if u.blocked_by:  # its own failures are noise; with chosen units, the diagnosis below says more
+                if not run.chosen:
+                        out.append(f"{u.key}: blocked by {', '.join(u.blocked_by)}, which it uses: fix "
+                               f"{'that' if len(u.blocked_by) == 1 else 'those'} first")
+                continue
+            first = next((c for c in u.cases if not c.passed), None)
+            if first is not None:
+                text = _explain(run, first, run.plan.by_id()[first.id]).splitlines()
+                more = sum(not c.passed for c in u.cases) - 1
+                out += text[:MAX_FAILURE_LINES] + ([f"  (and {more} more failing cases of {u.key})"] if more else [])
+    out += run.closing or []
+    out.append(results_table(run))
+    n_pass = sum(u.status == PASSED for u in units)
+    required = [u for u in units if not u.optional]
+    earned = sum(u.earned for u in units)
+    possible = sum(u.points for u in required)
+    nxt = _next_unit(run, units)
+    if nxt is None:
+        where = f"every unit run passes: make submit A={a.id}"
+    else:
+        key, state = nxt
+        where = (f"next: {key} ({state}, HANDOUT.md {a.rubric.units[key].handout}): "
+                 f"make test A={a.id} U={key.split('.', 1)[-1]}")
+    scope = "chosen" if run.chosen else "visible"
+    out.append(f"{a.id}: {n_pass}/{len(units)} {scope} units pass · projected {earned:.4g}/{possible:g} "
+               f"(graded points come from hidden draws only) · {where}")
+    return out
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
+    # Every assignment's conftest re-exports the hooks, so each may be called once per conftest: work once.
     for run in _RUNS.values():
+        if run.results and run.closing is None:
+            run.closing = _diagnose_dependencies(run)
         run.close()
+
+
+def pytest_unconfigure(config) -> None:
+    """After pytest's own summary: the table and the verdict are the last thing the student reads."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    write = reporter.write_line if reporter is not None else print
+    full = os.environ.get(FULL_ENV) == "1"
+    for run in list(_RUNS.values()):
+        if run.results or run.boot_failure is not None:
+            for line in closing_summary(run, full):
+                write(line)
+    _RUNS.clear()

@@ -49,16 +49,75 @@ def collect(tree: Tree, aid: str) -> tuple[dict[str, Path], list[tuple[str, str]
     return taken, left
 
 
-def submit(tree: Tree, aid: str, out: Path, run_tests: bool = True) -> Path:
+def _released(root: Path) -> dict[str, str]:
+    """path -> sha256 of the files the release was written with (empty outside a release)."""
+    from grader.release import FILES
+
+    f = root / FILES
+    if not f.is_file():
+        return {}
+    return {rel: digest for digest, rel in (line.split("  ", 1) for line in f.read_text().splitlines() if line)}
+
+
+def untouched(root: Path, rel: str, path: Path, released: dict[str, str]) -> bool:
+    import hashlib
+
+    return rel in released and hashlib.sha256(path.read_bytes()).hexdigest() == released[rel]
+
+
+def compile_errors(taken: dict[str, Path]) -> list[str]:
+    """`file:line: message` for every submitted Python file that does not compile."""
+    errors = []
+    for rel, path in sorted(taken.items()):
+        if not rel.endswith(".py"):
+            continue
+        try:
+            compile(path.read_bytes(), rel, "exec")
+        except SyntaxError as e:
+            errors.append(f"{rel}:{e.lineno}: {e.msg}")
+        except ValueError as e:  # null bytes
+            errors.append(f"{rel}: {e}")
+    return errors
+
+
+def strays(tree: Tree, aid: str) -> list[str]:
+    """Python files outside the package that look like the student's work on it (a copy at the top, a backup
+    folder holding the package): they are not submitted, which surprises a student who edited them."""
+    a = tree.assignment(aid)
+    names = {p.name for p in a.package_dir.rglob("*.py")}
+    out = []
+    for path in sorted(a.root.rglob("*.py")):
+        rel = path.relative_to(a.root).as_posix()
+        top = rel.split("/")[0]
+        if top in (a.package, ".venv", "out", "grader", "shared") or SKIP_DIRS & set(path.parts):
+            continue
+        if path.name in names and (("/" not in rel) or f"/{a.package}/" in f"/{rel}"):
+            out.append(rel)
+    return out
+
+
+def submit(tree: Tree, aid: str, out: Path, run_tests: bool = True, allow_broken: bool = False) -> Path:
     if run_tests:
         from grader.suite_runner import run_tests as visible
 
-        code = visible(tree, aid, ["-q", "--no-header", "-p", "no:warnings"])
+        code = visible(tree, aid, [])
         if code != 0:
-            print("note: some visible cases fail (the table above); submitting anyway")
+            print("note: some visible cases fail (the summary above); submitting anyway")
     taken, left = collect(tree, aid)
+    broken = compile_errors(taken)
+    if broken and not allow_broken:
+        raise SubmitError("these files do not compile, so every unit they hold (and those that import them) "
+                          "would score 0: " + "; ".join(broken) + ". Fix them, or submit anyway with "
+                          "--allow-broken (make submit ALLOW_BROKEN=1)")
+    for line in broken:
+        print(f"warning: does not compile: {line}")
+    for rel in strays(tree, aid):
+        print(f"not submitted: {rel} (outside {tree.assignment(aid).package}/: only the package's files are "
+              f"graded; if this is your work, move it to its place under the package)")
+    released = _released(tree.root)
     for rel, why in left:
-        print(f"left out: {rel}: {why}")
+        if not untouched(tree.root, rel, tree.root / rel, released):  # the release's own handout, data...
+            print(f"left out: {rel}: {why}")
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for rel, path in taken.items():

@@ -147,7 +147,7 @@ def score(rubric: Rubric, results: list[CaseResult], forbidden: dict[str, list[s
     for key, cases in by_unit.items():
         weigh(cases, rubric.units[key].points if key in rubric.units else 0.0)
     units: dict[str, UnitResult] = {}
-    for key in _dependency_order(rubric):
+    for key in dependency_order(rubric):
         unit = rubric.units[key]
         cases = by_unit[key]
         # the static scan's findings, then the runtime watcher's first (one call fails every case alike)
@@ -186,7 +186,7 @@ def score(rubric: Rubric, results: list[CaseResult], forbidden: dict[str, list[s
     return [units[k] for k in rubric.units]
 
 
-def _dependency_order(rubric: Rubric) -> list[str]:
+def dependency_order(rubric: Rubric) -> list[str]:
     order: list[str] = []
 
     def visit(k: str) -> None:

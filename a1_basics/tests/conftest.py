@@ -1,3 +1,3 @@
-"""Ends the run with the per-unit progress table."""
+"""Ends the run with the first failure per unit, the per-unit progress table and a one-line verdict."""
 
-from grader.student import pytest_sessionfinish, pytest_terminal_summary  # noqa: F401
+from grader.student import pytest_sessionfinish, pytest_unconfigure  # noqa: F401

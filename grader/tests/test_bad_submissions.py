@@ -68,3 +68,35 @@ def test_a_submission_that_is_a_file_but_not_a_zip(fx_tree, tmp_path):
     (tmp_path / "s.tar").write_bytes(b"not an archive")
     r = grade(fx_tree, "fx", tmp_path / "s.tar")
     assert r.score == 0 and r.problems and not r.error
+
+
+def test_a_zip_of_the_whole_folder_grades_the_file_at_its_exact_path(fx_tree, tmp_path):
+    """A student zips a folder that also holds a backup, a release copy and another assignment's file of the
+    same name: the file at its exact path is graded, the others are listed as ignored with the reason."""
+    broken = b"def add(a, b):\n    return a - b\n"
+    r = grade(fx_tree, "fx", zip_of(tmp_path / "s.zip", {
+        "fx_numpy/ops.py": REFERENCE_OPS.encode(),
+        "out/fx-release/fx_numpy/ops.py": broken,
+        "backup/fx_numpy/ops.py": broken,
+        "a5_alignment/cases/ops.py": broken,
+        "fx_numpy/api.py": b"API = {}\n",
+    }))
+    assert states(r)["fx.add"] == "passed"
+    why = dict(r.ignored)
+    assert why["out/fx-release/fx_numpy/ops.py"] == "fx_numpy/ops.py is used for fx_numpy/ops.py (a file at the " \
+                                                   "exact path wins)"
+    assert why["backup/fx_numpy/ops.py"].startswith("fx_numpy/ops.py is used")
+    assert why["a5_alignment/cases/ops.py"].startswith("not a file this assignment accepts (it reads fx_numpy/")
+    text = gradescope(r)["output"]
+    assert "ignored: 1 files the release provides (fx_numpy/api.py)" in text
+
+
+def test_two_guesses_for_one_file_are_refused_naming_both(fx_tree, tmp_path):
+    r = grade(fx_tree, "fx", zip_of(tmp_path / "s.zip", {
+        "mine/fx_numpy/ops.py": REFERENCE_OPS.encode(),
+        "copy/fx_numpy/ops.py": b"def add(a, b):\n    return a - b\n",
+    }))
+    why = dict(r.ignored)
+    assert why["mine/fx_numpy/ops.py"] == ("refused: copy/fx_numpy/ops.py and mine/fx_numpy/ops.py both could be "
+                                           "fx_numpy/ops.py; submit one at exactly fx_numpy/ops.py")
+    assert states(r)["fx.add"] != "passed"  # the release's stub stays: neither guess overwrote the other

@@ -269,7 +269,7 @@ def ft_tree(tmp_path_factory):
     files = {"ft_torch/__init__.py": "", "ft_torch/rubric.toml": FT_RUBRIC, "ft_torch/ops.py": FT_REFERENCE,
              "ft_torch/api.py": 'API = {"softmax": "ft_torch.ops:softmax"}\n', "ft_torch/cases/__init__.py": FT_CASES,
              "ft_torch/tests/conftest.py": "from grader.student import pytest_sessionfinish, "
-                                           "pytest_terminal_summary  # noqa: F401\n",
+                                           "pytest_unconfigure  # noqa: F401\n",
              "ft_torch/tests/test_cases.py": "from grader.student import case_test\n\n"
                                              "test_case = case_test('ft', __file__)\n"}
     for rel, text in files.items():

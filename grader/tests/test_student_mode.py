@@ -31,7 +31,9 @@ def test_stubs_fail_naming_file_function_and_section(release):
     assert code == 1
     assert "fx_numpy/ops.py: add is not implemented yet (HANDOUT.md §1)" in out
     assert "fx_numpy/counter.py: Counter.__init__ is not implemented yet (HANDOUT.md §5)" in out
-    assert re.search(r"0/15 visible cases pass", out), out[-2000:]
+    last = out.strip().splitlines()[-1]  # the verdict is the last thing printed
+    assert last.startswith("fx: 0/7 visible units pass · projected 0/11"), out[-2000:]
+    assert last.endswith("next: fx.add (not implemented, HANDOUT.md §1): make test A=fx U=add"), last
     rows = progress_rows(out)
     assert rows["fx.add"] == "not implemented"
     assert rows["fx.scale"] == "blocked by fx.add"
@@ -50,7 +52,8 @@ def test_pasting_one_body_changes_only_that_unit_and_its_dependents(release):
     changed = {k for k in b if b[k] != a[k]}
     assert changed == {"fx.add", "fx.scale"}
     assert a["fx.add"] == "passed" and a["fx.scale"] == "not implemented"
-    assert "3/15 visible cases pass" in after
+    assert "fx: 1/7 visible units pass" in after.strip().splitlines()[-1]
+    assert "next: fx.scale (not implemented, HANDOUT.md §2)" in after.strip().splitlines()[-1]
 
 
 def test_fuzz_passes_on_the_reference_and_fails_on_stubs(fx_tree, release):
@@ -60,8 +63,12 @@ def test_fuzz_passes_on_the_reference_and_fails_on_stubs(fx_tree, release):
     proc = subprocess.run([sys.executable, "-m", "grader", "fuzz", "-a", "fx", "--draws", "2"], cwd=release,
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 1
-    assert "FAIL add/random#h0 (fx.add): fx_numpy/ops.py: add is not implemented yet" in proc.stdout
+    # a release ships no oracle: only the property cases run (add/commutes is one), the oracle cases are named
+    assert "FAIL add/commutes#h0 (fx.add): fx_numpy/ops.py: add is not implemented yet" in proc.stdout
+    assert "add/random" not in proc.stdout
     assert re.search(r"^fuzz: 0 passed, \d+ failed$", proc.stdout, re.M)
+    assert re.search(r"^fuzz: \d+ cases whose expected values come from the instructor's oracles were left out",
+                     proc.stdout, re.M)
 
 
 def test_submit_zips_exactly_the_graded_files(release):
@@ -86,3 +93,45 @@ def test_submit_zips_exactly_the_graded_files(release):
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 2 and "fx_numpy/huge.py is 2048 KB, over the 1024 KB limit" in proc.stderr
     (release / "fx_numpy" / "huge.py").unlink()
+
+
+def test_one_unit_at_a_time_and_its_dependencies_named(release):
+    """`-u scale` (make test U=scale) runs fx.scale's cases only; it fails, so fx.add, which it uses, runs too
+    and is named as the likely cause. An unknown unit is one line listing the units."""
+    proc = subprocess.run([sys.executable, "-m", "grader", "test", "-a", "fx", "-k", "scale"], cwd=release,
+                          capture_output=True, text=True, timeout=300)
+    out = proc.stdout + proc.stderr
+    assert "2 failed" in out and "15 failed" not in out, out
+    assert "fx.scale uses fx.add (HANDOUT.md §1: 0/3 cases pass): fix it first" in out, out
+    assert "next: fx.add (fx.scale needs it, HANDOUT.md §1): make test A=fx U=add" in out.strip().splitlines()[-1]
+    proc = subprocess.run([sys.executable, "-m", "grader", "test", "-a", "fx", "-u", "nosuch"], cwd=release,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2
+    assert "fx has no unit 'nosuch'; its units: add, scale, sample, sqrt, counter, world, speed" in proc.stdout
+
+
+def test_a_release_makefile_has_student_targets_only(release):
+    text = (release / "Makefile").read_text()
+    assert "INSTRUCTOR" not in text
+    for target in ("test:", "fuzz:", "submit:", "bench:", "clean:", "help:"):
+        assert f"\n{target}" in text, target
+    for target in ("build:", "check:", "grade:", "release:"):
+        assert f"\n{target}" not in text, target
+
+
+def test_submit_refuses_a_file_that_does_not_compile(release):
+    ops = release / "fx_numpy" / "ops.py"
+    text = ops.read_text()
+    ops.write_text(text + "\ndef broken(:\n")
+    try:
+        proc = subprocess.run([sys.executable, "-m", "grader", "submit", "-a", "fx", "--no-test", "--out", "b.zip"],
+                              cwd=release, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 2 and not (release / "b.zip").exists()
+        line = len(text.splitlines()) + 2
+        assert f"fx_numpy/ops.py:{line}: invalid syntax" in proc.stderr, proc.stderr
+        assert "--allow-broken" in proc.stderr
+        proc = subprocess.run([sys.executable, "-m", "grader", "submit", "-a", "fx", "--no-test", "--out", "b.zip",
+                               "--allow-broken"], cwd=release, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0 and "warning: does not compile: fx_numpy/ops.py" in proc.stdout
+    finally:
+        ops.write_text(text)

@@ -196,7 +196,7 @@ def oracle_problems(suite: Suite, package: str) -> list[str]:
                 problems.append(f"{what}: its oracle {d.expect.label} is outside {package}.oracles, the "
                                 f"instructor-only package")
         elif callable(d.expect):
-            problems.append(f"{what}: expect= is a function in a case file (released, or loaded by the worker); move it to "
-                            f"{package}/oracles/<file>.py and name it there: expect=Oracles('{package}.oracles."
-                            f"<file>').<name>")
+            problems.append(f"{what}: expect= is a function in a case file (released, or loaded by the worker); "
+                            f"move it to {package}/oracles/<file>.py and name it there: "
+                            f"expect=Oracles('{package}.oracles.<file>').<name>")
     return problems
