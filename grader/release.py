@@ -229,16 +229,22 @@ Everything you need for this assignment. Read `{a.package}/HANDOUT.md` first.
 
 ## Set up and test
 
-    make test A={a.id}          # or: python -m grader test -a {a.id}   (after `make venv`)
+    make test A={a.id}              # every visible case, then your progress; the first run creates .venv
+    make test A={a.id} U={next(iter(a.rubric.units)).split('.', 1)[-1]}     # one unit (and, if it fails, the units it uses: is one of them the cause?)
+    make test A={a.id} FULL=1       # every failure in full, as pytest reports it
+    make fuzz A={a.id}              # the property cases again at fresh random seeds
+    make submit A={a.id}            # the visible cases, then {a.id}-submission.zip: the file to upload
 
-The first run creates `.venv` and installs what the assignment needs. Each case runs your code through the
-same worker the grader uses. Points are earned only on hidden draws: the same checks at inputs you have not
-seen (plus edge cases), so the table's points are *projected*: code that is right, not just right on these
-inputs, earns them when graded. `make fuzz A={a.id}` reruns the property cases (invariants, errors,
-distributions: the checks that need no expected value) at fresh random seeds, and the handout pins every
-behaviour the hidden cases test.
-A failure names the file, the function and the handout section; a mismatch says the largest error, where it
-is, and how many elements differ. The run ends with a table of your points per unit.
+(Without make: `python -m grader test -a {a.id} [-u UNIT] [--full]`, after `make venv`.) Each case runs your code
+through the same worker the grader uses, with the same forbidden-API scan. The run ends with the first failure
+of each failing unit, a table of your points per unit and one line: the units that pass, the projected points,
+and the next unit to work on with its handout section. A failure names the file, the function and the handout
+section; a mismatch says the largest error, where it is, and how many elements differ.
+
+Points are earned only on hidden draws: the same checks at inputs you have not seen (plus edge cases), so the
+table's points are *projected*: code that is right, not just right on these inputs, earns them when graded. The
+handout pins every behaviour the hidden cases test. `make fuzz` redraws only the checks that need no expected
+value (invariants, errors, distributions): expected values come with the release for the visible cases only.
 
 ## What you implement
 
@@ -251,7 +257,12 @@ Every function that raises `NotImplementedError` in `{a.package}/`. Do not edit 
 
 ## Submit
 
-Upload the files under `{a.package}/` that you changed (Python files only).
+    make submit A={a.id}
+
+runs the visible cases, then writes `{a.id}-submission.zip` with exactly the files the grader reads (your
+Python files under `{a.package}/`, and any artifacts the handout asks for). Upload that zip to the course's
+autograder (Gradescope, or as your course says). It stops if a file does not compile (it would score 0), and
+names any copy of your work outside `{a.package}/`, which is not submitted.
 
 ## Licence and sharing
 
