@@ -14,12 +14,13 @@ AID    := $(or $(A),$(strip $(shell cat .lmfs-release 2>/dev/null)),a1)
 # instructor's oracles (transformers, tokenizers) nor the other assignments' packages.
 EXTRAS := $(if $(wildcard .lmfs-release),$(strip $(shell cat .lmfs-release)),dev$(comma)a1$(comma)a2$(comma)a3$(comma)a4$(comma)a5)
 
-.PHONY: help venv test fuzz submit grade check build release bench lint clean
+.PHONY: help venv test doctor fuzz submit grade check build release bench lint clean
 
 help:
 	@echo "make test A=a1          the visible cases of one assignment, then your progress (python -m grader test -a a1)"
 	@echo "make test A=a1 U=softmax   one unit only (and the units it uses, if it fails)"
 	@echo "make test A=a1 FULL=1   every failure in full, as pytest reports it"
+	@echo "make doctor             is this machine ready? Python, packages, CPU, disk, data files, the worker"
 	@echo "make fuzz A=a1          property cases at fresh seeds (python -m grader fuzz -a a1)"
 	@echo "make submit A=a1        the visible cases, then the zip to upload (python -m grader submit -a a1)"
 	@echo "make bench A=a1         benchmarks beside their anchors, JSON in out/bench (python -m grader bench -a a1)"
@@ -52,6 +53,9 @@ STUDENT := $(strip $(A)$(wildcard .lmfs-release))
 test: venv
 	@$(PY) -m grader test $(if $(A),-a $(A)) $(if $(U),-u $(U)) $(if $(FULL),--full); rc=$$?; \
 	if [ -n "$(STUDENT)" ] && [ $$rc -eq 1 ]; then exit 0; fi; exit $$rc
+
+doctor: venv
+	$(PY) -m grader doctor $(if $(A),-a $(A))
 
 fuzz: venv
 	$(PY) -m grader fuzz -a $(AID)

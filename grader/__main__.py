@@ -96,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--full", action="store_true", help="student mode: every failure in full, as pytest reports it")
     s.add_argument("pytest_args", nargs="*", help="extra arguments for pytest (after --)")
 
+    s = sub.add_parser("doctor", help="is this machine ready: Python, packages, CPU, disk, data files, the worker")
+    s.add_argument("-a", "--assignment", default=None, help="one assignment (default: a release's, or every one)")
+
     s = sub.add_parser("mutant-sweep", help="every mutant against the hidden instances of several fresh secrets")
     s.add_argument("-a", "--assignment", required=True)
     s.add_argument("--secrets", type=int, default=5, help="fresh secrets to draw (default 5)")
@@ -262,6 +265,10 @@ def _dispatch(args: argparse.Namespace, tree: Tree) -> int:
         from grader.suite_runner import run_tests
 
         return run_tests(tree, args.assignment, args.pytest_args, units=args.units or [], full=args.full)
+    if args.command == "doctor":
+        from grader.doctor import doctor
+
+        return doctor(tree, args.assignment)
     if args.command == "mutant-sweep":
         from grader.mutant_sweep import mutant_sweep, sweep_failures
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import struct
 import time
-import traceback
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -85,17 +84,37 @@ class Reply:
                       for w in watched[:aten_watch.MAX_HITS] if isinstance(w, dict)])
 
 
+HARNESS_DIRS = ("cases", "hidden", "oracles", "tests", "mutants", "instructor_tests")
+
+
 def describe_raised(e: BaseException, package: str) -> dict:
-    """The exception's exact type, message and the innermost frame in the assignment's files."""
-    where = ""
+    """The exception's exact type and message, and where: the innermost frame in the student's own files first
+    (`a1_basics/nn/rmsnorm.py:25 in RMSNorm.forward`), then the case driver that called it. A file that does not
+    compile is named with its line (`file`, `line` let the student's summary report it once)."""
     marker = os.sep + package + os.sep
-    for frame in reversed(traceback.extract_tb(e.__traceback__)):
-        if marker in frame.filename:
-            where = f"{package}/{frame.filename.split(marker, 1)[1]}:{frame.lineno} in {frame.name}"
-            break
-    if isinstance(e, SyntaxError) and e.filename and not where:
-        where = f"{e.filename}:{e.lineno}"
-    return {"type": f"{type(e).__module__}.{type(e).__qualname__}", "message": str(e)[:2000], "where": where}
+    student, driver = "", ""
+    tb = e.__traceback__
+    frames = []
+    while tb is not None:
+        frames.append((tb.tb_frame.f_code, tb.tb_lineno))
+        tb = tb.tb_next
+    for code, line in reversed(frames):
+        if marker not in code.co_filename:
+            continue
+        rel = code.co_filename.split(marker, 1)[1].replace(os.sep, "/")
+        text = f"{package}/{rel}:{line} in {getattr(code, 'co_qualname', code.co_name)}"
+        if rel.split("/")[0] in HARNESS_DIRS:
+            driver = driver or text
+        elif not student:
+            student = text
+    where = f"{student} (called from {driver})" if student and driver else student or driver
+    out = {"type": f"{type(e).__module__}.{type(e).__qualname__}", "message": str(e)[:2000], "where": where}
+    if isinstance(e, SyntaxError) and e.filename:
+        name = e.filename.replace(os.sep, "/")
+        rel = package + "/" + name.split("/" + package + "/", 1)[1] if f"/{package}/" in name else name
+        out.update(file=rel, line=e.lineno or 0, where=f"{rel}:{e.lineno}",
+                   message=f"{rel} does not compile: line {e.lineno}: {e.msg}")
+    return out
 
 
 class Executor:

@@ -221,6 +221,7 @@ def manifest(files: dict[str, bytes]) -> str:
 
 
 def student_readme(a: Assignment) -> str:
+    first = next(iter(a.rubric.units)).split(".", 1)[-1]
     units = "\n".join(f"| `{u.key}` | {u.title} | {u.points:g}{' (optional)' if u.optional else ''} | {u.handout} |"
                       for u in a.rubric.units.values())
     return f"""# {a.rubric.title}: student release
@@ -230,7 +231,7 @@ Everything you need for this assignment. Read `{a.package}/HANDOUT.md` first.
 ## Set up and test
 
     make test A={a.id}              # every visible case, then your progress; the first run creates .venv
-    make test A={a.id} U={next(iter(a.rubric.units)).split('.', 1)[-1]}     # one unit (and, if it fails, the units it uses: is one of them the cause?)
+    make test A={a.id} U={first}     # one unit; if it fails, the units it uses run too
     make test A={a.id} FULL=1       # every failure in full, as pytest reports it
     make fuzz A={a.id}              # the property cases again at fresh random seeds
     make submit A={a.id}            # the visible cases, then {a.id}-submission.zip: the file to upload

@@ -66,6 +66,9 @@ class Rubric:
     artifacts: tuple[Artifact, ...] = ()
     order: int = 0
     preload: tuple[str, ...] = ()  # modules the worker imports once before forking (torch: ~3 s)
+    # "module:function" returning a file the assignment needs (a model, a data file), or raising
+    # FileNotFoundError that names the fix: what `make doctor` checks beyond the imports
+    needs: tuple[str, ...] = ()
     total_time_limit_s: float = 600.0  # a whole submission's budget: a hostile one cannot time out case by case
     max_output_bytes: int = 64 * 2**20  # one case's output, as sent by the worker
     handout_files: dict[str, str] = field(default_factory=dict)  # file -> handout section, for stub messages
@@ -176,7 +179,8 @@ def load(path: Path) -> Rubric:
         instructor_only=_with_layout(a["package"], LAYOUT_INSTRUCTOR_ONLY, a.get("instructor_only", []),
                                      f"{where}: [assignment] instructor_only"),
         forbidden=tuple(a.get("forbidden", ())), units=units, artifacts=artifacts, order=int(a.get("order", 0)),
-        preload=tuple(a.get("preload", ())), total_time_limit_s=float(a.get("total_time_limit_s", 600.0)),
+        preload=tuple(a.get("preload", ())), needs=tuple(a.get("needs", ())),
+        total_time_limit_s=float(a.get("total_time_limit_s", 600.0)),
         max_output_bytes=int(float(a.get("max_output_mb", 64)) * 2**20),
         handout_files=dict(a.get("handout_files", {})),
         hidden_feedback=_choice(a.get("hidden_feedback", "immediate"), HIDDEN_FEEDBACK,

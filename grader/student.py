@@ -184,6 +184,23 @@ def _diagnose_dependencies(run: _Run) -> list[str]:
     return lines
 
 
+def _compile_file(run: _Run, case_id: str) -> str:
+    """The student file whose compile error this case raised, or ""."""
+    reply = run.replies.get(case_id)
+    raised = reply.raised if reply is not None and reply.status == Run.RAISED else None
+    return str(raised.get("file", "")) if isinstance(raised, dict) else ""
+
+
+def _broken_files(run: _Run) -> dict[str, tuple[str, set[str]]]:
+    """Student files that do not compile: file -> (the message, the units whose cases it failed)."""
+    out: dict[str, tuple[str, set[str]]] = {}
+    for case_id, r in run.results.items():
+        if not r.passed and (path := _compile_file(run, case_id)):
+            message = str(run.replies[case_id].raised.get("message", path))
+            out.setdefault(path, (message, set()))[1].add(r.unit)
+    return out
+
+
 def _next_unit(run: _Run, units: list[UnitResult]) -> tuple[str, str] | None:
     """(unit key, its state) to work on next: the first unfinished unit in dependency order, or what blocks it."""
     by_key = {u.key: u for u in units}
@@ -207,9 +224,16 @@ def closing_summary(run: _Run, full: bool) -> list[str]:
                    "needs), or `make doctor` to see what is missing")
         return out
     units = _units(run)
+    broken = _broken_files(run)
+    for message, blocked in broken.values():  # once, first: it explains many units' failures
+        out.append(f"{message}: fix it first; it blocks {', '.join(sorted(blocked))}")
     if not full:
         for u in units:
             if u.status == PASSED:
+                continue
+            causes = {f for f, (_, blocked) in broken.items() if u.key in blocked}
+            if causes and all(_compile_file(run, c.id) for c in u.cases if not c.passed):
+                out.append(f"{u.key}: blocked by {', '.join(sorted(causes))} (does not compile)")
                 continue
             if u.key in run.forbidden:
                 out.append(f"{u.key}: graded 0, it uses a forbidden API: {'; '.join(run.forbidden[u.key])}. Fix: "

@@ -61,6 +61,8 @@ class UnitResult:
 
 
 def _describe_raised(r: dict) -> str:
+    if r.get("file"):  # a file that does not compile: its name and line say it all
+        return f"raised {r.get('type', '?')}: {r.get('message', '')}"
     where = f" at {r.get('where')}" if r.get("where") else ""
     return f"raised {r.get('type', '?')}: {r.get('message', '')}{where}"
 
