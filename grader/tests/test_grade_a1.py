@@ -91,3 +91,49 @@ def test_hostile_a1_submission_gains_nothing(tmp_path):
         assert states[key] == "passed", (key, states[key])
     pilot = {"a1.linear", "a1.embedding", "a1.rmsnorm", "a1.silu", "a1.swiglu", "a1.softmax", "a1.sdpa", "a1.rope"}
     assert sum(earned[k] for k in pilot) < 28 - 3 - 3  # of the pilot's 28 points: softmax's 3 and most of two more
+
+
+def _state_word(state: str) -> str:
+    """A progress-table state as its status word: `blocked by a1.linear` -> blocked, `forbidden (...)` ->
+    forbidden, dropping the optional mark."""
+    state = state.replace(" · optional", "")
+    return "blocked" if state.startswith("blocked") else state.split(" (")[0]
+
+
+def test_walkthrough_local_status_equals_graded(tmp_path):
+    """A student's walk through a fresh a1 release: implement linear and silu by pasting the reference, write
+    a softmax that forgets the max shift (a typical bug), and import torch.nn.functional in rmsnorm.py (a
+    forbidden API). The local run ends with the verdict line and names each problem; then the zip that
+    `grader submit` writes is graded, and every unit's graded status equals its local one."""
+    from grader.report import STATUS_WORDS
+
+    release = write_release(TREE, TREE.assignment("a1"), tmp_path / "a1-release")
+    nn = release / "a1_basics" / "nn"
+    (nn / "linear.py").write_text((PKG / "nn" / "linear.py").read_text())
+    act = nn / "activations.py"
+    text = act.read_text()
+    for name, body in (("silu", reference_body("a1_basics/nn/activations.py", "silu")),
+                       ("softmax", "    exps = torch.exp(x)\n    return exps / exps.sum(dim=dim, keepdim=True)\n")):
+        stub = next(line for line in text.splitlines(keepends=True) if f": {name} is not implemented yet" in line)
+        text = text.replace(stub, body)
+    act.write_text(text)
+    rms = nn / "rmsnorm.py"
+    rms.write_text(rms.read_text() + "\nimport torch.nn.functional as F  # noqa: E402, F401\n")
+
+    out, local = progress(release)
+    last = out.strip().splitlines()[-1]
+    assert last.startswith("a1: 2/"), last  # linear and silu pass
+    # the first unfinished unit in dependency order (the rubric's order for a1)
+    assert "next: a1.embedding (not implemented, HANDOUT.md §3.2): make test A=a1 U=embedding" in last, last
+    assert "a1.rmsnorm: graded 0, it uses a forbidden API" in out, out[-3000:]
+    assert "a1.softmax (" in out and "case softmax/" in out
+    assert local["a1.linear"] == "passed" and local["a1.silu"] == "passed"
+    assert local["a1.softmax"] == "wrong" and local["a1.rmsnorm"].startswith("forbidden")
+
+    proc = subprocess.run([sys.executable, "-m", "grader", "submit", "-a", "a1", "--no-test", "--out", "s.zip"],
+                          cwd=release, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    report = grade(TREE, "a1", release / "s.zip")
+    graded = {u.key: STATUS_WORDS.get(u.status, u.status) for u in report.units}
+    differ = {k: (_state_word(v), graded[k]) for k, v in local.items() if _state_word(v) != graded[k]}
+    assert not differ, differ
