@@ -1,5 +1,6 @@
 """Cases for a1.silu, a1.swiglu and a1.softmax. SiLU and softmax are checked against torch run in float64,
-SwiGLU against a float64 numpy formula; softmax also against properties that need no expected value."""
+SwiGLU against a float64 numpy formula (the oracles are in a1_basics/oracles/activations.py); softmax also against
+properties that need no expected value."""
 
 from __future__ import annotations
 
@@ -8,26 +9,14 @@ from typing import Any
 
 import numpy as np
 
-from shared.cases import Case, Impl, Suite, close, exact, predicate
-from shared.cases.tensors import f64, randn, tensor
+from shared.cases import Case, Impl, Oracles, Suite, close, exact, predicate
+from shared.cases.tensors import randn, tensor
+
+ORACLES = Oracles("a1_basics.oracles.activations")  # expected values: instructor-only, never released
 
 # Three chained float32 matmuls (sums of up to 128 terms) leave ~1e-6 absolute rounding on outputs of size ~1,
 # right at the default atol; 1e-5 leaves room for any summation order.
 SWIGLU_CLOSE = close(rtol=1e-5, atol=1e-5)
-
-
-def torch_float64(fn_name: str, **kwargs: Any) -> Callable[[dict], np.ndarray]:
-    """Oracle: torch's own `fn_name` applied in float64 to inp["x"], cast back to the input dtype."""
-
-    def expect(inp: dict) -> np.ndarray:
-        import torch
-        import torch.nn.functional as F
-
-        fn = {"silu": F.silu, "softmax": torch.softmax}[fn_name]
-        extra = {k: inp[v] for k, v in kwargs.items()}
-        return fn(torch.from_numpy(f64(inp["x"])), **extra).numpy().astype(inp["x"].dtype)
-
-    return expect
 
 
 def silu_random_inputs(rng: np.random.Generator) -> dict:
@@ -63,22 +52,9 @@ def run_swiglu(impl: Impl, inp: dict) -> Any:
     return ffn(tensor(inp["x"]))
 
 
-def expect_swiglu(inp: dict) -> np.ndarray:
-    x, w1, w2, w3 = (f64(inp[k]) for k in ("x", "w1", "w2", "w3"))
-    a = x @ w1.T
-    gate = a / (1.0 + np.exp(-a))
-    return ((gate * (x @ w3.T)) @ w2.T).astype(np.float32)
-
-
 def run_swiglu_state_dict(impl: Impl, inp: dict) -> dict:
     sd = impl.SwiGLU(inp["d_model"], inp["d_ff"]).state_dict()
     return {"keys": sorted(sd), "shapes": [list(sd[k].shape) for k in sorted(sd)]}
-
-
-def expect_swiglu_state_dict(inp: dict) -> dict:
-    d_model, d_ff = inp["d_model"], inp["d_ff"]
-    return {"keys": ["w1.weight", "w2.weight", "w3.weight"],
-            "shapes": [[d_ff, d_model], [d_model, d_ff], [d_ff, d_model]]}
 
 
 def softmax_inputs(shape: tuple[int, ...], dim: int, scale: float) -> Callable[[np.random.Generator], dict]:
@@ -135,33 +111,34 @@ def sums_to_one_and_shift_invariant(inp: dict, out: Any) -> tuple:
 
 SUITE = Suite(cases=(
     Case(name="silu/random", inputs=silu_random_inputs, compare=close(), run=run_silu,
-         expect=torch_float64("silu"), hidden_draws=2,
+         expect=ORACLES.torch_float64.of("silu"), hidden_draws=2,
          note="x (3, 17) float32, against torch.nn.functional.silu in float64"),
     Case(name="silu/extremes", inputs=silu_extreme_inputs, compare=close(), run=run_silu,
-         expect=torch_float64("silu"), note="very negative and very positive inputs (±1e4) without NaN or overflow"),
+         expect=ORACLES.torch_float64.of("silu"),
+         note="very negative and very positive inputs (±1e4) without NaN or overflow"),
     Case(name="swiglu/forward_3d", inputs=swiglu_inputs((2, 4), (8, 33), 64), compare=SWIGLU_CLOSE,
-         run=run_swiglu, expect=expect_swiglu, hidden_draws=2,
+         run=run_swiglu, expect=ORACLES.expect_swiglu, hidden_draws=2,
          note="x (2, 4, d_model), d_ff = 64: w2(silu(w1 x) * w3 x) against a float64 formula"),
     # subtle: 8 rows, not 5-7 or 9-11: for those, MKL's float32 matmul rounds differently with 1 and 2 threads
     # (~2e-7 on outputs near 0), which `grader check`'s determinism test of the reference flags.
     Case(name="swiglu/forward_2d", inputs=swiglu_inputs((8,), (33, 49), 128), compare=SWIGLU_CLOSE,
-         run=run_swiglu, expect=expect_swiglu,
+         run=run_swiglu, expect=ORACLES.expect_swiglu,
          note="x (8, d_model), d_ff = 128: the gate is silu(w1 x), not silu(w3 x)"),
     Case(name="swiglu/state_dict",
          inputs=lambda rng: {"d_model": int(rng.integers(4, 200)), "d_ff": int(64 * rng.integers(1, 9))},
-         compare=exact(), run=run_swiglu_state_dict, expect=expect_swiglu_state_dict,
+         compare=exact(), run=run_swiglu_state_dict, expect=ORACLES.expect_swiglu_state_dict,
          note="parameters w1.weight (d_ff, d_model), w2.weight (d_model, d_ff), w3.weight (d_ff, d_model)"),
     Case(name="softmax/last_dim", inputs=softmax_inputs((4, 10), -1, 3.0), compare=close(),
-         run=run_softmax, expect=torch_float64("softmax", dim="dim"), hidden_draws=2,
+         run=run_softmax, expect=ORACLES.torch_float64.of("softmax", dim="dim"), hidden_draws=2,
          note="softmax over the last dim of x (4, 10), against torch.softmax in float64"),
     Case(name="softmax/middle_dim", inputs=softmax_inputs((3, 6, 5), 1, 3.0), compare=close(),
-         run=run_softmax, expect=torch_float64("softmax", dim="dim"),
+         run=run_softmax, expect=ORACLES.torch_float64.of("softmax", dim="dim"),
          note="softmax over dim 1 of x (3, 6, 5): normalise along the given dim only"),
     Case(name="softmax/shift_invariance", inputs=shift_inputs,
          compare=predicate("rows sum to one and softmax(x + 1000) == softmax(x)", sums_to_one_and_shift_invariant),
          run=run_softmax_shifted,
          note="returns (softmax(x), softmax(x + 1000)): rows sum to 1 and a constant shift changes nothing"),
     Case(name="softmax/large_logits", inputs=softmax_inputs((4, 12), -1, 1e4), compare=close(),
-         run=run_softmax, expect=torch_float64("softmax", dim="dim"),
+         run=run_softmax, expect=ORACLES.torch_float64.of("softmax", dim="dim"),
          note="logits of size ~1e4: exp would overflow without subtracting the max (no NaN allowed)"),
 ))

@@ -1,6 +1,6 @@
 """Cases for a1.decoding: top_p_filter against a numpy oracle, sampling with a chi-squared test against the
 oracle's probabilities, and generate() on a small stand-in LM defined here (so decoding is graded apart from the
-student's TransformerLM).
+student's TransformerLM). The oracles are in a1_basics/oracles/decoding.py.
 
 The stand-in's logits at position t are A[x_t] + mean(B[x_0..x_t]) (they depend on the whole prefix); it takes
 the same calls as a TransformerLM, including a cache from its own make_kv_cache(). Inputs are drawn until the
@@ -15,33 +15,21 @@ from typing import Any
 import numpy as np
 
 from a1_basics.cases.tensors import DIST_ALPHA
-from shared.cases import Case, Impl, Suite, close, distribution, exact
+from shared.cases import Case, Impl, Oracles, Suite, close, distribution, exact
 from shared.cases.tensors import f64, randn, tensor
+
+ORACLES = Oracles("a1_basics.oracles.decoding")  # expected values: instructor-only, never released
 
 MIN_MARGIN = 0.05  # top-2 logit gap required along oracle greedy paths
 P_MARGIN = 1e-3  # top-p thresholds are kept this far from every cumulative mass
 
 
-# ---- numpy oracles ----
+# ---- numpy helpers (inputs, the stand-in LM's logits, its greedy path) ----
 
 def softmax64(logits: np.ndarray) -> np.ndarray:
     z = f64(logits) - f64(logits).max(axis=-1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)
-
-
-def top_p_oracle(probs: np.ndarray, p: float) -> np.ndarray:
-    """Row by row: sort by (-prob, id), keep each token whose preceding mass is < p, renormalise."""
-    probs = f64(probs)
-    out = np.zeros_like(probs)
-    for idx in np.ndindex(probs.shape[:-1]):
-        row = probs[idx]
-        order = np.lexsort((np.arange(row.size), -row))
-        before = np.cumsum(row[order]) - row[order]
-        keep = order[before < p] if p < 1.0 else order
-        out[idx][keep] = row[keep]
-        out[idx] /= out[idx].sum()
-    return out
 
 
 def away_from_masses(rng: np.random.Generator, probs: np.ndarray, lo: float, hi: float) -> float:
@@ -181,10 +169,6 @@ def sample_inputs(rng: np.random.Generator) -> dict:
             "seed": int(rng.integers(2**31))}
 
 
-def expect_sample_probs(inp: dict) -> np.ndarray:
-    return top_p_oracle(softmax64(f64(inp["logits"]) / inp["temperature"]), inp["top_p"])
-
-
 def run_sample(impl: Impl, inp: dict) -> Any:
     import torch
 
@@ -229,40 +213,33 @@ def run_generate_samples(impl: Impl, inp: dict) -> Any:
     return numpy.asarray(draws, dtype=numpy.int64)
 
 
-def expect_generate_probs(inp: dict) -> np.ndarray:
-    logits = prefix_logits(inp["A"], inp["B"], inp["prompt"])[-1]
-    return top_p_oracle(softmax64(logits / inp["temperature"]), inp["top_p"])
-
-
 SUITE = Suite(cases=(
     Case(name="top_p/rows", inputs=top_p_inputs, compare=close(rtol=1e-5, atol=1e-7), run=run_top_p,
-         expect=lambda inp: top_p_oracle(inp["probs"], inp["p"]).astype(np.float32), hidden_draws=2,
+         expect=ORACLES.expect_top_p, hidden_draws=2,
          note="probs (4, 12), one p: keep the most probable tokens until their mass reaches p, renormalise"),
     Case(name="top_p/ties_and_p_one", inputs=ties_inputs, compare=close(rtol=1e-6, atol=1e-7),
          run=run_top_p_rows,
-         expect=lambda inp: [top_p_oracle(r, p).astype(np.float32)
-                             for r, p in zip(inp["rows"], inp["ps"], strict=True)],
+         expect=ORACLES.expect_top_p_rows,
          note="equal probabilities are taken lower id first; p = 1 keeps every token"),
     Case(name="sample/temperature_top_p", inputs=sample_inputs, compare=distribution(alpha=DIST_ALPHA),
-         run=run_sample, expect=expect_sample_probs, hidden_draws=2,
+         run=run_sample, expect=ORACLES.expect_sample_probs, hidden_draws=2,
          note=f"{SAMPLES} draws from logits (10,) with a temperature and top-p: chi-squared against "
               "top_p(softmax(logits / T))"),
     Case(name="sample/greedy", inputs=greedy_inputs, compare=exact(), run=run_greedy,
-         expect=lambda inp: {"batch": np.argmax(inp["logits"], axis=-1).astype(np.int64),
-                      "single": np.asarray(np.argmax(inp["logits"][0]), dtype=np.int64)},
+         expect=ORACLES.expect_greedy,
          note="temperature 0 is argmax: logits (5, 20) -> ids (5,), logits (20,) -> a 0-d id"),
     Case(name="generate/greedy_no_cache", inputs=lm_inputs(12, 3, 8), compare=exact(),
-         run=run_generate(False), expect=lambda inp: list(inp["path"]), hidden_draws=2,
+         run=run_generate(False), expect=ORACLES.expect_path, hidden_draws=2,
          note="8 greedy tokens from a stand-in LM without a cache: each the argmax of the full prefix's logits"),
     Case(name="generate/greedy_with_cache", inputs=lm_inputs(12, 3, 8), compare=exact(),
-         run=run_generate(True), expect=lambda inp: list(inp["path"]),
+         run=run_generate(True), expect=ORACLES.expect_path,
          note="the same with use_kv_cache=True: the prompt once via model.make_kv_cache(), then one token per "
               "call"),
     Case(name="generate/stops_at_eos", inputs=eos_inputs, compare=exact(), run=run_generate(False),
-         expect=lambda inp: list(inp["expected"]),
+         expect=ORACLES.expect_eos,
          note="generation stops right after eos_id, which is the last id returned (the prompt is not returned)"),
     Case(name="generate/sampled_token", inputs=generate_sample_inputs,
-         compare=distribution(alpha=DIST_ALPHA), run=run_generate_samples, expect=expect_generate_probs,
+         compare=distribution(alpha=DIST_ALPHA), run=run_generate_samples, expect=ORACLES.expect_generate_probs,
          note=f"{GENERATE_DRAWS} one-token generations with temperature and top-p: chi-squared against the "
               "stand-in LM's filtered distribution"),
 ))

@@ -1,5 +1,5 @@
 """Cases for a1.embedding: row lookup against numpy indexing, the state-dict layout, and the initialisation
-distribution (N(0, 1) truncated at ±3)."""
+distribution (N(0, 1) truncated at ±3). The oracles are in a1_basics/oracles/embedding.py."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from typing import Any
 import numpy as np
 
 from a1_basics.cases.tensors import DIST_ALPHA, state_dict_summary, truncated_normal_cdf, within_truncation
-from shared.cases import Case, Impl, Suite, close, distribution, exact, predicate
+from shared.cases import Case, Impl, Oracles, Suite, close, distribution, exact, predicate
 from shared.cases.tensors import randn, tensor
+
+ORACLES = Oracles("a1_basics.oracles.embedding")  # expected values: instructor-only, never released
 
 INIT_VOCAB, INIT_DIM = 500, 64
 
@@ -57,14 +59,13 @@ def run_state_dict(impl: Impl, inp: dict) -> dict:
 
 SUITE = Suite(cases=(
     Case(name="embedding/lookup_2d", inputs=lookup_inputs((4, 7)), compare=close(), run=run_lookup,
-         expect=lambda inp: inp["weight"][inp["ids"]], hidden_draws=2,
+         expect=ORACLES.expect_lookup, hidden_draws=2,
          note="ids (4, 7) -> rows of the weight, shape (4, 7, d_model), including ids 0 and vocab-1"),
     Case(name="embedding/lookup_1d_repeats", inputs=lookup_inputs((9,)), compare=close(), run=run_lookup,
-         expect=lambda inp: inp["weight"][inp["ids"]],
+         expect=ORACLES.expect_lookup,
          note="a 1-D id sequence with repeated ids -> (seq, d_model)"),
     Case(name="embedding/state_dict", inputs=state_dict_inputs, compare=exact(), run=run_state_dict,
-         expect=lambda inp: {"keys": ["weight"], "shapes": [[inp["vocab"], inp["dim"]]],
-                      "dtypes": ["torch.float64"]},
+         expect=ORACLES.expect_state_dict,
          note="the only parameter is `weight`, (num_embeddings, embedding_dim), in the requested dtype"),
     Case(name="embedding/init_distribution", inputs=init_inputs,
          compare=distribution(cdf=lambda inp: truncated_normal_cdf(1.0, 3.0), alpha=DIST_ALPHA), run=run_init,

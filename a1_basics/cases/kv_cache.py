@@ -1,5 +1,5 @@
-"""Cases for a1.kv_cache: incremental decoding with a KVCache equals full recomputation (same oracle and weights
-as model.py)."""
+"""Cases for a1.kv_cache: incremental decoding with a KVCache equals full recomputation (same weights as model.py,
+and its oracle, expect_lm in a1_basics/oracles/model.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from typing import Any
 
 import numpy as np
 
-from a1_basics.cases.model import LM_CFG, MODEL_CLOSE, build_lm, expect_lm, lm_inputs
-from shared.cases import Case, Impl, Suite, predicate
+from a1_basics.cases.model import LM_CFG, MODEL_CLOSE, build_lm, lm_inputs
+from shared.cases import Case, Impl, Oracles, Suite, predicate
 from shared.cases.tensors import tensor
+
+MODEL_ORACLES = Oracles("a1_basics.oracles.model")  # expected values: instructor-only, never released
 
 
 def run_cached_chunks(impl: Impl, inp: dict) -> Any:
@@ -97,10 +99,10 @@ def greedy_matches_recompute(inp: dict, out: dict) -> tuple[bool, str]:
 
 SUITE = Suite(cases=(
     Case(name="kv_cache/prompt_then_tokens", inputs=cached_inputs([5, 1, 1, 1, 1]), compare=MODEL_CLOSE,
-         run=run_cached_chunks, expect=expect_lm, hidden_draws=2,
+         run=run_cached_chunks, expect=MODEL_ORACLES.expect_lm, hidden_draws=2,
          note="a 5-token prompt then 4 single tokens through one KVCache: logits equal the full forward's"),
     Case(name="kv_cache/chunked_gqa", inputs=cached_inputs([3, 2, 1, 4], num_kv_heads=2),
-         compare=MODEL_CLOSE, run=run_cached_chunks, expect=expect_lm,
+         compare=MODEL_CLOSE, run=run_cached_chunks, expect=MODEL_ORACLES.expect_lm,
          note="chunks of 3, 2, 1, 4 tokens with 2 kv heads: each chunk attends to every cached position"),
     Case(name="kv_cache/greedy_matches_recompute", inputs=lm_inputs(batch=1, seq_range=(4, 5)),
          compare=predicate("cached greedy tokens are the argmax of a full recomputation", greedy_matches_recompute),

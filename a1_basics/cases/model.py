@@ -1,9 +1,9 @@
 """Cases for a1.mhsa, a1.gqa, a1.block and a1.lm (a1.kv_cache builds on them in kv_cache.py).
 
-The oracle is a naive float64 forward written here from torch.nn.functional pieces (linear, rms_norm, silu,
-embedding, scaled_dot_product_attention with is_causal=True) and a complex-number RoPE, loading the same weights
-by their CS336 state-dict names; it shares no code with the reference. Weights arrive as numpy inputs, so every
-output is deterministic.
+The oracle (a1_basics/oracles/model.py, instructor-only) is a naive float64 forward from torch.nn.functional
+pieces (linear, rms_norm, silu, embedding, scaled_dot_product_attention with is_causal=True) and a complex-number
+RoPE, loading the same weights by their CS336 state-dict names; it shares no code with the reference. Weights
+arrive as numpy inputs, so every output is deterministic.
 """
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ from typing import Any
 import numpy as np
 
 from a1_basics.cases.tensors import state_dict_summary
-from shared.cases import Case, Impl, Suite, close, exact, fields, raises
+from shared.cases import Case, Impl, Oracles, Suite, close, exact, fields, raises
 from shared.cases.tensors import randn, tensor
+
+ORACLES = Oracles("a1_basics.oracles.model")  # expected values: instructor-only, never released
 
 THETA = 10000.0
 # float32 chains of a few matmuls (sums of <= 64 terms), norms and softmax against float64: errors stay near
@@ -61,100 +63,6 @@ def lm_weights(rng: np.random.Generator, cfg: dict) -> dict[str, np.ndarray]:
     return w
 
 
-def lm_shapes(cfg: dict) -> dict[str, tuple[int, ...]]:
-    """name -> shape of every distinct parameter of a TransformerLM (the tied head is not repeated)."""
-    d, f, v = cfg["d_model"], cfg["d_ff"], cfg["vocab_size"]
-    kv = cfg["num_heads"] if cfg.get("num_kv_heads") is None else cfg["num_kv_heads"]
-    d_kv = kv * d // cfg["num_heads"]
-    shapes = {"token_embeddings.weight": (v, d), "ln_final.weight": (d,)}
-    for i in range(cfg["num_layers"]):
-        p = f"layers.{i}."
-        shapes.update({p + "attn.q_proj.weight": (d, d), p + "attn.k_proj.weight": (d_kv, d),
-                       p + "attn.v_proj.weight": (d_kv, d), p + "attn.output_proj.weight": (d, d),
-                       p + "ln1.weight": (d,), p + "ln2.weight": (d,), p + "ffn.w1.weight": (f, d),
-                       p + "ffn.w2.weight": (d, f), p + "ffn.w3.weight": (f, d)})
-    if not cfg.get("tie_embeddings"):
-        shapes["lm_head.weight"] = (v, d)
-    return shapes
-
-
-# ---- the naive float64 oracle (grader side, build time) ----
-
-def _t64(a: np.ndarray) -> Any:
-    import torch
-
-    return torch.from_numpy(np.asarray(a, dtype=np.float64))
-
-
-def naive_rope(x: Any, positions: Any, theta: float) -> Any:
-    """x (..., seq, d) with pairs (x[2k], x[2k+1]) read as complex numbers times exp(i m theta^(-2k/d))."""
-    import torch
-
-    d = x.shape[-1]
-    z = torch.view_as_complex(x.reshape(*x.shape[:-1], d // 2, 2).contiguous())
-    freqs = theta ** (-torch.arange(0, d, 2, dtype=torch.float64) / d)
-    angle = positions.to(torch.float64)[..., None] * freqs  # (..., seq, d/2)
-    return torch.view_as_real(z * torch.polar(torch.ones_like(angle), angle)).reshape(x.shape)
-
-
-def naive_attention(x: Any, w: dict, prefix: str, num_heads: int, num_kv_heads: int, theta: float | None,
-                    positions: Any = None, flops_exact: bool = False) -> Any:
-    """x (..., seq, d) float64 -> (..., seq, d). `flops_exact` spells attention as two matmuls (for the FLOP
-    counter); otherwise torch's fused causal attention."""
-    import torch
-    import torch.nn.functional as F
-
-    seq, d = x.shape[-2], x.shape[-1]
-    d_head = d // num_heads
-
-    def heads(name: str, n: int) -> Any:
-        return F.linear(x, w[prefix + name]).reshape(*x.shape[:-1], n, d_head).transpose(-3, -2)
-
-    q, k, v = heads("q_proj.weight", num_heads), heads("k_proj.weight", num_kv_heads), heads("v_proj.weight",
-                                                                                               num_kv_heads)
-    if theta is not None:
-        pos = torch.arange(seq) if positions is None else positions
-        pos = pos[..., None, :]  # broadcast over heads
-        q, k = naive_rope(q, pos, theta), naive_rope(k, pos, theta)
-    group = num_heads // num_kv_heads
-    k, v = k.repeat_interleave(group, dim=-3), v.repeat_interleave(group, dim=-3)
-    if flops_exact:
-        scores = (q @ k.transpose(-2, -1)) / d_head**0.5
-        scores = scores.masked_fill(~torch.ones(seq, seq, dtype=torch.bool).tril(), float("-inf"))
-        out = torch.softmax(scores, dim=-1) @ v
-    else:
-        out = F.scaled_dot_product_attention(q, k, v, is_causal=True)
-    return F.linear(out.transpose(-3, -2).reshape(*x.shape[:-1], d), w[prefix + "output_proj.weight"])
-
-
-def naive_block(x: Any, w: dict, prefix: str, cfg: dict, flops_exact: bool = False) -> Any:
-    import torch.nn.functional as F
-
-    d, eps = x.shape[-1], cfg.get("eps", 1e-5)
-    h = x + naive_attention(F.rms_norm(x, (d,), w[prefix + "ln1.weight"], eps), w, prefix + "attn.",
-                            cfg["num_heads"], cfg["num_kv_heads"], cfg["theta"], flops_exact=flops_exact)
-    g = F.rms_norm(h, (d,), w[prefix + "ln2.weight"], eps)
-    ffn = F.linear(F.silu(F.linear(g, w[prefix + "ffn.w1.weight"])) * F.linear(g, w[prefix + "ffn.w3.weight"]),
-                   w[prefix + "ffn.w2.weight"])
-    return h + ffn
-
-
-def naive_lm(ids: Any, w: dict, cfg: dict, flops_exact: bool = False) -> Any:
-    import torch.nn.functional as F
-
-    x = F.embedding(ids, w["token_embeddings.weight"])
-    block_cfg = {**cfg, "theta": cfg["rope_theta"]}
-    for i in range(cfg["num_layers"]):
-        x = naive_block(x, w, f"layers.{i}.", block_cfg, flops_exact)
-    x = F.rms_norm(x, (cfg["d_model"],), w["ln_final.weight"], 1e-5)
-    head = w["token_embeddings.weight"] if cfg.get("tie_embeddings") else w["lm_head.weight"]
-    return F.linear(x, head)
-
-
-def weights64(inp: dict) -> dict:
-    return {k: _t64(v) for k, v in inp["weights"].items()}
-
-
 # ---- attention (a1.mhsa, a1.gqa) ----
 
 def mhsa_inputs(d_model: int, num_heads: int, num_kv_heads: int | None, rope: str | None,
@@ -190,21 +98,9 @@ def run_mhsa(impl: Impl, inp: dict) -> Any:
     return attn(tensor(inp["x"]), token_positions=positions)
 
 
-def expect_mhsa(inp: dict) -> np.ndarray:
-    kv = inp["num_heads"] if inp["num_kv_heads"] is None else inp["num_kv_heads"]
-    pos = _t64(inp["positions"]).long() if "positions" in inp else None
-    out = naive_attention(_t64(inp["x"]), weights64(inp), "", inp["num_heads"], kv, inp.get("theta"), pos)
-    return out.numpy().astype(np.float32)
-
-
 def run_mhsa_state_dict(impl: Impl, inp: dict) -> dict:
     summary = state_dict_summary(build_mhsa(impl, inp))
     return {"keys": summary["keys"], "shapes": summary["shapes"]}
-
-
-def expect_mhsa_state_dict(inp: dict) -> dict:
-    keys = sorted(inp["weights"])
-    return {"keys": keys, "shapes": [list(inp["weights"][k].shape) for k in keys]}
 
 
 def bad_heads_inputs(rng: np.random.Generator) -> dict:
@@ -248,10 +144,6 @@ def run_block(impl: Impl, inp: dict) -> Any:
     return block(tensor(inp["x"]))
 
 
-def expect_block(inp: dict) -> np.ndarray:
-    return naive_block(_t64(inp["x"]), weights64(inp), "", inp["cfg"]).numpy().astype(np.float32)
-
-
 def run_block_state_dict(impl: Impl, inp: dict) -> dict:
     summary = state_dict_summary(build_block(impl, inp["cfg"]))
     return {"keys": summary["keys"], "shapes": summary["shapes"]}
@@ -293,65 +185,50 @@ def run_lm_tied(impl: Impl, inp: dict) -> dict:
     return {"logits": model(tensor(inp["ids"])), "num_parameters": int(n_params)}
 
 
-def expect_lm(inp: dict) -> np.ndarray:
-    import torch
-
-    return naive_lm(torch.from_numpy(inp["ids"]), weights64(inp), inp["cfg"]).numpy().astype(np.float32)
-
-
-def expect_lm_tied(inp: dict) -> dict:
-    n = sum(int(np.prod(s)) for s in lm_shapes(inp["cfg"]).values())
-    return {"logits": expect_lm(inp), "num_parameters": n}
-
-
 def run_lm_state_dict(impl: Impl, inp: dict) -> dict:
     summary = state_dict_summary(build_lm(impl, inp))
     return {"keys": summary["keys"], "shapes": summary["shapes"]}
 
 
-def expect_lm_state_dict(inp: dict) -> dict:
-    keys = sorted(inp["weights"])
-    return {"keys": keys, "shapes": [list(inp["weights"][k].shape) for k in keys]}
-
-
 SUITE = Suite(cases=(
     Case(name="mhsa/no_rope", inputs=mhsa_inputs(16, 4, None, None), compare=MODEL_CLOSE, run=run_mhsa,
-         expect=expect_mhsa, note="causal attention without RoPE: x (2, seq, 16), 4 heads, against a float64 naive "
-                              "version (torch's fused causal attention)"),
+         expect=ORACLES.expect_mhsa,
+         note="causal attention without RoPE: x (2, seq, 16), 4 heads, against a float64 naive "
+              "version (torch's fused causal attention)"),
     Case(name="mhsa/rope_default_positions", inputs=mhsa_inputs(32, 4, None, "default"), compare=MODEL_CLOSE,
-         run=run_mhsa, expect=expect_mhsa, hidden_draws=2,
+         run=run_mhsa, expect=ORACLES.expect_mhsa, hidden_draws=2,
          note="RoPE on q and k (not v) at positions arange(seq); x (2, seq, 32), 4 heads of 8"),
     Case(name="mhsa/rope_given_positions", inputs=mhsa_inputs(32, 2, None, "given"), compare=MODEL_CLOSE,
-         run=run_mhsa, expect=expect_mhsa,
+         run=run_mhsa, expect=ORACLES.expect_mhsa,
          note="token_positions (2, seq) starting past 0, one row per batch element; the mask stays causal"),
     Case(name="mhsa/state_dict", inputs=mhsa_inputs(32, 4, None, "default"), compare=exact(),
-         run=run_mhsa_state_dict, expect=expect_mhsa_state_dict, hidden_draws=0,
+         run=run_mhsa_state_dict, expect=ORACLES.expect_mhsa_state_dict, hidden_draws=0,
          note="parameters q_proj/k_proj/v_proj/output_proj.weight, each (d_model, d_model); RoPE adds none"),
     Case(name="mhsa/bad_heads_raises", inputs=bad_heads_inputs, compare=raises(ValueError),
          run=run_bad_heads, note="num_heads not dividing d_model (or num_kv_heads not dividing num_heads): ValueError"),
     Case(name="gqa/two_kv_heads", inputs=mhsa_inputs(32, 4, 2, "default"), compare=MODEL_CLOSE, run=run_mhsa,
-         expect=expect_mhsa, hidden_draws=2,
+         expect=ORACLES.expect_mhsa, hidden_draws=2,
          note="4 query heads share 2 kv heads: query head h reads kv head h // 2 (repeat_interleave)"),
     Case(name="gqa/multi_query", inputs=mhsa_inputs(16, 4, 1, "default"), compare=MODEL_CLOSE, run=run_mhsa,
-         expect=expect_mhsa, note="one kv head shared by all 4 query heads (multi-query attention)"),
+         expect=ORACLES.expect_mhsa, note="one kv head shared by all 4 query heads (multi-query attention)"),
     Case(name="gqa/state_dict", inputs=mhsa_inputs(32, 8, 2, "default"), compare=exact(),
-         run=run_mhsa_state_dict, expect=expect_mhsa_state_dict, hidden_draws=0,
+         run=run_mhsa_state_dict, expect=ORACLES.expect_mhsa_state_dict, hidden_draws=0,
          note="k_proj and v_proj are (num_kv_heads * d_head, d_model) = (8, 32) with 8 heads and 2 kv heads"),
     Case(name="block/forward", inputs=block_inputs(4), compare=MODEL_CLOSE, run=run_block,
-         expect=expect_block, hidden_draws=2,
+         expect=ORACLES.expect_block, hidden_draws=2,
          note="pre-norm block x + attn(ln1(x)), then + ffn(ln2(.)); x (2, seq, 32), RoPE"),
-    Case(name="block/gqa", inputs=block_inputs(2), compare=MODEL_CLOSE, run=run_block, expect=expect_block,
+    Case(name="block/gqa", inputs=block_inputs(2), compare=MODEL_CLOSE, run=run_block, expect=ORACLES.expect_block,
          note="the block passes num_kv_heads on to its attention"),
     Case(name="block/state_dict", inputs=block_inputs(4), compare=exact(), run=run_block_state_dict,
-         expect=expect_mhsa_state_dict, hidden_draws=0,
+         expect=ORACLES.expect_mhsa_state_dict, hidden_draws=0,
          note="names attn.{q,k,v,output}_proj.weight, ln1.weight, ffn.w1/w2/w3.weight, "
                                            "ln2.weight"),
-    Case(name="lm/forward", inputs=lm_inputs(), compare=MODEL_CLOSE, run=run_lm, expect=expect_lm,
+    Case(name="lm/forward", inputs=lm_inputs(), compare=MODEL_CLOSE, run=run_lm, expect=ORACLES.expect_lm,
          hidden_draws=2, note="2-layer LM, vocab 48, d_model 32: logits (2, seq, 48) against a float64 naive forward"),
     Case(name="lm/tied_embeddings", inputs=lm_inputs(tie=True), compare=TIED_COMPARE, run=run_lm_tied,
-         expect=expect_lm_tied, note="tie_embeddings=True: lm_head uses the embedding matrix, counted once in "
-                              "parameters(); CS336-named weights still load"),
+         expect=ORACLES.expect_lm_tied, note="tie_embeddings=True: lm_head uses the embedding matrix, counted once in "
+                                             "parameters(); CS336-named weights still load"),
     Case(name="lm/state_dict", inputs=lm_inputs(num_kv_heads=2), compare=exact(), run=run_lm_state_dict,
-         expect=expect_lm_state_dict, hidden_draws=0,
+         expect=ORACLES.expect_lm_state_dict, hidden_draws=0,
          note="CS336 names: token_embeddings, layers.{i}.*, ln_final, lm_head"),
 ))

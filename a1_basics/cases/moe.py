@@ -1,10 +1,10 @@
 """Cases for the optional unit a1.moe (MoEFeedForward, HANDOUT §10).
 
-The oracle is a token-by-token loop in float64 torch written here (torch.softmax, torch.nn.functional.silu and
-linear, experts in token order with a per-expert counter for the capacity), loading the same weights by their
-state-dict names; it shares no code with the reference, and its autograd gives the gradient case its expected
-values. The load-balancing loss is also checked on two worked examples derived by hand (a zero router, a
-router that sends every token to one expert), and capacity dropping on a four-token example.
+The oracle (a1_basics/oracles/moe.py, instructor-only) is a token-by-token loop in float64 torch (torch.softmax,
+torch.nn.functional.silu and linear, experts in token order with a per-expert counter for the capacity), loading
+the same weights by their state-dict names; it shares no code with the reference, and its autograd gives the
+gradient case its expected values. The load-balancing loss is also checked on two worked examples derived by hand
+(a zero router, a router that sends every token to one expert), and capacity dropping on a four-token example.
 
 Inputs are drawn so that every token's top_k set is clear: the gap between its k-th and (k+1)-th router logit is
 at least MARGIN, so float32 rounding cannot change which experts a token picks.
@@ -19,8 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from shared.cases import Case, Impl, Suite, close, exact, raises
+from shared.cases import Case, Impl, Oracles, Suite, close, exact, raises
 from shared.cases.tensors import f64, randn, tensor
+
+ORACLES = Oracles("a1_basics.oracles.moe")  # expected values: instructor-only, never released
 
 MARGIN = 1e-2
 # Float32 router, softmax, gates and three chained expert matmuls (sums of <= 64 terms) against float64: errors
@@ -143,74 +145,12 @@ def run_grads(impl: Impl, inp: dict) -> dict:
             "x": x.grad.detach(), "aux": np.float64(float(moe.last_aux_loss.detach().to(torch.float64)))}
 
 
-# ---- the oracle: token by token, float64 ----
-
-def oracle(inp: dict, requires_grad: bool = False) -> tuple[Any, Any, dict]:
-    """(y (T, d) float64 torch, aux loss, leaf tensors) from a loop over tokens in order."""
-    import torch
-    import torch.nn.functional as F
-
-    E, k = inp["num_experts"], inp["top_k"]
-    leaves = {name: torch.tensor(f64(v), requires_grad=requires_grad)
-              for name, v in inp.items() if name.endswith(".weight") or name == "x"}
-    x = leaves["x"].reshape(-1, inp["x"].shape[-1])
-    T = x.shape[0]
-    cap = capacity_of(inp, T)
-    taken = [0] * E
-    chosen = [0] * E
-    rows, prob_rows = [], []
-    for t in range(T):
-        p = torch.softmax(F.linear(x[t], leaves["router.weight"]), dim=-1)
-        prob_rows.append(p)
-        top = sorted(range(E), key=lambda e: -float(p[e].detach()))[:k]
-        norm = sum(p[e] for e in top)
-        y = torch.zeros_like(x[t])
-        for e in top:
-            chosen[e] += 1
-            if cap is not None and taken[e] >= cap:
-                continue  # over capacity: this expert skips the token
-            taken[e] += 1
-            pre = f"experts.{e}."
-            h = F.silu(F.linear(x[t], leaves[pre + "w1.weight"])) * F.linear(x[t], leaves[pre + "w3.weight"])
-            y = y + (p[e] / norm) * F.linear(h, leaves[pre + "w2.weight"])
-        rows.append(y)
-    mean_p = torch.stack(prob_rows).mean(dim=0)
-    aux = E * sum((chosen[e] / (T * k)) * mean_p[e] for e in range(E))
-    return torch.stack(rows), aux, leaves
-
-
-def expect_forward(inp: dict) -> np.ndarray:
-    y, _, _ = oracle(inp)
-    return y.detach().numpy().reshape(inp["x"].shape).astype(inp["x"].dtype)
-
-
-def expect_aux(inp: dict) -> np.float64:
-    return np.float64(float(oracle(inp)[1]))
-
-
-def expect_aux_and_output(inp: dict) -> dict:
-    y, aux, _ = oracle(inp)
-    return {"aux": np.float64(float(aux)), "y": y.detach().numpy().reshape(inp["x"].shape).astype(inp["x"].dtype)}
-
-
 def grad_inputs(rng: np.random.Generator) -> dict:
     inp = moe_inputs((2, 5), 4, 2, 32, capacity_factor=1.0, need_drops=True)(rng)
     inp["probe"] = randn(rng, inp["x"].shape)
     inp["aux_coef"] = 0.5  # large, so that a detached or mis-scaled aux loss shows in the router's gradient
     inp["expert"] = int(rng.integers(0, 4))
     return inp
-
-
-def expect_grads(inp: dict) -> dict:
-    import torch
-
-    y, aux, leaves = oracle(inp, requires_grad=True)
-    loss = (y * torch.tensor(f64(inp["probe"])).reshape(y.shape)).sum() + inp["aux_coef"] * aux
-    loss.backward()
-    w1 = leaves[f"experts.{int(inp['expert'])}.w1.weight"]
-    return {"router": leaves["router.weight"].grad.numpy().astype(np.float32),
-            "expert_w1": np.zeros(w1.shape, np.float32) if w1.grad is None else w1.grad.numpy().astype(np.float32),
-            "x": leaves["x"].grad.numpy().astype(np.float32), "aux": np.float64(float(aux.detach()))}
 
 
 # ---- worked examples ----
@@ -235,12 +175,10 @@ def collapsed_router_inputs(rng: np.random.Generator) -> dict:
     return inp
 
 
-# Capacity, worked by hand: E = 2 experts, top_k = 1, T = 4 tokens, capacity_factor 1.0 -> capacity
-# ceil(1.0 * 4 * 1 / 2) = 2. The router reads feature 0 for expert 0 and feature 1 for expert 1 (logits = x[:2]);
-# tokens 0, 1 and 2 prefer expert 0 and token 3 expert 1. In token order expert 0 takes tokens 0 and 1 and is
-# full at token 2, so token 2's row is exactly 0; every other row is its expert's (non-zero) output.
+# Capacity, a worked example: E = 2 experts, top_k = 1, T = 4 tokens, capacity_factor 1.0, and a router that
+# reads feature 0 for expert 0 and feature 1 for expert 1 (logits = x[:2]); the answer, worked by hand, is in
+# a1_basics/oracles/moe.py.
 WORKED_X = [[3.0, 0.0, 0.5, -0.5], [2.0, 0.0, -1.0, 1.0], [5.0, 1.0, 0.25, 0.75], [0.0, 2.0, 1.0, 1.0]]
-WORKED_ROWS_NONZERO = [True, True, False, True]
 
 
 def worked_capacity_inputs(rng: np.random.Generator) -> dict:
@@ -257,15 +195,6 @@ def run_state_dict(impl: Impl, inp: dict) -> dict:
     moe = impl.MoEFeedForward(inp["d_model"], inp["d_ff"], inp["num_experts"], inp["top_k"])
     sd = moe.state_dict()
     return {"keys": sorted(sd), "shapes": [list(sd[k].shape) for k in sorted(sd)]}
-
-
-def expect_state_dict(inp: dict) -> dict:
-    d, f, E = inp["d_model"], inp["d_ff"], inp["num_experts"]
-    shapes = {"router.weight": [E, d]}
-    for e in range(E):
-        shapes |= {f"experts.{e}.w1.weight": [f, d], f"experts.{e}.w2.weight": [d, f],
-                   f"experts.{e}.w3.weight": [f, d]}
-    return {"keys": sorted(shapes), "shapes": [shapes[k] for k in sorted(shapes)]}
 
 
 def state_dict_inputs(rng: np.random.Generator) -> dict:
@@ -288,35 +217,34 @@ def too_many_experts_inputs(rng: np.random.Generator) -> dict:
 
 SUITE = Suite(cases=(
     Case(name="moe/forward_top2", inputs=moe_inputs((2, 6), 4, 2, 32), compare=MOE_CLOSE, run=run_forward,
-         expect=expect_forward, hidden_draws=2,
+         expect=ORACLES.expect_forward, hidden_draws=2,
          note="x (2, 6, d_model), 4 experts, top_k 2, no capacity: against a float64 token-by-token loop"),
     Case(name="moe/forward_top3", inputs=moe_inputs((8,), 6, 3, 16), compare=MOE_CLOSE, run=run_forward,
-         expect=expect_forward,
+         expect=ORACLES.expect_forward,
          note="x (8, d_model), 6 experts, top_k 3: gates are the top-3 probabilities renormalised to sum 1"),
     Case(name="moe/capacity", inputs=moe_inputs((16,), 4, 2, 16, capacity_factor=1.0, router_scale=3.0,
                                           need_drops=True),
-         compare=MOE_CLOSE, run=run_forward, expect=expect_forward, hidden_draws=2,
+         compare=MOE_CLOSE, run=run_forward, expect=ORACLES.expect_forward, hidden_draws=2,
          note="16 tokens, 4 experts, top_k 2, capacity_factor 1.0 (8 per expert): overflow dropped in token order"),
     Case(name="moe/capacity_worked_example", inputs=worked_capacity_inputs, compare=exact(),
-         run=run_rows_nonzero, expect=lambda inp: list(WORKED_ROWS_NONZERO), hidden_draws=0,
+         run=run_rows_nonzero, expect=ORACLES.expect_worked_rows_nonzero, hidden_draws=0,
          note="4 tokens, 2 experts, capacity 2: the third token for expert 0 is dropped (its row is all 0)"),
     Case(name="moe/aux_loss", inputs=moe_inputs((3, 4), 4, 2, 16), compare=MOE_CLOSE, run=run_aux_and_output,
-         expect=expect_aux_and_output, note="last_aux_loss = E * sum_e f_e * P_e against the formula in float64"),
+         expect=ORACLES.expect_aux_and_output,
+         note="last_aux_loss = E * sum_e f_e * P_e against the formula in float64"),
     Case(name="moe/aux_loss_counts_before_dropping",
          inputs=moe_inputs((16,), 4, 2, 16, capacity_factor=0.5, router_scale=3.0, need_drops=True), compare=MOE_CLOSE,
-         run=run_aux_and_output, expect=expect_aux_and_output,
+         run=run_aux_and_output, expect=ORACLES.expect_aux_and_output,
          note="with capacity_factor 0.5, f_e counts the router's choices, dropped ones included"),
     Case(name="moe/aux_loss_uniform_router", inputs=uniform_router_inputs, compare=AUX_CLOSE, run=run_aux,
-         expect=lambda inp: np.float64(1.0), hidden_draws=0,
+         expect=ORACLES.expect_aux_uniform, hidden_draws=0,
          note="worked example: a zero router gives probabilities 1/E and an aux loss of exactly 1"),
-    Case(name="moe/gradients", inputs=grad_inputs, compare=GRAD_CLOSE, run=run_grads, expect=expect_grads,
+    Case(name="moe/gradients", inputs=grad_inputs, compare=GRAD_CLOSE, run=run_grads, expect=ORACLES.expect_grads,
          note="gradients of sum(out * probe) + 0.5 * aux for the router, an expert and x, against autograd of "
               "the float64 loop (capacity 1.0 with drops)"),
     Case(name="moe/state_dict", inputs=state_dict_inputs, compare=exact(), run=run_state_dict,
-         expect=expect_state_dict, note="router.weight (E, d_model) and experts.{e}.w1/w2/w3.weight like SwiGLU's"),
+         expect=ORACLES.expect_state_dict,
+         note="router.weight (E, d_model) and experts.{e}.w1/w2/w3.weight like SwiGLU's"),
     Case(name="moe/top_k_too_large_raises", inputs=too_many_experts_inputs, compare=raises(ValueError),
          run=run_bad_config, note="top_k > num_experts: ValueError"),
 ))
-
-# for hidden/moe_edges.py
-COLLAPSED_AUX = 4.0

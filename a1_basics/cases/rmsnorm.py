@@ -1,5 +1,6 @@
 """Cases for a1.rmsnorm: float32 inputs against a float64 numpy formula, eps inside the square root, float16
-inputs whose squares overflow unless the arithmetic is done in float32, and the state-dict layout."""
+inputs whose squares overflow unless the arithmetic is done in float32, and the state-dict layout. The oracles are
+in a1_basics/oracles/rmsnorm.py."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from typing import Any
 
 import numpy as np
 
-from shared.cases import Case, Impl, Suite, close, exact
-from shared.cases.tensors import f64, randn, tensor
+from shared.cases import Case, Impl, Oracles, Suite, close, exact
+from shared.cases.tensors import randn, tensor
+
+ORACLES = Oracles("a1_basics.oracles.rmsnorm")  # expected values: instructor-only, never released
 
 
 def float32_inputs(rng: np.random.Generator) -> dict:
@@ -41,18 +44,6 @@ def run_norm(impl: Impl, inp: dict) -> Any:
     return norm(tensor(inp["x"]))
 
 
-def expect_float64(inp: dict) -> np.ndarray:
-    x = f64(inp["x"])
-    rms = np.sqrt(np.mean(x * x, axis=-1, keepdims=True) + inp["eps"])
-    return (x / rms * f64(inp["weight"])).astype(inp["x"].dtype)
-
-
-def expect_float32_then_cast(inp: dict) -> np.ndarray:
-    x = inp["x"].astype(np.float32)
-    rms = np.sqrt(np.mean(x * x, axis=-1, keepdims=True) + np.float32(inp["eps"]))
-    return (x / rms * inp["weight"].astype(np.float32)).astype(np.float16)
-
-
 def state_dict_inputs(rng: np.random.Generator) -> dict:
     return {"d": int(rng.integers(1, 100_000))}  # wide: no hidden draw repeats a visible one
 
@@ -65,15 +56,15 @@ def run_state_dict(impl: Impl, inp: dict) -> dict:
 
 SUITE = Suite(cases=(
     Case(name="rmsnorm/float32_3d", inputs=float32_inputs, compare=close(), run=run_norm,
-         expect=expect_float64, hidden_draws=2,
+         expect=ORACLES.expect_float64, hidden_draws=2,
          note="x (2, 5, d_model) float32 with a non-trivial gain, against a float64 formula"),
     Case(name="rmsnorm/eps_inside_sqrt", inputs=small_inputs, compare=close(), run=run_norm,
-         expect=expect_float64, note="tiny inputs (|x| ~ 1e-3), where eps must sit inside the square root"),
+         expect=ORACLES.expect_float64, note="tiny inputs (|x| ~ 1e-3), where eps must sit inside the square root"),
     # One float16 ulp is 2^-10 (~1e-3) relative; allow a one-ulp difference in the final rounding.
     Case(name="rmsnorm/float16_large_values", inputs=float16_inputs, compare=close(rtol=2e-3, atol=1e-3),
-         run=run_norm, expect=expect_float32_then_cast,
+         run=run_norm, expect=ORACLES.expect_float32_then_cast,
          note="float16 inputs up to |x| = 400: math in float32 (x^2 overflows float16), returned as float16"),
     Case(name="rmsnorm/state_dict", inputs=state_dict_inputs, compare=exact(), run=run_state_dict,
-         expect=lambda inp: {"keys": ["weight"], "shapes": [[inp["d"]]], "all_ones": [True]},
+         expect=ORACLES.expect_state_dict,
          note="the only parameter is the gain `weight`, shape (d_model,), all ones at init"),
 ))

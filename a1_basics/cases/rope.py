@@ -1,6 +1,5 @@
-"""Cases for a1.rope. The oracle treats each adjacent feature pair (x[2k], x[2k+1]) as the complex number
-x[2k] + i x[2k+1] and multiplies it by exp(i m theta^(-2k/d_k)), in float64 numpy; it shares no code with the
-reference's cos/sin tables."""
+"""Cases for a1.rope, against an oracle that rotates adjacent feature pairs as complex numbers in float64 numpy
+(a1_basics/oracles/rope.py); it shares no code with the reference's cos/sin tables."""
 
 from __future__ import annotations
 
@@ -9,8 +8,10 @@ from typing import Any
 
 import numpy as np
 
-from shared.cases import Case, Fixture, Impl, Suite, close, exact, raises
-from shared.cases.tensors import f64, randn, tensor
+from shared.cases import Case, Fixture, Impl, Oracles, Suite, close, exact, raises
+from shared.cases.tensors import randn, tensor
+
+ORACLES = Oracles("a1_basics.oracles.rope")  # expected values: instructor-only, never released
 
 UNIT = "a1.rope"
 ROPE_64 = {"theta": 10000.0, "d_k": 64, "max_seq_len": 256}
@@ -18,21 +19,6 @@ ROPE_64 = {"theta": 10000.0, "d_k": 64, "max_seq_len": 256}
 # subtle: angles m * theta^(-2k/d_k) reach max_seq_len radians; a correct implementation that builds its
 # tables in float32 is off by up to ~2e-5 rad there, so outputs of size ~3 may differ by ~1e-4 from float64.
 ROPE_CLOSE = close(rtol=1e-4, atol=1e-4)
-
-
-def rotate_pairs(x: np.ndarray, positions: np.ndarray, theta: float) -> np.ndarray:
-    """Oracle: x (..., seq, d) rotated pairwise as complex numbers; positions broadcast to (..., seq)."""
-    d = x.shape[-1]
-    z = f64(x[..., 0::2]) + 1j * f64(x[..., 1::2])  # (..., seq, d/2)
-    freqs = theta ** (-np.arange(0, d, 2, dtype=np.float64) / d)  # theta^(-2k/d) for k = 0 .. d/2-1
-    z = z * np.exp(1j * f64(positions)[..., None] * freqs)
-    out = np.empty(np.broadcast_shapes(x.shape, z.shape[:-1] + (d,)), dtype=np.float64)
-    out[..., 0::2], out[..., 1::2] = z.real, z.imag
-    return out.astype(x.dtype)
-
-
-def expect_rope(inp: dict) -> np.ndarray:
-    return rotate_pairs(inp["x"], inp["positions"], inp["theta"])
 
 
 def rope_64_inputs(x_shape: tuple[int, ...], pos: str) -> Callable[[np.random.Generator], dict]:
@@ -84,17 +70,18 @@ SUITE = Suite(
                 build=lambda impl, inp: impl.RotaryPositionalEmbedding(inp["theta"], inp["d_k"],
                                                                        inp["max_seq_len"]),
                 summarize=lambda obj: sorted(obj.state_dict().keys()), compare=exact(),
-                expect=lambda inp: []),
+                expect=ORACLES.expect_no_buffers),
     ),
     cases=(
         Case(name="rope/heads_shared_positions", inputs=rope_64_inputs((2, 3, 10, 64), "offset"),
-             compare=ROPE_CLOSE, run=run_on_fixture, expect=expect_rope, hidden_draws=2, fixture="rope_64",
+             compare=ROPE_CLOSE, run=run_on_fixture, expect=ORACLES.expect_rope, hidden_draws=2, fixture="rope_64",
              note="x (batch 2, heads 3, seq 10, 64) with positions (10,) broadcast over batch and heads"),
         Case(name="rope/scattered_positions", inputs=rope_64_inputs((3, 12, 64), "scattered"),
-             compare=ROPE_CLOSE, run=run_on_fixture_strided, expect=expect_rope, fixture="rope_64",
+             compare=ROPE_CLOSE, run=run_on_fixture_strided, expect=ORACLES.expect_rope, fixture="rope_64",
              note="x (3, 12, 64), per-row positions (3, 12) in random order, as a non-contiguous view"),
         Case(name="rope/small_d_k", inputs=small_inputs, compare=ROPE_CLOSE, run=run_own_module,
-             expect=expect_rope, note="RoPE(theta, 8, 32) on x (3, 9, 8): adjacent pairs rotated by m theta^(-2k/d_k)"),
+             expect=ORACLES.expect_rope,
+             note="RoPE(theta, 8, 32) on x (3, 9, 8): adjacent pairs rotated by m theta^(-2k/d_k)"),
         Case(name="rope/odd_d_k_raises", inputs=odd_inputs, compare=raises(ValueError), run=run_own_module,
              note="an odd d_k cannot be split into pairs: the constructor raises ValueError"),
     ),

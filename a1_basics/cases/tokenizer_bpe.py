@@ -2,9 +2,9 @@
 
 Corpora are built from the seed out of the word lists below (our own), with `<|endoftext|>` between documents.
 Visible exact cases compare with the reference's merges; the same corpora are checked at hidden seeds against a
-deliberately naive trainer (a full recount per merge, in the instructor-only hidden package), which shares no code
-with the reference. The tie-break case is a worked example and the layout case a property: neither needs the
-reference.
+deliberately naive trainer (a full recount per merge, in the instructor-only a1_basics/oracles/tokenizer_edges.py),
+which shares no code with the reference. The tie-break case is a worked example (its expected merges are in
+a1_basics/oracles/tokenizer_bpe.py) and the layout case a property: neither needs the reference.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from shared.cases import Case, Impl, Suite, Timed, exact, fields, predicate, raises, set_equal
+from shared.cases import Case, Impl, Oracles, Suite, Timed, exact, fields, predicate, raises, set_equal
+
+ORACLES = Oracles("a1_basics.oracles.tokenizer_bpe")  # expected values: instructor-only, never released
 
 EOT = "<|endoftext|>"
 # GPT-2's pre-tokenizer, as the handout pins it (the oracles use this literal, not the reference's constant)
@@ -124,22 +126,6 @@ def tie_inputs(rng: np.random.Generator) -> dict:
             "letters": [str(p), str(q), str(r)]}
 
 
-def expect_tie(inp: dict) -> dict:
-    """Worked example. Letters p > q > r; the corpus "pr pq rp" has pre-tokens "pr", " pq", " rp", once each,
-    so every pair count is 1 and only the tie-break decides. Comparing pairs as raw bytes, left first:
-      1. (p,q): p is the greatest first byte, and q > r breaks (p,q) vs (p,r)
-      2. (p,r): remaining (p,r), ( ,pq), ( ,r), (r,p); p > r > " "
-      3. (r,p): remaining ( ,pq), ( ,r), (r,p)
-      4. ( ,pq): ( ,pq) vs ( ,rp): second tokens compare as bytes, "pq" > "rp" since p > r
-      5. ( ,rp)
-    GPT-2's remapped characters would put the space (U+0120 'Ġ') above every letter, and "smaller pair wins"
-    would start with ( ,r): both give other merges."""
-    p, q, r = (s.encode() for s in inp["letters"])
-    merges = [[p, q], [p, r], [r, p], [b" ", p + q], [b" ", r + p]]
-    vocab = [bytes([i]) for i in range(256)] + [EOT.encode()] + [a + b for a, b in merges]
-    return {"vocab": vocab, "merges": merges}
-
-
 def layout_ok(inp: dict, out: dict) -> tuple[bool, str]:
     ids, tokens, merges = out["ids"], out["tokens"], out["merges"]
     specials = [s.encode() for s in inp["special_tokens"]]
@@ -243,7 +229,7 @@ SUITE = Suite(cases=(
          run=run_train, expect="reference",
          note="accents, CJK and emoji: merges operate on UTF-8 bytes, so tokens may hold part of a character"),
     Case(name="bpe/tie_break_raw_bytes", inputs=tie_inputs, compare=TRAIN_COMPARE, run=run_train,
-         expect=expect_tie,
+         expect=ORACLES.expect_tie,
          note="\"pr pq rp\": every pair occurs once, so ties decide all 5 merges: the greater pair of raw bytes wins"),
     Case(name="bpe/vocab_layout", inputs=corpus_inputs(False, (300, 400), (EOT, "<|pad|>")),
          compare=predicate("bytes, specials, merges in order", layout_ok), run=run_train_layout,

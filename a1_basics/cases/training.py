@@ -1,7 +1,8 @@
 """Cases for the training pieces: a1.cross_entropy (torch's F.cross_entropy in float64), a1.adamw
 (torch.optim.AdamW in float64 on the same gradients), a1.lr_schedule (the formula in numpy and a worked example),
 a1.clipping (a numpy formula), a1.get_batch (a chi-squared test on start positions plus exact window properties)
-and a1.checkpoint (a resumed run equals the uninterrupted one; a corrupt file raises ValueError)."""
+and a1.checkpoint (a resumed run equals the uninterrupted one; a corrupt file raises ValueError). The oracles are in
+a1_basics/oracles/training.py (instructor-only)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from typing import Any
 import numpy as np
 
 from a1_basics.cases.tensors import DIST_ALPHA
-from shared.cases import Case, Impl, Suite, close, distribution, exact, fields, predicate, raises
+from shared.cases import Case, Impl, Oracles, Suite, close, distribution, exact, fields, predicate, raises
 from shared.cases.tensors import f64, randn, tensor
+
+ORACLES = Oracles("a1_basics.oracles.training")  # expected values: instructor-only, never released
 
 CE, ADAMW, SCHEDULE, CLIP, BATCH, CKPT = ("a1.cross_entropy", "a1.adamw", "a1.lr_schedule", "a1.clipping",
                                           "a1.get_batch", "a1.checkpoint")
@@ -32,15 +35,6 @@ def ce_inputs(lead: tuple[int, ...], vocab: int, scale: float,
 
 def run_ce(impl: Impl, inp: dict) -> Any:
     return impl.cross_entropy(tensor(inp["logits"]), tensor(inp["targets"]))
-
-
-def expect_ce(inp: dict) -> np.ndarray:
-    import torch
-    import torch.nn.functional as F
-
-    logits = torch.from_numpy(f64(inp["logits"]))
-    loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), torch.from_numpy(inp["targets"]).reshape(-1))
-    return np.asarray(loss.item(), dtype=inp["logits"].dtype)
 
 
 # ---- AdamW ----
@@ -105,21 +99,7 @@ def run_adamw(impl: Impl, inp: dict) -> list:
     return [p.detach() for p in _drive(impl.AdamW, inp, torch.float32)]
 
 
-def expect_adamw(inp: dict) -> list:
-    import torch
-
-    return [p.detach().numpy().astype(np.float32) for p in _drive(torch.optim.AdamW, inp, torch.float64)]
-
-
 # ---- learning-rate schedule ----
-
-def schedule_formula(t: int, hi: float, lo: float, warmup: int, cycle: int) -> float:
-    if t < warmup:
-        return hi * t / warmup
-    if t > cycle:
-        return lo
-    return lo + (hi - lo) * (1.0 + math.cos(math.pi * (t - warmup) / (cycle - warmup))) / 2.0
-
 
 def schedule_inputs(rng: np.random.Generator) -> dict:
     warmup = int(rng.integers(1, 20))
@@ -134,15 +114,9 @@ def run_schedule(impl: Impl, inp: dict) -> list:
             for t in inp["ts"]]
 
 
-def expect_schedule(inp: dict) -> list:
-    return [schedule_formula(t, inp["max"], inp["min"], inp["warmup"], inp["cycle"]) for t in inp["ts"]]
-
-
-# Worked by hand (max 1, min 0.1, warm-up 4, cycle 12): the cosine phase (t - 4) / 8 is 1/4 at t = 6, so
-# 0.1 + 0.45 (1 + cos(pi/4)) = 0.868198; 1/2 at t = 8 gives 0.55; 3/4 at t = 10 gives 0.1 + 0.45 (1 - cos(pi/4)).
+# A worked example (max 1, min 0.1, warm-up 4, cycle 12); its values, worked by hand, are in
+# a1_basics/oracles/training.py.
 WORKED = {"max": 1.0, "min": 0.1, "warmup": 4, "cycle": 12, "ts": [0, 2, 4, 6, 8, 10, 12, 13, 20]}
-WORKED_VALUES = [0.0, 0.5, 1.0, 0.1 + 0.45 * (1 + math.sqrt(0.5)), 0.55, 0.1 + 0.45 * (1 - math.sqrt(0.5)), 0.1,
-                 0.1, 0.1]
 
 
 # ---- gradient clipping ----
@@ -167,13 +141,6 @@ def run_clip(impl: Impl, inp: dict) -> dict:
     frozen = torch.nn.Parameter(torch.zeros(inp["no_grad_shape"]))
     norm = impl.clip_gradients([params[0], frozen, *params[1:]], inp["max_l2_norm"])
     return {"grads": [p.grad for p in params], "norm": float(norm), "untouched_grad_is_none": frozen.grad is None}
-
-
-def expect_clip(inp: dict) -> dict:
-    grads = [f64(g) for g in inp["grads"]]
-    total = math.sqrt(sum(float((g**2).sum()) for g in grads))
-    scale = inp["max_l2_norm"] / (total + 1e-6) if total > inp["max_l2_norm"] else 1.0
-    return {"grads": [(g * scale).astype(np.float32) for g in grads], "norm": total, "untouched_grad_is_none": True}
 
 
 CLIP_COMPARE = fields(grads=close(rtol=1e-5, atol=1e-6), norm=close(rtol=1e-5, atol=1e-6),
@@ -207,13 +174,6 @@ def run_batch_starts(impl: Impl, inp: dict) -> Any:
     _seed_everything(inp["seed"])
     x, _ = impl.get_batch(inp["dataset"], inp["batch_size"], inp["context_length"], "cpu")
     return x[:, 0].long() - inp["offset"]  # the data is offset + arange, so x[:, 0] names the start
-
-
-def expect_uniform_starts(inp: dict) -> np.ndarray:
-    n_starts = len(inp["dataset"]) - inp["context_length"]  # starts 0 .. len - ctx - 1
-    probs = np.zeros(len(inp["dataset"]))
-    probs[:n_starts] = 1.0 / n_starts
-    return probs
 
 
 def batch_window_inputs(length: int, ctx: int, batch: int) -> Callable[[np.random.Generator], dict]:
@@ -324,35 +284,38 @@ def run_load_corrupt(impl: Impl, inp: dict) -> Any:
 
 SUITE = Suite(cases=(
     Case(name="cross_entropy/batch", inputs=ce_inputs((8,), 20, 3.0), compare=close(rtol=1e-5, atol=1e-6),
-         run=run_ce, expect=expect_ce, hidden_draws=2, note="logits (8, 20), targets (8,): the mean loss, against "
-                                             "torch.nn.functional.cross_entropy in float64"),
+         run=run_ce, expect=ORACLES.expect_ce, hidden_draws=2,
+         note="logits (8, 20), targets (8,): the mean loss, against "
+              "torch.nn.functional.cross_entropy in float64"),
     Case(name="cross_entropy/leading_dims", inputs=ce_inputs((2, 5), 16, 2.0),
-         compare=close(rtol=1e-5, atol=1e-6), run=run_ce, expect=expect_ce,
+         compare=close(rtol=1e-5, atol=1e-6), run=run_ce, expect=ORACLES.expect_ce,
          note="logits (batch 2, seq 5, vocab 16): averaged over every position"),
     Case(name="cross_entropy/large_logits", inputs=ce_inputs((6,), 12, 1e4),
-         compare=close(rtol=1e-5, atol=1e-3), run=run_ce, expect=expect_ce,
+         compare=close(rtol=1e-5, atol=1e-3), run=run_ce, expect=ORACLES.expect_ce,
          note="logits of size ~1e4: exp overflows unless the max is subtracted (no inf or NaN)"),
     Case(name="adamw/single_group", inputs=adamw_inputs(groups=False), compare=ADAMW_CLOSE, run=run_adamw,
-         expect=expect_adamw, hidden_draws=2, note=f"{ADAMW_STEPS} steps on two parameters with given gradients, "
-                                             "against torch.optim.AdamW (lr 1e-3) in float64"),
+         expect=ORACLES.expect_adamw, hidden_draws=2,
+         note=f"{ADAMW_STEPS} steps on two parameters with given gradients, "
+              "against torch.optim.AdamW (lr 1e-3) in float64"),
     Case(name="adamw/param_groups_and_skips", inputs=adamw_inputs(groups=True), compare=ADAMW_CLOSE,
-         run=run_adamw, expect=expect_adamw, note="two param groups with their own lr, weight_decay and betas; a "
-                                             "parameter whose .grad is None is skipped (no decay, no step)"),
+         run=run_adamw, expect=ORACLES.expect_adamw,
+         note="two param groups with their own lr, weight_decay and betas; a "
+              "parameter whose .grad is None is skipped (no decay, no step)"),
     Case(name="lr_schedule/sweep", inputs=schedule_inputs, compare=close(rtol=1e-9, atol=1e-12),
-         run=run_schedule, expect=expect_schedule, hidden_draws=2,
+         run=run_schedule, expect=ORACLES.expect_schedule, hidden_draws=2,
          note="every t from 0 to cosine_cycle_iters + 5: warm-up, cosine, then the floor"),
     Case(name="lr_schedule/worked_example", inputs=lambda rng: dict(WORKED),
-         compare=close(rtol=1e-9, atol=1e-12), run=run_schedule, expect=lambda inp: list(WORKED_VALUES), seeds=(0,),
+         compare=close(rtol=1e-9, atol=1e-12), run=run_schedule, expect=ORACLES.expect_worked_schedule, seeds=(0,),
          hidden_draws=0,
          note="max 1, min 0.1, warm-up 4, cycle 12 at t = 0, 2, 4, 6, 8, 10, 12, 13, 20 (the handout's table)"),
     Case(name="clipping/scales_down", inputs=clip_inputs(0.3), compare=CLIP_COMPARE, run=run_clip,
-         expect=expect_clip, hidden_draws=2,
+         expect=ORACLES.expect_clip, hidden_draws=2,
          note="global norm over three gradients above max: all scaled by max / (norm + 1e-6); a "
                               "parameter without .grad is skipped; returns the norm before clipping"),
     Case(name="clipping/below_max_unchanged", inputs=clip_inputs(1.5), compare=CLIP_COMPARE, run=run_clip,
-         expect=expect_clip, note="global norm below max: gradients unchanged"),
+         expect=ORACLES.expect_clip, note="global norm below max: gradients unchanged"),
     Case(name="get_batch/uniform_starts", inputs=batch_start_inputs, compare=distribution(alpha=DIST_ALPHA),
-         run=run_batch_starts, expect=expect_uniform_starts, hidden_draws=2,
+         run=run_batch_starts, expect=ORACLES.expect_uniform_starts, hidden_draws=2,
          note=f"{DIST_BATCH} windows of {DIST_CTX} from {DIST_LEN} tokens: starts uniform on "
               f"0..{DIST_LEN - DIST_CTX - 1} (chi-squared)"),
     Case(name="get_batch/windows", inputs=batch_window_inputs(300, 12, 16),

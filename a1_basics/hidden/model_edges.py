@@ -10,8 +10,14 @@ import numpy as np
 
 from a1_basics.cases import decoding, kv_cache, model, training
 from a1_basics.cases.tensors import DIST_ALPHA
-from shared.cases import Case, Impl, Suite, close, distribution, exact, predicate, raises
+from shared.cases import Case, Impl, Oracles, Suite, close, distribution, exact, predicate, raises
 from shared.cases.tensors import tensor
+
+# expected values: instructor-only, never released (this driver's own oracles, and those it shares with the cases)
+ORACLES = Oracles("a1_basics.oracles.model_edges")
+MODEL = Oracles("a1_basics.oracles.model")
+TRAINING = Oracles("a1_basics.oracles.training")
+DECODING = Oracles("a1_basics.oracles.decoding")
 
 
 def mhsa_4d(rng: np.random.Generator) -> dict:
@@ -88,23 +94,23 @@ def context_limit(rng: np.random.Generator) -> dict:
 
 SUITE = Suite(cases=(
     Case(name="gqa/edge_leading_dims", inputs=mhsa_4d, compare=model.MODEL_CLOSE, run=model.run_mhsa,
-         expect=model.expect_mhsa, note="x with two leading dims (2, 3, 4, 16), GQA and RoPE"),
+         expect=MODEL.expect_mhsa, note="x with two leading dims (2, 3, 4, 16), GQA and RoPE"),
     Case(name="block/edge_one_token", inputs=block_one_token, compare=model.MODEL_CLOSE,
-         run=model.run_block, expect=model.expect_block, note="a single sequence of one token"),
+         run=model.run_block, expect=MODEL.expect_block, note="a single sequence of one token"),
     Case(name="lm/edge_one_token", inputs=model.lm_inputs(batch=1, seq_range=(1, 2)),
-         compare=model.MODEL_CLOSE, run=model.run_lm, expect=model.expect_lm, note="token ids of shape (1, 1)"),
+         compare=model.MODEL_CLOSE, run=model.run_lm, expect=MODEL.expect_lm, note="token ids of shape (1, 1)"),
     Case(name="kv_cache/edge_reset_reuse",
          inputs=kv_cache.cached_inputs([4, 1, 2], batch=1, first_batch=2), compare=model.MODEL_CLOSE,
-         run=kv_cache.run_cache_reset, expect=model.expect_lm,
+         run=kv_cache.run_cache_reset, expect=MODEL.expect_lm,
          note="a cache filled with a batch of 2, reset(), then reused for a batch of 1"),
     Case(name="cross_entropy/edge_float64", inputs=training.ce_inputs((7,), 11, 5.0, np.float64),
-         compare=close(rtol=1e-10, atol=1e-12), run=training.run_ce, expect=training.expect_ce,
+         compare=close(rtol=1e-10, atol=1e-12), run=training.run_ce, expect=TRAINING.expect_ce,
          note="float64 logits: the loss is float64"),
     Case(name="adamw/edge_defaults", inputs=adamw_defaults, compare=training.ADAMW_CLOSE,
-         run=run_adamw_defaults, expect=training.expect_adamw,
+         run=run_adamw_defaults, expect=TRAINING.expect_adamw,
          note="AdamW(params) with the default lr, betas, eps and weight_decay"),
     Case(name="lr_schedule/edge_no_warmup", inputs=no_warmup,
-         compare=close(rtol=1e-9, atol=1e-12), run=training.run_schedule, expect=training.expect_schedule,
+         compare=close(rtol=1e-9, atol=1e-12), run=training.run_schedule, expect=TRAINING.expect_schedule,
          note="warmup_iters = 0: the cosine starts at t = 0"),
     Case(name="get_batch/edge_single_window", inputs=single_window,
          compare=predicate("every row is the only window", all_rows_start_at_zero), run=training.run_batch_windows,
@@ -113,13 +119,13 @@ SUITE = Suite(cases=(
          inputs=lambda rng: {"n": int(rng.integers(3, 30))}, compare=raises(ValueError), run=run_load_tensor_file,
          note="a torch file holding a tensor is not a checkpoint: ValueError"),
     Case(name="top_p/edge_tiny_p", inputs=tiny_top_p, compare=close(rtol=1e-6, atol=1e-7),
-         run=decoding.run_top_p, expect=lambda inp: decoding.top_p_oracle(inp["probs"], inp["p"]).astype(np.float32),
+         run=decoding.run_top_p, expect=ORACLES.expect_tiny_top_p,
          note="a tiny p keeps only the most probable token"),
     Case(name="sample/edge_tiny_top_p", inputs=tiny_top_p_sampling,
-         compare=distribution(alpha=DIST_ALPHA), run=decoding.run_sample, expect=decoding.expect_sample_probs,
+         compare=distribution(alpha=DIST_ALPHA), run=decoding.run_sample, expect=DECODING.expect_sample_probs,
          note="a tiny top_p always draws the argmax"),
     Case(name="generate/edge_context_limit", inputs=context_limit, compare=exact(),
-         run=decoding.run_generate(False), expect=lambda inp: list(inp["path"]),
+         run=decoding.run_generate(False), expect=ORACLES.expect_path,
          note="a 13-token prompt with context_length 16: only 3 new tokens"),
 ))
 

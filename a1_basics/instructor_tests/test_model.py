@@ -17,12 +17,13 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from a1_basics import cs336_adapters as adapters
 from a1_basics.accounting import count_parameters, flops_per_token, memory_bytes
-from a1_basics.cases.model import lm_weights, naive_attention, naive_lm
+from a1_basics.cases.model import lm_weights
 from a1_basics.decoding import generate
 from a1_basics.losses import cross_entropy
 from a1_basics.nn.attention import MultiHeadSelfAttention
 from a1_basics.nn.kv_cache import KVCache
 from a1_basics.nn.transformer import ModelConfig, TransformerLM
+from a1_basics.oracles.model import naive_attention, naive_lm
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 SETTINGS = settings(derandomize=True, max_examples=15, deadline=None)

@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
 from a1_basics import cs336_adapters as adapters
-from a1_basics.cases.activations import expect_swiglu
-from a1_basics.cases.rope import rotate_pairs
 from a1_basics.nn.activations import softmax
 from a1_basics.nn.attention import scaled_dot_product_attention
 from a1_basics.nn.rmsnorm import RMSNorm
 from a1_basics.nn.rope import RotaryPositionalEmbedding
+from a1_basics.oracles.activations import expect_swiglu
+from a1_basics.oracles.rope import rotate_pairs
 
 SETTINGS = settings(derandomize=True, max_examples=30, deadline=None)
 finite32 = st.floats(-30.0, 30.0, width=32)

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from a1_basics import corpus
-from a1_basics.hidden.tokenizer_edges import naive_train_bpe
+from a1_basics.oracles.tokenizer_edges import naive_train_bpe
 from a1_basics.tokenizer.gpt2 import byte_to_char, load_gpt2_vocab_merges
 from a1_basics.tokenizer.serialization import load_vocab_merges, save_vocab_merges
 from a1_basics.tokenizer.tiktoken_offline import gpt2_encoding

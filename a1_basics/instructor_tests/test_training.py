@@ -14,8 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from a1_basics import cs336_adapters as adapters
-from a1_basics.cases.decoding import top_p_oracle
-from a1_basics.cases.training import WORKED, WORKED_VALUES
+from a1_basics.cases.training import WORKED
 from a1_basics.checkpoint import load_checkpoint, save_checkpoint
 from a1_basics.data import get_batch, load_tokens, write_tokens
 from a1_basics.decoding import top_p_filter
@@ -24,6 +23,8 @@ from a1_basics.nn.transformer import ModelConfig, TransformerLM
 from a1_basics.optim.adamw import AdamW
 from a1_basics.optim.clipping import clip_gradients
 from a1_basics.optim.schedule import lr_cosine_schedule
+from a1_basics.oracles.decoding import top_p_oracle
+from a1_basics.oracles.training import WORKED_VALUES
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 SETTINGS = settings(derandomize=True, max_examples=25, deadline=None)

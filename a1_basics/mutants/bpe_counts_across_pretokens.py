@@ -6,7 +6,7 @@ Students who split only on special tokens (or on whitespace without keeping the 
 
 from pathlib import Path
 
-from a1_basics.hidden.tokenizer_edges import naive_train_bpe
+from a1_basics.oracles.tokenizer_edges import naive_train_bpe
 
 UNIT = "a1.train_bpe"
 TARGET = "train_bpe"

@@ -5,7 +5,7 @@ The straightforward first version every student writes; the speed unit asks for 
 
 from pathlib import Path
 
-from a1_basics.hidden.tokenizer_edges import naive_train_bpe
+from a1_basics.oracles.tokenizer_edges import naive_train_bpe
 
 UNIT = "a1.bpe_speed"
 TARGET = "train_bpe"

@@ -7,7 +7,7 @@ moves the space (0x20 -> U+0120) and control bytes above every letter, so tied m
 
 from pathlib import Path
 
-from a1_basics.hidden.tokenizer_edges import naive_train_bpe
+from a1_basics.oracles.tokenizer_edges import naive_train_bpe
 from a1_basics.tokenizer.gpt2 import byte_to_char
 
 UNIT = "a1.train_bpe"

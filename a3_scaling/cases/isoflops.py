@@ -1,14 +1,16 @@
-"""Cases for approach 2 (a3.parabola_minima, a3.best_run, a3.power_law, a3.isoflops_fit). Oracles: numpy.polyfit
+"""Cases for approach 2 (a3.parabola_minima, a3.best_run, a3.power_law, a3.isoflops_fit). Oracles (numpy.polyfit
 per budget, a plain loop for the best run, numpy.polyfit in log-log space, and the generating law's own closed-form
-optimum (tables.optimum); properties: exact parabolas give back their vertex, noise-free tables recover the law's
-exponent within 10% (the issue's bar)."""
+optimum, tables.optimum) are in a3_scaling/oracles/isoflops.py; properties: exact parabolas give back their vertex,
+noise-free tables recover the law's exponent within 10% (the issue's bar)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from a3_scaling.cases.tables import budgets, law_loss, optimum, random_law, table
-from shared.cases import Case, Impl, Suite, close, fields, predicate, raises
+from shared.cases import Case, Impl, Oracles, Suite, close, fields, predicate, raises
+
+ORACLES = Oracles("a3_scaling.oracles.isoflops")  # expected values: instructor-only, never released
 
 
 def _minima_out(m: dict) -> dict:
@@ -25,18 +27,6 @@ def run_best(impl: Impl, inp: dict) -> dict:
 
 def noisy_table(rng: np.random.Generator) -> dict:
     return table(rng, random_law(rng), budgets(rng), noise=0.002)
-
-
-def expect_polyfit(inp: dict) -> dict:
-    """numpy.polyfit(ln N, loss, 2) per budget, vertex by hand."""
-    out = {"compute": [], "n_opt": [], "loss_opt": []}
-    for c in np.unique(inp["compute"]):
-        sel = inp["compute"] == c
-        a, b, c0 = np.polyfit(np.log(inp["params"][sel]), inp["loss"][sel], 2)
-        out["compute"].append(c)
-        out["n_opt"].append(np.exp(-b / (2 * a)))
-        out["loss_opt"].append(c0 - b * b / (4 * a))
-    return {k: np.array(v) for k, v in out.items()}
 
 
 def exact_parabolas(rng: np.random.Generator) -> dict:
@@ -62,18 +52,6 @@ def two_sizes(rng: np.random.Generator) -> dict:
     return {k: v[mask] for k, v in t.items()}
 
 
-def expect_best(inp: dict) -> dict:
-    """A plain loop: per budget, the lowest loss (ties: the smaller model)."""
-    rows = sorted(zip(inp["compute"].tolist(), inp["loss"].tolist(), inp["params"].tolist(), strict=True))
-    best: dict[float, tuple[float, float]] = {}
-    for c, y, n in rows:
-        if c not in best:
-            best[c] = (y, n)
-    cs = sorted(best)
-    return {"compute": np.array(cs), "n_opt": np.array([best[c][1] for c in cs]),
-            "loss_opt": np.array([best[c][0] for c in cs])}
-
-
 def tied_table(rng: np.random.Generator) -> dict:
     t = noisy_table(rng)
     c = t["compute"].min()
@@ -96,11 +74,6 @@ def run_power(impl: Impl, inp: dict) -> list:
     return [float(k), float(a)]
 
 
-def expect_power(inp: dict) -> list:
-    a, lnk = np.polyfit(np.log(inp["x"]), np.log(inp["y"]), 1)
-    return [float(np.exp(lnk)), float(a)]
-
-
 def law_minima(rng: np.random.Generator) -> dict:
     """Exact per-budget optima of a random law (as the ideal approach-2 output) plus budgets to extrapolate to."""
     law = random_law(rng)
@@ -115,17 +88,6 @@ def run_fit(impl: Impl, inp: dict) -> dict:
     pred = impl.extrapolate(fit, inp["targets"])
     return {"fit": {k: float(fit[k]) for k in ("n_coef", "n_exp", "d_coef", "d_exp")},
             "n_opt": np.asarray(pred["n_opt"], dtype=np.float64), "d_opt": np.asarray(pred["d_opt"], dtype=np.float64)}
-
-
-def expect_fit(inp: dict) -> dict:
-    """The law's closed form: N_opt = G (C/6)^(beta/(alpha+beta)), D_opt = C / (6 N_opt) = G^-1 (C/6)^(alpha/(..))."""
-    law = inp["law"]
-    a, b = law["alpha"], law["beta"]
-    g = (a * law["A"] / (b * law["B"])) ** (1 / (a + b))
-    fit = {"n_coef": g * 6 ** (-b / (a + b)), "n_exp": b / (a + b), "d_coef": 6 ** (-a / (a + b)) / g,
-           "d_exp": a / (a + b)}
-    n = optimum(law, inp["targets"])
-    return {"fit": fit, "n_opt": n, "d_opt": inp["targets"] / (6 * n)}
 
 
 def approach2_inputs(rng: np.random.Generator) -> dict:
@@ -161,7 +123,7 @@ FIT_CLOSE = close(rtol=1e-7, atol=0.0)
 
 SUITE = Suite(cases=(
     Case(name="parabola/polyfit", inputs=noisy_table, compare=close(rtol=1e-6, atol=1e-9),
-         run=run_parabola, expect=expect_polyfit, hidden_draws=2,
+         run=run_parabola, expect=ORACLES.expect_polyfit, hidden_draws=2,
          note="a shuffled noisy table, 5 budgets: each budget's vertex against numpy.polyfit(ln N, loss, 2)"),
     Case(name="parabola/exact_vertex", inputs=exact_parabolas, compare=predicate(
         "exact parabolas give back their vertex", vertex_given_back),
@@ -171,16 +133,16 @@ SUITE = Suite(cases=(
          run=run_parabola, expect=None, seeds=(0,),
          note="a budget with only two sizes cannot hold a parabola: ValueError"),
     Case(name="best_run/loop", inputs=noisy_table, compare=close(rtol=0.0, atol=0.0), run=run_best,
-         expect=expect_best, hidden_draws=2, note="per budget the lowest-loss run of a shuffled noisy table"),
+         expect=ORACLES.expect_best, hidden_draws=2, note="per budget the lowest-loss run of a shuffled noisy table"),
     Case(name="power_law/polyfit", inputs=power_inputs, compare=close(rtol=1e-8, atol=0.0),
-         run=run_power, expect=expect_power, hidden_draws=2,
+         run=run_power, expect=ORACLES.expect_power, hidden_draws=2,
          note="(k, a) for noisy y = k x^a against numpy.polyfit(ln x, ln y, 1)"),
     Case(name="power_law/negative_raises",
          inputs=lambda rng: {"x": np.array([1.0, 2.0, 3.0]), "y": np.array([1.0, -2.0, 3.0])},
          compare=raises(ValueError), run=run_power, expect=None, seeds=(0,), hidden_draws=0,
          note="a non-positive y has no logarithm: ValueError"),
     Case(name="isoflops_fit/law_optima", inputs=law_minima,
-         compare=fields(fit=FIT_CLOSE, n_opt=FIT_CLOSE, d_opt=FIT_CLOSE), run=run_fit, expect=expect_fit,
+         compare=fields(fit=FIT_CLOSE, n_opt=FIT_CLOSE, d_opt=FIT_CLOSE), run=run_fit, expect=ORACLES.expect_fit,
          hidden_draws=2,
          note="the law's exact optima: coefficients, exponents and the 1e23/1e24 extrapolation in closed form"),
     Case(name="isoflops_fit/approach2_within_10pct", inputs=approach2_inputs,

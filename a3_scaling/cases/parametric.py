@@ -1,18 +1,18 @@
-"""Cases for approach 3 (a3.objective, a3.parametric_fit, a3.bootstrap). Oracles: scipy.special.huber and
-scipy.special.logsumexp for the objective, central finite differences for its gradient, the generating law itself
-for noise-free and outlier-laden tables, scipy.optimize.least_squares with its Huber loss (the same objective,
-another optimiser) on noisy tables; properties: bootstrap intervals are ordered, non-degenerate and shrink with the
-noise."""
+"""Cases for approach 3 (a3.objective, a3.parametric_fit, a3.bootstrap). Oracles (in
+a3_scaling/oracles/parametric.py): scipy.special.huber and scipy.special.logsumexp for the objective, central finite
+differences for its gradient, scipy.optimize.least_squares with its Huber loss (the same objective, another
+optimiser) on noisy tables; the generating law itself is the bar for noise-free and outlier-laden tables;
+properties: bootstrap intervals are ordered, non-degenerate and shrink with the noise."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from a3_scaling.cases.tables import LAW_KEYS, budgets, random_law, table
-from shared.cases import Case, Impl, Suite, close, fields, predicate, raises
+from shared.cases import Case, Impl, Oracles, Suite, close, fields, predicate, raises
 from shared.cases.compare import Comparator, Verdict
 
-DELTA = 1e-3
+ORACLES = Oracles("a3_scaling.oracles.parametric")  # expected values: instructor-only, never released
 
 
 def objective_inputs(rng: np.random.Generator, large: bool = False) -> dict:
@@ -31,33 +31,6 @@ def objective_inputs(rng: np.random.Generator, large: bool = False) -> dict:
 def run_objective(impl: Impl, inp: dict) -> dict:
     value, grad = impl.parametric_objective(inp["theta"], inp["log_n"], inp["log_d"], inp["log_loss"], inp["delta"])
     return {"value": float(value), "grad": np.asarray(grad, dtype=np.float64)}
-
-
-def _scipy_objective(theta: np.ndarray, inp: dict) -> float:
-    from scipy.special import huber, logsumexp
-
-    a, b, e, alpha, beta = theta
-    terms = np.stack([a - alpha * inp["log_n"], b - beta * inp["log_d"], np.full_like(inp["log_n"], e)])
-    return float(huber(inp["delta"], logsumexp(terms, axis=0) - inp["log_loss"]).sum())
-
-
-def expect_objective(inp: dict, step: float = 1e-6) -> dict:
-    """scipy's huber and logsumexp for the value; central differences (step 1e-6) for the gradient."""
-    theta = inp["theta"]
-    grad = np.empty(5)
-    for i in range(5):
-        h = np.zeros(5)
-        h[i] = step
-        grad[i] = (_scipy_objective(theta + h, inp) - _scipy_objective(theta - h, inp)) / (2 * step)
-    return {"value": _scipy_objective(theta, inp), "grad": grad}
-
-
-def expect_objective_large(inp: dict) -> dict:
-    """As expect_objective with step 1e-4. A central difference errs by ~eps |f| / h (rounding) plus ~h^2 f3 / 6
-    (truncation, f3 the third derivative). Here every residual is ~700, far past delta, so each Huber term is
-    linear and smooth (f3 is small) while |f| reaches ~300: step 1e-6 put the rounding at up to 0.36 of atol 1e-7
-    over 300 draws, step 1e-4 puts both errors under 0.01 of it."""
-    return expect_objective(inp, step=1e-4)
 
 
 def run_fit(impl: Impl, inp: dict) -> dict:
@@ -103,23 +76,6 @@ def recovers(rtol: dict):
         margin = max(err[k] / rtol[k] for k in LAW_KEYS)
         return not bad, f"relative errors beyond {rtol}: {bad} (true law {inp['law']}, fitted {out})", margin
     return check
-
-
-def expect_least_squares(inp: dict) -> dict:
-    """scipy.optimize.least_squares(loss="huber", f_scale=delta) on r = ln(E + A/N^alpha + B/D^beta) - ln L,
-    started at the generating law: its cost 0.5 f_scale^2 rho((r / f_scale)^2) is huber(delta, r) term by term,
-    so it minimises the same objective by another method (trust region reflective, in E, A, B, alpha, beta)."""
-    from scipy.optimize import least_squares
-
-    n, d, log_loss = inp["params"], inp["tokens"], np.log(inp["loss"])
-
-    def residuals(p: np.ndarray) -> np.ndarray:
-        e, a, b, alpha, beta = p
-        return np.log(e + a / n**alpha + b / d**beta) - log_loss
-
-    res = least_squares(residuals, [inp["law"][k] for k in LAW_KEYS], loss="huber", f_scale=DELTA, x_scale="jac",
-                        xtol=1e-15, ftol=1e-15, gtol=1e-15, max_nfev=20000)
-    return dict(zip(LAW_KEYS, (float(v) for v in res.x), strict=True))
 
 
 # subtle: the oracle was curve_fit's least squares, another estimator: at 0.2% noise (twice delta) the Huber fit's
@@ -195,11 +151,11 @@ class _BootstrapClose(Comparator):
 SUITE = Suite(cases=(
     Case(name="objective/scipy", inputs=objective_inputs,
          compare=fields(value=close(rtol=1e-9, atol=1e-12), grad=close(rtol=1e-4, atol=1e-7)), run=run_objective,
-         expect=expect_objective, hidden_draws=2,
+         expect=ORACLES.expect_objective, hidden_draws=2,
          note="value against scipy.special.huber(logsumexp(...)), gradient against central finite differences"),
     Case(name="objective/large_terms", inputs=lambda rng: objective_inputs(rng, large=True),
          compare=fields(value=close(rtol=1e-9, atol=1e-12), grad=close(rtol=1e-4, atol=1e-7)), run=run_objective,
-         expect=expect_objective_large, seeds=(0,),
+         expect=ORACLES.expect_objective_large, seeds=(0,),
          note="a and b near 800: exp overflows unless the log-sum-exp subtracts its max"),
     Case(name="parametric/noise_free_recovers_law", inputs=clean_inputs, compare=predicate(
         "noise-free runs give back the generating law (alpha, beta within 5%, E within 2%, A, B within 10%)",
@@ -211,7 +167,7 @@ SUITE = Suite(cases=(
          note="54 noise-free runs, three of them (in three budgets) 15% too high: the Huber "
                               "loss must be used"),
     Case(name="parametric/noisy_vs_least_squares", inputs=noisy_inputs,
-         compare=LEAST_SQUARES_CLOSE, run=run_fit, expect=expect_least_squares, seeds=(0,),
+         compare=LEAST_SQUARES_CLOSE, run=run_fit, expect=ORACLES.expect_least_squares, seeds=(0,),
          note="0.2% noise: close to scipy.optimize.least_squares(loss='huber', f_scale=1e-3) on log-loss"),
     Case(name="parametric/too_few_runs_raises",
          inputs=lambda rng: {"params": np.array([1e8, 2e8, 4e8]), "tokens": np.array([1e9, 1e9, 1e9]),

@@ -6,8 +6,11 @@ from __future__ import annotations
 import numpy as np
 
 from a3_scaling.cases import isoflops
-from a3_scaling.cases.tables import budgets, optimum, random_law, table
-from shared.cases import Case, Suite, close
+from a3_scaling.cases.tables import budgets, random_law, table
+from shared.cases import Case, Oracles, Suite, close
+
+ISOFLOPS = Oracles("a3_scaling.oracles.isoflops")  # expected values: instructor-only, never released
+ORACLES = Oracles("a3_scaling.oracles.edge_cases")
 
 
 def single_budget(rng: np.random.Generator) -> dict:
@@ -25,19 +28,14 @@ def run_extrapolate_2d(impl, inp: dict) -> dict:
     return {k: np.asarray(pred[k], dtype=np.float64) for k in ("n_opt", "d_opt")}
 
 
-def expect_extrapolate_2d(inp: dict) -> dict:
-    n = optimum(inp["law"], inp["targets"])
-    return {"n_opt": n, "d_opt": inp["targets"] / (6 * n)}
-
-
 SUITE = Suite(cases=(
     Case(name="best_run/edge_tie_smaller_model", inputs=isoflops.tied_table,
-         compare=close(rtol=0.0, atol=0.0), run=isoflops.run_best, expect=isoflops.expect_best,
+         compare=close(rtol=0.0, atol=0.0), run=isoflops.run_best, expect=ISOFLOPS.expect_best,
          note="two runs of one budget share the lowest loss: the smaller model wins"),
     Case(name="parabola/edge_single_budget", inputs=single_budget,
-         compare=close(rtol=1e-6, atol=1e-9), run=isoflops.run_parabola, expect=isoflops.expect_polyfit,
+         compare=close(rtol=1e-6, atol=1e-9), run=isoflops.run_parabola, expect=ISOFLOPS.expect_polyfit,
          note="one budget only"),
     Case(name="isoflops_fit/edge_targets_2d", inputs=grid_targets,
-         compare=close(rtol=1e-7, atol=0.0), run=run_extrapolate_2d, expect=expect_extrapolate_2d,
+         compare=close(rtol=1e-7, atol=0.0), run=run_extrapolate_2d, expect=ORACLES.expect_extrapolate_2d,
          note="extrapolation budgets as a (2, 2) array keep their shape"),
 ))

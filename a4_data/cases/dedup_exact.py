@@ -1,16 +1,18 @@
 """Cases for a4.exact_dedup: files of lines drawn from a small pool, so lines repeat within and across files;
-the oracle counts lines with a plain Counter of strings (no hashing) and keeps those seen once."""
+the oracle (in a4_data/oracles/dedup_exact.py) counts lines with a plain Counter of strings (no hashing) and keeps
+those seen once."""
 
 from __future__ import annotations
 
 import tempfile
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
 from a4_data.textgen import english, languages
-from shared.cases import Case, Impl, Suite, exact
+from shared.cases import Case, Impl, Oracles, Suite, exact
+
+ORACLES = Oracles("a4_data.oracles.dedup_exact")  # expected values: instructor-only, never released
 
 
 def files_inputs(rng: np.random.Generator) -> dict:
@@ -42,24 +44,14 @@ def run_dedup(impl: Impl, inp: dict) -> dict:
         return {p.name: p.read_bytes().decode("utf-8") for p in sorted(out.iterdir())}
 
 
-def expect_dedup(inp: dict) -> dict:
-    counts = Counter(line.rstrip("\n") for text in inp["files"].values() for line in text.splitlines(keepends=True))
-    return {name: "".join(line for line in text.splitlines(keepends=True) if counts[line.rstrip("\n")] == 1)
-            for name, text in sorted(inp["files"].items())}
-
-
 def worked_inputs(rng: np.random.Generator) -> dict:
     return {"files": {"a.txt": "home\nhello world\nhome\nunique a\n", "b.txt": "hello world\nunique b\nlast"}}
 
 
-# worked by hand: "home" twice in a.txt, "hello world" in both files; the unique lines stay, "last" keeps
-# having no newline
-WORKED = {"a.txt": "unique a\n", "b.txt": "unique b\nlast"}
-
 SUITE = Suite(cases=(
     Case(name="exact_dedup/worked_example", inputs=worked_inputs, compare=exact(), run=run_dedup,
-         expect=lambda inp: dict(WORKED), seeds=(0,), hidden_draws=0, note="a.txt and b.txt of HANDOUT.md §7.1"),
+         expect=ORACLES.expect_worked, seeds=(0,), hidden_draws=0, note="a.txt and b.txt of HANDOUT.md §7.1"),
     Case(name="exact_dedup/random_files", inputs=files_inputs, compare=exact(), run=run_dedup,
-         expect=expect_dedup, seeds=(0, 1, 2), hidden_draws=2,
+         expect=ORACLES.expect_dedup, seeds=(0, 1, 2), hidden_draws=2,
          note="lines repeated within and across files, some files without a final newline"),
 ))

@@ -1,12 +1,15 @@
 """Cases for a4.gopher: texts built to sit exactly on, or one step past, each bound of §6.1, so the expected
-verdict is known by construction (a worked example per rule), plus the reference on generated web pages."""
+verdict is known by construction (a worked example per rule; the oracle is in a4_data/oracles/gopher.py), plus the
+reference on generated web pages."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from a4_data.textgen import english
-from shared.cases import Case, Impl, Suite, exact
+from shared.cases import Case, Impl, Oracles, Suite, exact
+
+ORACLES = Oracles("a4_data.oracles.gopher")  # expected values: instructor-only, never released
 
 LETTERS = np.array(list("abcdefghijklmnopqrstuvwxyz"))
 
@@ -83,7 +86,7 @@ def pages_inputs(rng: np.random.Generator) -> dict:
 
 SUITE = Suite(cases=(
     Case(name="gopher/rule_bounds", inputs=rule_inputs, compare=exact(), run=run_filter,
-         expect=lambda inp: list(inp["verdicts"]), seeds=(0, 1, 2), hidden_draws=2,
+         expect=ORACLES.expect_verdicts, seeds=(0, 1, 2), hidden_draws=2,
          note="each rule at its inclusive bound (passes) and one step past it (fails)"),
     Case(name="gopher/web_pages", inputs=pages_inputs, compare=exact(), run=run_filter, expect="reference",
          note="an article, spam, a short paragraph and an empty text"),

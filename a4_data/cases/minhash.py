@@ -1,18 +1,19 @@
 """Cases for a4.minhash. Normalisation and shingles against worked examples; signatures against the exact
 Jaccard similarity they estimate; deduplication against clusters found by exact Jaccard over all pairs (the
 naive equivalent), on documents with planted near-duplicates that differ in case, punctuation, accents and a
-few words."""
+few words. The oracles are in a4_data/oracles/minhash.py."""
 
 from __future__ import annotations
 
-import itertools
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from a4_data.textgen import english
-from shared.cases import Case, Impl, Suite, exact, predicate, raises
+from shared.cases import Case, Impl, Oracles, Suite, exact, predicate, raises
+
+ORACLES = Oracles("a4_data.oracles.minhash")  # expected values: instructor-only, never released
 
 # worked by hand from §7.2's pins (NFD, drop Mn, lowercase, delete P*, collapse whitespace)
 NORMALIZE = (
@@ -80,19 +81,6 @@ def shingles_inputs(rng: np.random.Generator) -> dict:
     made.append(("  ...  ", []))  # nothing left after normalisation: no shingles
     return {"texts": [t for t, _ in made], "words": [w for _, w in made],
             "n": [int(rng.integers(1, 6)) for _ in made]}
-
-
-def expect_shingles(inp: dict) -> list:
-    """Word n-grams of each text's normal words (fewer words than n: one shingle, the whole text)."""
-    out = []
-    for words, n in zip(inp["words"], inp["n"], strict=True):
-        if not words:
-            out.append([])
-        elif len(words) < n:
-            out.append([" ".join(words)])
-        else:
-            out.append(sorted({" ".join(words[i:i + n]) for i in range(len(words) - n + 1)}))
-    return out
 
 
 def run_shingles_mixed(impl: Impl, inp: dict) -> list:
@@ -193,32 +181,6 @@ def run_dedup(impl: Impl, inp: dict) -> list[str]:
         return kept
 
 
-def _naive_shingles(text: str, n: int) -> set[tuple[str, ...]]:
-    import unicodedata
-
-    t = unicodedata.normalize("NFD", text)
-    t = "".join(c for c in t if unicodedata.category(c) != "Mn" and not unicodedata.category(c).startswith("P"))
-    w = t.lower().split()
-    return {tuple(w)} if 0 < len(w) < n else {tuple(w[i:i + n]) for i in range(len(w) - n + 1)}
-
-
-def expect_dedup(inp: dict) -> list[str]:
-    """Exact Jaccard over all pairs, connected components, first in input order kept."""
-    sets = [_naive_shingles(d, inp["ngrams"]) for d in inp["docs"]]
-    parent = list(range(len(sets)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            x = parent[x]
-        return x
-
-    for i, j in itertools.combinations(range(len(sets)), 2):
-        if sets[i] and sets[j] and len(sets[i] & sets[j]) / len(sets[i] | sets[j]) >= inp["threshold"]:
-            a, b = find(i), find(j)
-            parent[max(a, b)] = min(a, b)
-    return sorted(inp["names"][i] for i in range(len(sets)) if find(i) == i)
-
-
 def chain_inputs(rng: np.random.Generator) -> dict:
     """Chains A ~ B ~ C in input order: each step edits about 1.4% of the words at spread-out positions, so
     J(A, B) and J(B, C) are about 0.87 but J(A, C) about 0.76: one cluster only through B (threshold 0.8)."""
@@ -245,27 +207,27 @@ def bad_bands_inputs(rng: np.random.Generator) -> dict:
 
 SUITE = Suite(cases=(
     Case(name="minhash/normalize_worked", inputs=lambda rng: {}, compare=exact(), run=run_normalize,
-         expect=lambda inp: [want for _, want in NORMALIZE], seeds=(0,), hidden_draws=0,
+         expect=ORACLES.expect_normalize_worked, seeds=(0,), hidden_draws=0,
          note="accents, case, punctuation (deleted, not spaced), whitespace: worked examples of §7.2"),
     Case(name="minhash/shingles_worked", inputs=lambda rng: {}, compare=exact(), run=run_shingles,
-         expect=lambda inp: [want for _, _, want in SHINGLES], seeds=(0,), hidden_draws=0,
+         expect=ORACLES.expect_shingles_worked, seeds=(0,), hidden_draws=0,
          note="word n-grams of the normalised text; short and empty texts"),
     Case(name="minhash/normalize_mixed", inputs=normalize_inputs, compare=exact(), run=run_normalize_mixed,
-         expect=lambda inp: inp["wants"], hidden_draws=2,
+         expect=ORACLES.expect_wants, hidden_draws=2,
          note="random texts of accented, cased and punctuated words: punctuation between two words joins them"),
     Case(name="minhash/shingles_mixed", inputs=shingles_inputs, compare=exact(), run=run_shingles_mixed,
-         expect=expect_shingles, hidden_draws=2,
+         expect=ORACLES.expect_shingles, hidden_draws=2,
          note="word n-grams (n from 1 to 5) of random texts, some shorter than n"),
     Case(name="minhash/signatures_estimate_jaccard", inputs=jaccard_sets_inputs,
          compare=predicate("agreement of signature positions estimates Jaccard (within 0.15 at 1024 hashes)",
                    estimates_jaccard), run=run_signatures, hidden_draws=2,
          note="pairs of sets at Jaccard 0, 0.2, 0.5, 0.8, 1; shape, dtype, determinism, the empty set"),
     Case(name="minhash/dedup_clusters", inputs=docs_inputs, compare=exact(), run=run_dedup,
-         expect=expect_dedup, seeds=(0, 1, 2, 3), hidden_draws=3,
+         expect=ORACLES.expect_dedup, seeds=(0, 1, 2, 3), hidden_draws=3,
          note="planted near-duplicates (chains too): one document per cluster, the first in input "
                               "order, against exact Jaccard over all pairs"),
     Case(name="minhash/dedup_chains", inputs=chain_inputs, compare=exact(), run=run_dedup,
-         expect=expect_dedup, hidden_draws=2,
+         expect=ORACLES.expect_dedup, hidden_draws=2,
          note="A ~ B ~ C with A and C below the threshold: still one cluster (connected components)"),
     Case(name="minhash/bands_must_divide", inputs=bad_bands_inputs, compare=raises(ValueError),
          run=run_dedup, seeds=(0,), note="100 hashes cannot be cut into 7 bands: ValueError"),

@@ -1,13 +1,16 @@
 """Cases for a4.pii: texts with planted emails, phone numbers and IPv4 addresses, built beside their masked
-twins (textgen/pii.py), so the expected output is known without any regex. Filler sentences hold numbers that
-are not PII (versions, dates, prices) and must come out unchanged."""
+twins (textgen/pii.py), so the expected output is known without any regex (the oracles are in
+a4_data/oracles/pii.py). Filler sentences hold numbers that are not PII (versions, dates, prices) and must come
+out unchanged."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from a4_data.textgen.pii import FILLER, planted
-from shared.cases import Case, Impl, Suite, exact
+from shared.cases import Case, Impl, Oracles, Suite, exact
+
+ORACLES = Oracles("a4_data.oracles.pii")  # expected values: instructor-only, never released
 
 FUNCS = {"email": "mask_emails", "phone": "mask_phone_numbers", "ip": "mask_ips"}
 
@@ -34,10 +37,6 @@ def run_mask(impl: Impl, inp: dict) -> list:
     return out
 
 
-def expect_mask(inp: dict) -> list:
-    return [[m, c] for m, c in zip(inp["masked"], inp["counts"], strict=True)]
-
-
 # numbers that are no PII under §4's pins: too many octets, an octet over 255, too few phone digits, a longer
 # digit run, an '@' without a dotted domain
 NOT_PII = ("Release 1.2.3.4.5 is out.", "Octets stop at 255, so 256.1.1.1 is no address.",
@@ -59,19 +58,15 @@ def run_all(impl: Impl, inp: dict) -> list:
     return out
 
 
-def expect_unchanged(inp: dict) -> list:
-    return [[t, 0] for t in inp["texts"] for _ in FUNCS]
-
-
 SUITE = Suite(cases=(
     *(Case(name=f"pii/{kind}", inputs=planted_inputs(kind, False), compare=exact(), run=run_mask,
-           expect=expect_mask, seeds=(0, 1, 2), hidden_draws=2,
+           expect=ORACLES.expect_mask, seeds=(0, 1, 2), hidden_draws=2,
            note=f"planted {kind} values in every format of §4, masked, with their count")
       for kind in FUNCS),
     *(Case(name=f"pii/{kind}_among_others", inputs=planted_inputs(kind, True), compare=exact(), run=run_mask,
-           expect=expect_mask, note=f"{kind} masked while the other kinds of PII are left alone")
+           expect=ORACLES.expect_mask, note=f"{kind} masked while the other kinds of PII are left alone")
       for kind in FUNCS),
-    Case(name="pii/not_pii", inputs=negative_inputs, compare=exact(), run=run_all, expect=expect_unchanged,
+    Case(name="pii/not_pii", inputs=negative_inputs, compare=exact(), run=run_all, expect=ORACLES.expect_unchanged,
          seeds=(0,),
          note="versions, dates, prices, 256.1.1.1, 1.2.3.4.5, 7-digit and 12-digit numbers: unchanged, count 0"),
 ))

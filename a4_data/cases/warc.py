@@ -1,5 +1,6 @@
-"""Cases for a4.warc: WARC files written by textgen/warcfile.py from known pages (the oracle is the page list),
-gzip and plain, with warcinfo and request records to skip, WET conversion records, and damaged files."""
+"""Cases for a4.warc: WARC files written by textgen/warcfile.py from known pages (the oracle, in
+a4_data/oracles/warc.py, is the page list), gzip and plain, with warcinfo and request records to skip, WET
+conversion records, and damaged files."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ import numpy as np
 from a4_data.textgen import languages
 from a4_data.textgen.pages import html_page
 from a4_data.textgen.warcfile import Page, warc_bytes
-from shared.cases import Case, Impl, Suite, exact, predicate
+from shared.cases import Case, Impl, Oracles, Suite, exact, predicate
+
+ORACLES = Oracles("a4_data.oracles.warc")  # expected values: instructor-only, never released
 
 
 def make_pages(rng: np.random.Generator, n: int, wet: bool = False) -> list[Page]:
@@ -52,15 +55,6 @@ def run_read(impl: Impl, inp: dict) -> dict:
         counts: Counter = Counter()
         docs = [[d.url, bytes(d.content), d.record_type] for d in impl.iter_warc_documents(str(path), counts)]
     return {"docs": docs, "counts": {str(k): int(v) for k, v in counts.items() if v}}
-
-
-def expect_read(inp: dict) -> dict:
-    n = len(inp["urls"])
-    counts = {"documents": n, "skipped_warcinfo": 1}
-    if inp["requests"]:
-        counts["skipped_request"] = n
-    docs = [[u, b, t] for u, b, t in zip(inp["urls"], inp["bodies"], inp["types"], strict=True)]
-    return {"docs": docs, "counts": counts}
 
 
 def truncated_inputs(rng: np.random.Generator) -> dict:
@@ -117,11 +111,11 @@ DAMAGE = predicate("intact documents kept, the damaged one dropped and counted",
 
 SUITE = Suite(cases=(
     Case(name="warc/response_records", inputs=plain_inputs, compare=exact(), run=run_read,
-         expect=expect_read, seeds=(0, 1, 2), hidden_draws=2,
+         expect=ORACLES.expect_read, seeds=(0, 1, 2), hidden_draws=2,
          note="response records in order, HTTP headers stripped; warcinfo and request records "
               "skipped and counted (gzip and plain files)"),
     Case(name="warc/wet_conversion_records", inputs=wet_inputs, compare=exact(), run=run_read,
-         expect=expect_read, note="a WET file: conversion records are documents too"),
+         expect=ORACLES.expect_read, note="a WET file: conversion records are documents too"),
     Case(name="warc/truncated_file", inputs=truncated_inputs, compare=DAMAGE, run=run_read,
          seeds=(0, 1, 2, 3), hidden_draws=2,
          note="the last record cut short (plain: inside its payload; gzip: inside its member)"),
