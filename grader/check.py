@@ -146,6 +146,37 @@ def _replay(a: Assignment, plan: Plan, stored: dict, report: CheckReport) -> Non
     report.lines.append(f"replay mutant: {earned:.4g}/{a.rubric.total_points:g} graded points")
 
 
+def answers_in_inputs(plan: Plan, stored: dict) -> list[str]:
+    """Hidden instances whose worker inputs hold a value that passes as the answer: student code in the worker
+    can read its callers' frames, so returning that value would earn the case's points without the work."""
+    leaks = []
+    for s in plan.steps:
+        if s.instance.visibility != "hidden" or s.instance.kind != "case" or s.problem:
+            continue
+        d = s.definition
+        public = d.worker_inputs(s.inputs)
+        for key, value in public.items() if isinstance(public, dict) else ():
+            if isinstance(value, int | bool):  # a size the answer equals (aux = E when routing collapses) is
+                continue  # the math, not the answer: it cannot be returned without knowing it
+            try:
+                ok = d.compare(s.inputs, value, stored.get(s.instance.id)).ok
+            except Exception:  # noqa: BLE001 - a value of the wrong shape is simply not the answer
+                ok = False
+            if ok:
+                leaks.append(f"{s.instance.id} (inputs[{key!r}])")
+                break
+    return leaks
+
+
+def _answers_in_inputs(plan: Plan, stored: dict, report: CheckReport) -> None:
+    leaks = answers_in_inputs(plan, stored)
+    if leaks:
+        report.failures.append(f"{len(leaks)} hidden instances hand the worker their answer in the inputs "
+                               f"({', '.join(leaks[:8])}): keep it from the worker with public= on the case")
+    else:
+        report.lines.append("answers in inputs: no worker input passes as a hidden instance's answer")
+
+
 def check(tree: Tree, aid: str, determinism: bool = True, deep: bool = False,
           deep_budget_s: float | None = None) -> CheckReport:
     a = tree.assignment(aid)
@@ -235,4 +266,5 @@ def check(tree: Tree, aid: str, determinism: bool = True, deep: bool = False,
                                    + (f": {m.doc}" if m.doc else ""))
     report.lines.append(f"mutants: {report.mutation_caught}/{report.mutation_total} caught by hidden instances")
     _replay(a, plan, stored, report)
+    _answers_in_inputs(plan, stored, report)
     return report

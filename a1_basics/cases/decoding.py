@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from a1_basics.cases.tensors import DIST_ALPHA
-from shared.cases import Case, Impl, Oracles, Suite, close, distribution, exact
+from shared.cases import Case, Impl, Oracles, Suite, close, distribution, exact, hide
 from shared.cases.tensors import f64, randn, tensor
 
 ORACLES = Oracles("a1_basics.oracles.decoding")  # expected values: instructor-only, never released
@@ -228,14 +228,15 @@ SUITE = Suite(cases=(
     Case(name="sample/greedy", inputs=greedy_inputs, compare=exact(), run=run_greedy,
          expect=ORACLES.expect_greedy,
          note="temperature 0 is argmax: logits (5, 20) -> ids (5,), logits (20,) -> a 0-d id"),
-    Case(name="generate/greedy_no_cache", inputs=lm_inputs(12, 3, 8), compare=exact(),
+    Case(name="generate/greedy_no_cache", inputs=lm_inputs(12, 3, 8), compare=exact(), public=hide("path"),
          run=run_generate(False), expect=ORACLES.expect_path, hidden_draws=2,
          note="8 greedy tokens from a stand-in LM without a cache: each the argmax of the full prefix's logits"),
-    Case(name="generate/greedy_with_cache", inputs=lm_inputs(12, 3, 8), compare=exact(),
+    Case(name="generate/greedy_with_cache", inputs=lm_inputs(12, 3, 8), compare=exact(), public=hide("path"),
          run=run_generate(True), expect=ORACLES.expect_path,
          note="the same with use_kv_cache=True: the prompt once via model.make_kv_cache(), then one token per "
               "call"),
     Case(name="generate/stops_at_eos", inputs=eos_inputs, compare=exact(), run=run_generate(False),
+         public=hide("path", "expected"),
          expect=ORACLES.expect_eos,
          note="generation stops right after eos_id, which is the last id returned (the prompt is not returned)"),
     Case(name="generate/sampled_token", inputs=generate_sample_inputs,

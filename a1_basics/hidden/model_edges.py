@@ -10,7 +10,7 @@ import numpy as np
 
 from a1_basics.cases import decoding, kv_cache, model, training
 from a1_basics.cases.tensors import DIST_ALPHA
-from shared.cases import Case, Impl, Oracles, Suite, close, distribution, exact, predicate, raises
+from shared.cases import Case, Impl, Oracles, Suite, close, distribution, exact, hide, predicate, raises
 from shared.cases.tensors import tensor
 
 # expected values: instructor-only, never released (this driver's own oracles, and those it shares with the cases)
@@ -124,7 +124,7 @@ SUITE = Suite(cases=(
     Case(name="sample/edge_tiny_top_p", inputs=tiny_top_p_sampling,
          compare=distribution(alpha=DIST_ALPHA), run=decoding.run_sample, expect=DECODING.expect_sample_probs,
          note="a tiny top_p always draws the argmax"),
-    Case(name="generate/edge_context_limit", inputs=context_limit, compare=exact(),
+    Case(name="generate/edge_context_limit", inputs=context_limit, compare=exact(), public=hide("path"),
          run=decoding.run_generate(False), expect=ORACLES.expect_path,
          note="a 13-token prompt with context_length 16: only 3 new tokens"),
 ))

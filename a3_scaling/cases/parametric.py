@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from a3_scaling.cases.tables import LAW_KEYS, budgets, random_law, table
-from shared.cases import Case, Impl, Oracles, Suite, close, fields, predicate, raises
+from shared.cases import Case, Impl, Oracles, Suite, close, fields, hide, predicate, raises
 from shared.cases.compare import Comparator, Verdict
 
 ORACLES = Oracles("a3_scaling.oracles.parametric")  # expected values: instructor-only, never released
@@ -160,10 +160,11 @@ SUITE = Suite(cases=(
     Case(name="parametric/noise_free_recovers_law", inputs=clean_inputs, compare=predicate(
         "noise-free runs give back the generating law (alpha, beta within 5%, E within 2%, A, B within 10%)",
         recovers({"E": 0.02, "A": 0.1, "B": 0.1, "alpha": 0.05, "beta": 0.05})), run=run_fit, expect=None,
-         note="45 noise-free runs of a random law"),
+         public=hide("law"), note="45 noise-free runs of a random law"),
     Case(name="parametric/huber_ignores_outliers", inputs=outlier_inputs, compare=predicate(
         "three diverged runs do not move the fit (alpha, beta within 3%, E within 1%)",
         recovers({"E": 0.01, "A": 1.0, "B": 1.0, "alpha": 0.03, "beta": 0.03})), run=run_fit, expect=None, seeds=(0,),
+         public=hide("law"),
          note="54 noise-free runs, three of them (in three budgets) 15% too high: the Huber "
                               "loss must be used"),
     Case(name="parametric/noisy_vs_least_squares", inputs=noisy_inputs,

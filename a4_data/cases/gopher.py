@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from a4_data.textgen import english
-from shared.cases import Case, Impl, Oracles, Suite, exact
+from shared.cases import Case, Impl, Oracles, Suite, exact, hide
 
 ORACLES = Oracles("a4_data.oracles.gopher")  # expected values: instructor-only, never released
 
@@ -85,7 +85,7 @@ def pages_inputs(rng: np.random.Generator) -> dict:
 
 
 SUITE = Suite(cases=(
-    Case(name="gopher/rule_bounds", inputs=rule_inputs, compare=exact(), run=run_filter,
+    Case(name="gopher/rule_bounds", inputs=rule_inputs, compare=exact(), run=run_filter, public=hide("verdicts"),
          expect=ORACLES.expect_verdicts, seeds=(0, 1, 2), hidden_draws=2,
          note="each rule at its inclusive bound (passes) and one step past it (fails)"),
     Case(name="gopher/web_pages", inputs=pages_inputs, compare=exact(), run=run_filter, expect="reference",

@@ -1,6 +1,6 @@
 """The case model (see case.py) and its comparators (compare.py)."""
 
-from shared.cases.case import Case, Fixture, Group, Instance, Suite, Timed, instances, secret_seed, validate
+from shared.cases.case import Case, Fixture, Group, Instance, Suite, Timed, hide, instances, secret_seed, validate
 from shared.cases.compare import (
     Comparator,
     Raised,
@@ -21,6 +21,6 @@ from shared.cases.oracle import OracleRef, Oracles, OracleUnavailable
 __all__ = [
     "Case", "Comparator", "Fixture", "Group", "Impl", "Instance", "OracleRef", "Oracles", "OracleUnavailable",
     "Raised", "Suite", "Verdict", "at_most",
-    "close", "distribution", "exact", "fields", "instances", "permutation", "predicate", "raises",
+    "close", "distribution", "exact", "fields", "hide", "instances", "permutation", "predicate", "raises",
     "resolve_target", "secret_seed", "set_equal", "Timed", "validate",
 ]

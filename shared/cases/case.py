@@ -131,6 +131,16 @@ class Instance:
         return definition.inputs(np.random.default_rng(self.seed))
 
 
+def hide(*keys: str) -> Callable[[dict], dict]:
+    """A case's `public=` that keeps these input keys (the answer, or what gives it away) from the worker: the
+    comparator and the oracle still see them, student code cannot read them from its callers' frames."""
+    def public(inputs: dict) -> dict:
+        return {k: v for k, v in inputs.items() if k not in keys}
+
+    public.__qualname__ = f"hide{keys!r}"
+    return public
+
+
 def secret_seed(secret: str, case_name: str, draw: int) -> int:
     """A hidden seed: stable for the term (same secret), unguessable without it, different per case and draw."""
     digest = hashlib.sha256(f"{secret}\x00{case_name}\x00{draw}".encode()).digest()
