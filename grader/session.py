@@ -302,6 +302,21 @@ class WorkerSession:
         self._memory_kill = memory_message(rss, self.max_rss_bytes)
         return True
 
+    def log_size(self) -> int:
+        if self._log is None:
+            return 0
+        self._log.flush()
+        return self._log.seek(0, os.SEEK_END)
+
+    def log_since(self, offset: int, cap: int = 4000) -> str:
+        """What the worker wrote to its log since `offset` (the student's prints during one case), capped."""
+        if self._log is None:
+            return ""
+        size = self.log_size()
+        self._log.seek(offset)
+        text = self._log.read(min(cap, max(0, size - offset))).decode(errors="replace")
+        return text + (f"\n... ({size - offset - cap} more bytes)" if size - offset > cap else "")
+
     def log_tail(self, cap: int = LOG_CAP) -> str:
         if self._log is None:
             return ""

@@ -30,7 +30,8 @@ from grader.verdict import PASSED, CaseResult, UnitResult, dependency_order, jud
 UNITS_ENV = "LMFS_UNITS"  # comma-separated unit names (`a1.softmax` or `softmax`): run only these
 FULL_ENV = "LMFS_FULL"  # "1": every failure in full (pytest's own report), not one per unit
 _RUNS: dict[str, _Run] = {}  # assignment id -> its run (one pytest session may collect several assignments)
-MAX_FAILURE_LINES = 8  # per unit, in the closing summary
+MAX_FAILURE_LINES = 14  # per unit, in the closing summary
+MAX_PRINTED_LINES = 6  # of what the student's code printed during a failing case
 
 
 def select_units(a: Assignment, names: list[str]) -> list[str]:
@@ -69,6 +70,7 @@ class _Run:
         self.boot_failure: Reply | None = None  # the worker could not start: said once, not per case
         self.dependency_results: dict[str, CaseResult] = {}
         self.closing: list[str] | None = None
+        self.printed: dict[str, str] = {}  # case id -> what the student's code printed while it ran (capped)
         # the static verdict grading gives these files (the runtime watcher's comes with each reply)
         self.forbidden = scan_assignment(a, student_files(a))
 
@@ -85,7 +87,10 @@ class _Run:
                 self.session = WorkerSession(self.a.root, self.a.package, self.a.rubric.preload, tool)
             group = step.instance.group
             steps = [s for s in self.plan.steps if s.instance.group == group] if group else [step]
+            offset = self.session.log_size()
             self.replies.update(run_with_worker(self.plan.subset(steps), self.session))
+            if printed := self.session.log_since(offset).strip():
+                self.printed.update({s.instance.id: printed for s in steps})
         reply = self.replies[step.instance.id]
         if reply.status == Run.BOOT_FAILED:
             self.boot_failure = reply
@@ -140,6 +145,11 @@ def _explain(run: _Run, r: CaseResult, step: Step) -> str:
              f"  {r.message}"]
     if getattr(step.definition, "note", ""):
         lines.append(f"  this case checks: {step.definition.note}")
+    if printed := run.printed.get(r.id):
+        shown = printed.splitlines()
+        lines.append("  your code printed:" + "".join(f"\n    {line}" for line in shown[:MAX_PRINTED_LINES])
+                     + (f"\n    ... ({len(shown) - MAX_PRINTED_LINES} more lines)" if len(shown) > MAX_PRINTED_LINES
+                        else ""))
     failing_deps = [d for d in unit.depends
                     if any(x.unit == d and not x.passed for x in run.results.values())]
     if failing_deps:

@@ -196,6 +196,14 @@ def _clear_descendants() -> None:
             continue
 
 
+def _flush_prints() -> None:
+    import contextlib
+
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # closed or replaced by the student's code
+            stream.flush()
+
+
 def _child_loop(fd_in: int, fd_out: int, defs: _Cases, package: str) -> None:
     """One request at a time through the shared executor; a service request goes up the pipe, tagged."""
     from shared.cases import service
@@ -217,7 +225,9 @@ def _child_loop(fd_in: int, fd_out: int, defs: _Cases, package: str) -> None:
         frame = read_frame(fd_in)
         if frame is None:
             os._exit(0)
-        write_frame(fd_out, encode_reply(executor.execute(decode(frame), remote)))
+        reply = encode_reply(executor.execute(decode(frame), remote))
+        _flush_prints()  # what the case printed is in the log before its reply (student mode shows it)
+        write_frame(fd_out, reply)
 
 
 def zygote(package: str, preload: list[str], argv: list[str]) -> None:
