@@ -75,6 +75,9 @@ class Rubric:
     # when students see hidden results on Gradescope: "immediate" (status, unit and note; never inputs or
     # values) or "after_due_date"
     hidden_feedback: str = "immediate"
+    # why this assignment's oracles still sit in its case files (a migration under way): `grader check` then
+    # warns instead of failing on them, and the release rule tests expect them to fail. Empty: none allowed.
+    oracles_pending: str = ""
 
     @property
     def total_points(self) -> float:
@@ -183,6 +186,7 @@ def load(path: Path) -> Rubric:
         total_time_limit_s=float(a.get("total_time_limit_s", 600.0)),
         max_output_bytes=int(float(a.get("max_output_mb", 64)) * 2**20),
         handout_files=dict(a.get("handout_files", {})),
+        oracles_pending=str(a.get("oracles_pending", "")),
         hidden_feedback=_choice(a.get("hidden_feedback", "immediate"), HIDDEN_FEEDBACK,
                                 f"{where}: [assignment] hidden_feedback"),
     )

@@ -91,7 +91,14 @@ def test_a_release_ships_only_the_earlier_modules_its_code_uses(aid):
 ASSIGNMENTS = ["a1", "a2", "a3", "a4", "a5"]
 
 
-@pytest.mark.parametrize("aid", ASSIGNMENTS)
+def _pending(aid: str):
+    """An assignment whose rubric declares its oracles still pending is expected to fail the rule (strictly:
+    once it is migrated, the marker must go)."""
+    reason = Tree(TOOL_ROOT).assignment(aid).rubric.oracles_pending
+    return pytest.param(aid, marks=pytest.mark.xfail(strict=True, reason=reason)) if reason else aid
+
+
+@pytest.mark.parametrize("aid", [_pending(a) for a in ASSIGNMENTS])
 def test_a_release_holds_no_oracle(aid):
     """By rule, for every release: each expected side of the assignment's cases (visible and hidden) is None,
     "reference" or a reference into its instructor-only oracles/ package; no released file is an oracle module,
