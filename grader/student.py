@@ -25,7 +25,7 @@ from grader.report import STATUS_WORDS, table
 from grader.session import WorkerSession
 from grader.store import read
 from grader.tree import TOOL_ROOT, Assignment, Tree
-from grader.verdict import PASSED, CaseResult, UnitResult, dependency_order, judge_case, score
+from grader.verdict import ERROR, PASSED, WRONG, CaseResult, UnitResult, dependency_order, judge_case, score
 
 UNITS_ENV = "LMFS_UNITS"  # comma-separated unit names (`a1.softmax` or `softmax`): run only these
 FULL_ENV = "LMFS_FULL"  # "1": every failure in full (pytest's own report), not one per unit
@@ -139,10 +139,27 @@ def case_test(aid: str, test_file: str):
     return test_case
 
 
+def _target_files(a: Assignment, targets: tuple[str, ...]) -> str:
+    """`a1_basics/nn/rmsnorm.py (RMSNorm)`: where a unit's targets live, from the assignment's module map."""
+    api = a.api()
+    by_file: dict[str, list[str]] = {}
+    for t in targets:
+        if ":" in api.get(t, ""):
+            module, name = api[t].split(":", 1)
+            by_file.setdefault(module.replace(".", "/") + ".py", []).append(name)
+    return "; ".join(f"{f} ({', '.join(names)})" for f, names in by_file.items())
+
+
 def _explain(run: _Run, r: CaseResult, step: Step) -> str:
     unit = run.a.rubric.units[r.unit]
     lines = [f"{r.unit} ({unit.title}, HANDOUT.md {unit.handout}) case {r.id}: {r.status.replace('_', ' ')}",
              f"  {r.message}"]
+    # the student's code to look at, from the module map: for a wrong answer, and for an error raised in the
+    # case driver itself (the call into the student's code, e.g. a constructor with another signature)
+    only_driver = f" at {run.a.package}/cases/" in r.message and "(called from" not in r.message
+    where = _target_files(run.a, unit.targets) if r.status == WRONG or (r.status == ERROR and only_driver) else ""
+    if where:
+        lines.append(f"  your code: {where}")
     if getattr(step.definition, "note", ""):
         lines.append(f"  this case checks: {step.definition.note}")
     if printed := run.printed.get(r.id):
