@@ -2,7 +2,8 @@
 grader's process), and the order in which the layers *start* running proves the segments: a forward-pre-hook log
 reads 0..L-1 for the forward, then, during backward, each segment's layers again, last segment first. With no
 checkpointing the backward adds nothing to the log; with the wrong segment size the recomputation order differs.
-(Pre-hooks, because non-reentrant checkpointing may stop recomputing a segment once it has what backward needs.)"""
+(Pre-hooks, because non-reentrant checkpointing may stop recomputing a segment once it has what backward needs.)
+The expected values are computed by a2_systems/oracles/checkpointing.py."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from shared.cases import Case, Impl, Suite, close, exact, fields, raises
+from shared.cases import Case, Impl, Oracles, Suite, close, exact, fields, raises
 from shared.cases.tensors import numpy, randn, tensor
+
+ORACLES = Oracles("a2_systems.oracles.checkpointing")  # expected values: instructor-only, never released
 
 
 def stack_inputs(rng: np.random.Generator) -> dict:
@@ -45,20 +48,6 @@ def run_stack(impl: Impl, inp: dict) -> Any:
             "start_order": log}
 
 
-def expect_stack(inp: dict) -> dict:
-    import torch
-
-    layers = _layers(inp)
-    x = tensor(inp["x"]).requires_grad_(True)
-    out = torch.nn.Sequential(*layers)(x)
-    (out * out).sum().backward()
-    depth, k = len(layers), inp["segment_size"]
-    segments = [list(range(s, min(s + k, depth))) for s in range(0, depth, k)]
-    order = list(range(depth)) + [i for seg in reversed(segments) for i in seg]
-    return {"out": numpy(out), "x_grad": numpy(x.grad), "w_grads": [numpy(la[0].weight.grad) for la in layers],
-            "start_order": order}
-
-
 def bad_inputs(rng: np.random.Generator) -> dict:
     return {"segment_size": int(rng.integers(-1000, 1))}  # a wide range: no hidden draw repeats a visible one
 
@@ -72,7 +61,7 @@ SUITE = Suite(cases=(
     Case(name="checkpointing/segments", inputs=stack_inputs,
          compare=fields(out=close(rtol=1e-5, atol=1e-6), x_grad=close(rtol=1e-5, atol=1e-6),
                 w_grads=close(rtol=1e-5, atol=1e-6), start_order=exact()),
-         run=run_stack, expect=expect_stack, seeds=(0, 1, 2, 3), hidden_draws=3,
+         run=run_stack, expect=ORACLES.expect_stack, seeds=(0, 1, 2, 3), hidden_draws=3,
          note="same outputs and gradients as nn.Sequential; each segment recomputed in backward, last first"),
     Case(name="checkpointing/bad_segment_size", inputs=bad_inputs, compare=raises(ValueError), run=run_bad,
          seeds=(0,), note="segment_size < 1 is a ValueError"),

@@ -2,7 +2,7 @@
 for a few SGD steps on 2 ranks, each rank on its half of every batch, rank 1 starting from different weights:
 
 - values, against an independent oracle: every rank's parameters equal single-process training on the whole
-  batch from rank 0's weights (float64 torch in the grader's process, ddp_drivers.oracle);
+  batch from rank 0's weights (float64 torch in the grader's process, a2_systems/oracles/ddp.py);
 - behaviour, through instrumentation (ddp_drivers.Trace): which all-reduces were launched, how large, whether
   during backward and asynchronously, and, for the bucketed unit, `buckets` against the handout's rule restated
   here (expected_buckets).
@@ -19,7 +19,9 @@ from typing import Any
 import numpy as np
 
 from a2_systems.cases.world_cases import world, world_group
-from shared.cases import Case, Impl, Suite, Verdict, close, raises
+from shared.cases import Case, Impl, Oracles, Suite, Verdict, close, raises
+
+ORACLES = Oracles("a2_systems.oracles.ddp")  # expected values: instructor-only, never released
 
 NAIVE, FLAT, OVERLAP, BUCKETED = "a2.ddp_naive", "a2.ddp_flat", "a2.ddp_overlap", "a2.ddp_bucketed"
 WRAPPER = {NAIVE: "DDPNaive", FLAT: "DDPFlat", OVERLAP: "DDPIndividualParameters", BUCKETED: "DDPBucketed"}
@@ -100,15 +102,6 @@ def train_inputs(unit: str, d_hidden: tuple[int, int] = (6, 12), n_blocks: int =
         return inp
 
     return make
-
-
-def expect_train(inp: dict) -> dict:
-    from a2_systems.cases.ddp_drivers import oracle
-
-    out = oracle(inp)
-    if inp["wrapper"] == "DDPBucketed":
-        out["buckets"] = expected_buckets([(n, k) for n, k in out["trainable"]], inp["bucket_size_mb"])
-    return out
 
 
 def _check_params(ranks: list, expected: dict) -> Verdict:
@@ -210,7 +203,7 @@ def run_bad_bucket(impl: Impl, inp: dict) -> Any:
 def _train_case(unit: str, name: str, make: Callable, note: str, seeds: tuple[int, ...] = (0, 1),
                 hidden_draws: int = 1) -> Case:
     return Case(name=f"{GROUP[unit]}/{name}", inputs=make,
-                compare=world(f"{GROUP[unit]} training", _check_train(unit)), expect=expect_train, seeds=seeds,
+                compare=world(f"{GROUP[unit]} training", _check_train(unit)), expect=ORACLES.expect_train, seeds=seeds,
                 hidden_draws=hidden_draws, group=GROUP[unit], note=note)
 
 

@@ -1,6 +1,6 @@
-"""What the DDP cases run: a small model with a tied and a frozen weight, a traced training loop on every rank,
-and the single-process oracle. Imported inside the ranks and by the expect functions (it needs torch); the case
-definitions in ddp.py stay torch-free.
+"""What the DDP cases run: a small model with a tied and a frozen weight and a traced training loop on every rank.
+Imported inside the ranks and by the oracles (a2_systems/oracles/ddp.py: it needs torch); the case definitions in
+ddp.py stay torch-free.
 
 The trace wraps `torch.distributed.all_reduce` for the duration of the training loop and records, per launch:
 the step, the tensor's numel, whether it was launched while `loss.backward()` was running or later (inside
@@ -155,21 +155,6 @@ def train(impl: Any, inputs: dict, rank: int, world_size: int) -> dict:
         buckets = getattr(ddp, "buckets", None)
         out["buckets"] = [[str(n) for n in b] for b in buckets] if isinstance(buckets, list) else None
     return out
-
-
-def oracle(inputs: dict) -> dict:
-    """Single-process training on the whole batch in float64 from rank 0's weights (what DDP must equal), and
-    the model's trainable parameters (name, numel) in named_parameters order."""
-    model = build(inputs, inputs["params"], torch.float64)
-    for step in range(len(inputs["x"])):
-        for p in model.parameters():
-            p.grad = None
-        x = torch.from_numpy(np.asarray(inputs["x"][step], dtype=np.float64))
-        y = torch.from_numpy(np.asarray(inputs["y"][step], dtype=np.float64))
-        ((model(x) - y) ** 2).mean().backward()
-        sgd_step(model, inputs["lr"])
-    return {"params": {n: p.detach().numpy().astype(np.float32) for n, p in model.named_parameters()},
-            "trainable": [[n, int(p.numel())] for n, p in trainable(model)]}
 
 
 def no_world(impl: Any, name: str) -> Any:

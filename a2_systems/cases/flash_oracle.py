@@ -1,9 +1,9 @@
-"""Shared pieces of the FlashAttention cases (HANDOUT §3): seeded inputs, the float64 oracle, and the worker-side
-runs that call an autograd.Function and report outputs, gradients, the saved logsumexp and instrumentation.
+"""Shared pieces of the FlashAttention cases (HANDOUT §3): seeded inputs, the comparators, and the worker-side runs
+that call an autograd.Function and report outputs, gradients, the saved logsumexp and instrumentation.
 
-The oracle is naive attention in float64 (softmax(Q K^T / sqrt(d)) V with torch.logsumexp for L, gradients by
-torch autograd), computed in the grader's process; the code under test runs in float32, so outputs and gradients
-are held to rtol 1e-4, atol 1e-5 (observed errors are ~1e-6).
+The oracle (a2_systems/oracles/flash_oracle.py, instructor-only) is naive attention in float64 (softmax(Q K^T /
+sqrt(d)) V with torch.logsumexp for L, gradients by torch autograd), computed in the grader's process; the code
+under test runs in float32, so outputs and gradients are held to rtol 1e-4, atol 1e-5 (observed errors are ~1e-6).
 """
 
 from __future__ import annotations
@@ -29,33 +29,6 @@ def attention_inputs(batch: int, n_q: int, n_k: int, d: int, causal: bool) -> Ca
                 "dO": randn(batch, n_q, d), "is_causal": causal}
 
     return make
-
-
-def _naive(inp: dict) -> tuple[Any, Any, Any, Any]:
-    """(O, L, dQ, dK, dV) of naive float64 attention, as torch tensors (grader side)."""
-    import torch
-
-    q, k, v = (torch.tensor(inp[n], dtype=torch.float64, requires_grad=True) for n in ("Q", "K", "V"))
-    scores = q @ k.transpose(-1, -2) / float(np.sqrt(q.shape[-1]))
-    if inp["is_causal"]:
-        n_q, n_k = scores.shape[-2:]
-        future = torch.ones(n_q, n_k, dtype=torch.bool).triu(1)  # key j > query i
-        scores = scores.masked_fill(future, float("-inf"))
-    out = torch.softmax(scores, dim=-1) @ v
-    lse = torch.logsumexp(scores, dim=-1)
-    out.backward(torch.tensor(inp["dO"], dtype=torch.float64))
-    return out, lse, q, k, v
-
-
-def expect_forward(inp: dict) -> dict:
-    out, lse, *_ = _naive(inp)
-    return {"O": out.detach().numpy().astype(np.float32), "L": lse.detach().numpy().astype(np.float32)}
-
-
-def expect_grads(inp: dict) -> dict:
-    _, _, q, k, v = _naive(inp)
-    return {"dQ": q.grad.numpy().astype(np.float32), "dK": k.grad.numpy().astype(np.float32),
-            "dV": v.grad.numpy().astype(np.float32)}
 
 
 def device_for(target: str) -> str:
@@ -138,15 +111,6 @@ def run_saved_shapes(target: str) -> Callable[[Any, dict], dict]:
         return {"shapes": sorted(list(t.shape) for t in saved), "L_dtype": lse[0] if len(lse) == 1 else "missing"}
 
     return run
-
-
-def expect_saved_shapes(inp: dict) -> dict:
-    """Exactly L (b, n_q), Q, O (b, n_q, d), K, V (b, n_k, d): worked out from the inputs' shapes."""
-    b, n_q, d = inp["Q"].shape
-    n_k = inp["K"].shape[1]
-    return {"shapes": sorted([[b, n_q], [b, n_q, d], [b, n_k, d], [b, n_k, d], [b, n_q, d]]),
-            "L_dtype": "torch.float32"}
-
 
 
 def run_bad(target: str) -> Callable[[Any, dict], Any]:

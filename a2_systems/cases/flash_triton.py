@@ -10,9 +10,6 @@ from a2_systems.cases.flash_oracle import (
     FLASH_CLOSE,
     attention_inputs,
     device_for,
-    expect_forward,
-    expect_grads,
-    expect_saved_shapes,
     quarter_matrix_at_most,
     run_bad,
     run_forward,
@@ -20,8 +17,9 @@ from a2_systems.cases.flash_oracle import (
     run_largest_tensor,
     run_saved_shapes,
 )
-from shared.cases import Case, Suite, exact, predicate, raises
+from shared.cases import Case, Oracles, Suite, exact, predicate, raises
 
+ORACLES = Oracles("a2_systems.oracles.flash_oracle")  # expected values: instructor-only, never released
 TARGET = "FlashAttentionTriton"
 
 
@@ -90,26 +88,27 @@ def skips_tiles(inp: dict, out: dict) -> tuple[bool, str]:
 
 SUITE = Suite(cases=(
     Case(name="flash_triton/forward", inputs=attention_inputs(2, 48, 80, 16, False), compare=FLASH_CLOSE,
-         run=run_forward(TARGET), expect=expect_forward, seeds=(0,),
+         run=run_forward(TARGET), expect=ORACLES.expect_forward, seeds=(0,),
          note="O and the saved logsumexp L, 48 queries x 80 keys, d = 16: masked partial tiles"),
     Case(name="flash_triton/causal_forward", inputs=attention_inputs(2, 72, 72, 16, True),
-         compare=FLASH_CLOSE, run=run_forward(TARGET), expect=expect_forward, seeds=(0,),
+         compare=FLASH_CLOSE, run=run_forward(TARGET), expect=ORACLES.expect_forward, seeds=(0,),
          note="causal O and L, n = 72"),
     Case(name="flash_triton/causal_skips_tiles", inputs=attention_inputs(1, 256, 256, 16, False),
          compare=predicate("causal skips the key tiles above the diagonal", skips_tiles), run=run_tile_counts,
          expect=None, seeds=(0,),
          note="n = 256: the causal forward runs at most 0.8x the tl.dot calls of the non-causal one"),
     Case(name="flash_triton/saved_tensors", inputs=attention_inputs(1, 40, 56, 16, False),
-         compare=exact(), run=run_saved_shapes(TARGET), expect=expect_saved_shapes, seeds=(0,), hidden_draws=0,
+         compare=exact(), run=run_saved_shapes(TARGET), expect=ORACLES.expect_saved_shapes, seeds=(0,), hidden_draws=0,
          note="the autograd context keeps exactly L (float32), Q, K, V, O"),
     Case(name="flash_triton/causal_needs_square", inputs=attention_inputs(1, 16, 24, 16, True),
          compare=raises(ValueError), run=run_bad(TARGET), expect=None, seeds=(0,),
          note="is_causal with n_queries != n_keys raises ValueError"),
     Case(name="flash_triton/backward", inputs=attention_inputs(2, 40, 56, 16, False),
-         compare=FLASH_CLOSE, run=run_grads(TARGET), expect=expect_grads, seeds=(0,),
+         compare=FLASH_CLOSE, run=run_grads(TARGET), expect=ORACLES.expect_grads, seeds=(0,),
          note="dQ, dK, dV for a random upstream dO, 40 x 56, d = 16"),
     Case(name="flash_triton/causal_backward", inputs=attention_inputs(2, 72, 72, 16, True),
-         compare=FLASH_CLOSE, run=run_grads(TARGET), expect=expect_grads, seeds=(0,), note="causal dQ, dK, dV, n = 72"),
+         compare=FLASH_CLOSE, run=run_grads(TARGET), expect=ORACLES.expect_grads, seeds=(0,),
+         note="causal dQ, dK, dV, n = 72"),
     Case(name="flash_triton/backward_no_quadratic_tensor",
          inputs=attention_inputs(1, 256, 256, 16, True), compare=quarter_matrix_at_most, run=run_largest_tensor(TARGET),
          expect=None, seeds=(0,),

@@ -3,7 +3,8 @@ built from different weights) for 3 steps, each rank on its half of every batch,
 `fsdp.parameters()`:
 
 - values, against an independent oracle: every rank's full parameters (full_state_dict) equal single-process
-  float64 training on the whole batch from rank 0's weights, with plain SGD or torch.optim.AdamW;
+  float64 training on the whole batch from rank 0's weights, with plain SGD or torch.optim.AdamW
+  (a2_systems/oracles/fsdp.py);
 - sharding, through instrumentation: between steps each rank holds at most ceil(N / 2) parameter elements (N
   trainable, plus any frozen ones) and, with AdamW, the optimizer state of that shard only; each step launches
   exactly one all-gather during forward and one reduce-scatter in finish_gradient_synchronization (one flat
@@ -22,7 +23,9 @@ import numpy as np
 
 from a2_systems.cases.ddp import param_shapes
 from a2_systems.cases.world_cases import WORLD_SIZE, world, world_group
-from shared.cases import Case, Impl, Suite, Verdict, close, raises
+from shared.cases import Case, Impl, Oracles, Suite, Verdict, close, raises
+
+ORACLES = Oracles("a2_systems.oracles.fsdp")  # expected values: instructor-only, never released
 
 GROUP = "fsdp"
 DRIVER = "a2_systems.cases.fsdp_drivers:train"
@@ -53,12 +56,6 @@ def fsdp_inputs(optimizer: str, d_hidden: tuple[int, int] = (12, 20), n_blocks: 
                 "y": rng.standard_normal((steps, 8, arch["d_out"])).astype(np.float32)}
 
     return make
-
-
-def expect_train(inp: dict) -> dict:
-    from a2_systems.cases.fsdp_drivers import oracle
-
-    return oracle(inp)
 
 
 def check_train(inputs: dict, ranks: list, expected: dict) -> Verdict:
@@ -111,7 +108,7 @@ def run_no_world(impl: Impl, inp: dict) -> Any:
 
 def train_case(name: str, make: Callable, note: str, seeds: tuple[int, ...] = (0,), hidden_draws: int = 1) -> Case:
     return Case(name=f"{GROUP}/{name}", inputs=make, compare=world("fsdp training", check_train),
-                expect=expect_train, seeds=seeds, hidden_draws=hidden_draws, group=GROUP, note=note)
+                expect=ORACLES.expect_train, seeds=seeds, hidden_draws=hidden_draws, group=GROUP, note=note)
 
 
 NOTE = "3 steps on 2 ranks equal single-process training on the whole batch; each rank holds ~half the parameters"

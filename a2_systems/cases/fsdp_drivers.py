@@ -1,5 +1,5 @@
-"""What the FSDP cases run on every rank, the parameter-memory measurement, and the single-process float64 oracle.
-Imported inside the ranks and by the expect functions (it needs torch); fsdp.py stays torch-free.
+"""What the FSDP cases run on every rank and the parameter-memory measurement. Imported inside the ranks and by
+the oracles (a2_systems/oracles/fsdp.py: it needs torch); fsdp.py stays torch-free.
 
 Parameter bytes held by a wrapper between steps: every tensor reachable from the FSDP object through Python
 containers, object attributes and submodules (its parameters, buffers and anything else it keeps), not through a
@@ -94,28 +94,6 @@ def train(impl: Any, inputs: dict, rank: int, world_size: int) -> dict:
     return {"params": {str(n): t.detach().numpy().copy() for n, t in state.items()},
             "counts": {ph: c.counts.get(ph, {}) for ph in PHASES}, "held_bytes": held,
             "optimizer_bytes": 0 if opt is None else state_bytes(opt, params)}
-
-
-def oracle(inputs: dict) -> dict:
-    """Single-process float64 training on the whole batch from rank 0's weights: the parameters, and the number
-    of trainable / frozen elements."""
-    model = build(inputs, inputs["params"], torch.float64)
-    opt = None
-    if inputs["optimizer"] == "AdamW":
-        opt = torch.optim.AdamW(model.parameters(), lr=inputs["lr"], weight_decay=0.1, betas=(0.9, 0.99))
-    for step in range(len(inputs["x"])):
-        for p in model.parameters():
-            p.grad = None
-        x = torch.from_numpy(np.asarray(inputs["x"][step], dtype=np.float64))
-        y = torch.from_numpy(np.asarray(inputs["y"][step], dtype=np.float64))
-        ((model(x) - y) ** 2).mean().backward()
-        if opt is None:
-            sgd_step(model, inputs["lr"])
-        else:
-            opt.step()
-    return {"params": {n: p.detach().numpy().astype(np.float32) for n, p in model.named_parameters()},
-            "trainable": sum(p.numel() for p in model.parameters() if p.requires_grad),
-            "frozen": sum(p.numel() for p in model.parameters() if not p.requires_grad)}
 
 
 def no_world(impl: Any) -> Any:

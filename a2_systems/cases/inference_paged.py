@@ -2,7 +2,8 @@
 plain-Python simulation of the block pool (block tables, free count, reference counts after every step), a worked
 example derived by hand, the keys and values each sequence gets back against numpy concatenation of what it was
 given, attention through the block tables against a float64 numpy softmax attention over contiguous K/V, and the
-errors the handout pins.
+errors the handout pins. The simulation, the worked example's derivation and the attention are in
+a2_systems/oracles/inference_paged.py (instructor-only).
 
 Ops are lists: ["add", s], ["append", s, n] (n new positions, K/V from inputs["k"][i], inputs["v"][i]),
 ["fork", parent, child], ["free", s]. After each op the run records [error type name or "", [[s, block table]
@@ -16,65 +17,16 @@ from typing import Any
 
 import numpy as np
 
-from shared.cases import Case, Impl, Suite, close, exact, fields, raises
+from shared.cases import Case, Impl, Oracles, Suite, close, exact, fields, hide, raises
 from shared.cases.tensors import numpy, randn, tensor
 
+ORACLES = Oracles("a2_systems.oracles.inference_paged")  # expected values: instructor-only, never released
 HEADS, HEAD_DIM = 2, 3
 KV_CLOSE = close(rtol=0, atol=0)  # positions are copied, never computed: bit-for-bit
 ATTN_CLOSE = close(rtol=1e-4, atol=1e-5)
 
 # The pinned exception type, named as the worker reports it (the cases never import student modules).
 OutOfBlocksError = type("OutOfBlocksError", (RuntimeError,), {"__module__": "a2_systems.inference.paged_kv_cache"})
-
-
-# ---- the oracle: a plain-Python simulation of the policies HANDOUT §6.1 pins down ----
-
-def simulate(inp: dict) -> dict:
-    """Lowest free block first; a block is free at reference count 0; a partly filled shared last block is
-    copied before an append writes into it; an append that lacks blocks fails with nothing changed."""
-    nb, bs = inp["num_blocks"], inp["block_size"]
-    refs = [0] * nb
-    tables: dict[int, list[int]] = {}
-    data: dict[int, list[np.ndarray]] = {}  # per sequence: [k, v] as it logically is (numpy, contiguous)
-
-    def alloc() -> int:
-        b = refs.index(0)
-        refs[b] = 1
-        return b
-
-    steps = []
-    for i, op in enumerate(inp["ops"]):
-        err = ""
-        if op[0] == "add":
-            tables[op[1]] = []
-            data[op[1]] = [np.zeros((0, HEADS, HEAD_DIM), np.float32)] * 2
-        elif op[0] == "fork":
-            tables[op[2]] = list(tables[op[1]])
-            data[op[2]] = list(data[op[1]])
-            for b in tables[op[1]]:
-                refs[b] += 1
-        elif op[0] == "free":
-            for b in tables.pop(op[1]):
-                refs[b] -= 1
-            del data[op[1]]
-        else:
-            s, n = op[1], op[2]
-            length, table = len(data[s][0]), tables[s]
-            used = length % bs
-            room = bs - used if used else 0
-            cow = used > 0 and refs[table[-1]] > 1
-            need = -(-max(0, n - room) // bs) + int(cow)
-            if need > refs.count(0):
-                err = "OutOfBlocksError"
-            else:
-                if cow:
-                    refs[table[-1]] -= 1
-                    table[-1] = alloc()
-                while len(table) * bs < length + n:
-                    table.append(alloc())
-                data[s] = [np.concatenate([data[s][0], inp["k"][i]]), np.concatenate([data[s][1], inp["v"][i]])]
-        steps.append([err, [[s, list(tables[s])] for s in sorted(tables)], refs.count(0), list(refs)])
-    return {"steps": steps, "kv": [list(data[s]) for s in sorted(data)]}
 
 
 # ---- the run (worker side) ----
@@ -121,36 +73,10 @@ WORKED_OPS = [
     ["add", 0], ["append", 0, 6], ["fork", 0, 1], ["append", 1, 1], ["append", 0, 3], ["fork", 1, 2],
     ["free", 0], ["append", 2, 5], ["add", 3], ["append", 3, 17], ["append", 3, 16], ["free", 1],
 ]
-# After each op: [error, [[seq, table], ...], free blocks, refs of blocks 0..7]. The derivation:
-WORKED_STEPS = [
-    ["", [[0, []]], 8, [0, 0, 0, 0, 0, 0, 0, 0]],
-    # 6 positions: blocks 0 (full) and 1 (2 of 4 slots)
-    ["", [[0, [0, 1]]], 6, [1, 1, 0, 0, 0, 0, 0, 0]],
-    # fork shares both blocks: counts 2
-    ["", [[0, [0, 1]], [1, [0, 1]]], 6, [2, 2, 0, 0, 0, 0, 0, 0]],
-    # seq 1 writes slot 2 of block 1, which seq 0 shares: copy-on-write into block 2 (lowest free)
-    ["", [[0, [0, 1]], [1, [0, 2]]], 5, [2, 1, 1, 0, 0, 0, 0, 0]],
-    # seq 0 owns block 1 alone now: slots 2, 3 in place, the 9th position opens block 3
-    ["", [[0, [0, 1, 3]], [1, [0, 2]]], 4, [2, 1, 1, 1, 0, 0, 0, 0]],
-    ["", [[0, [0, 1, 3]], [1, [0, 2]], [2, [0, 2]]], 4, [3, 1, 2, 1, 0, 0, 0, 0]],
-    # blocks 1 and 3 drop to 0 and are free again
-    ["", [[1, [0, 2]], [2, [0, 2]]], 6, [2, 0, 2, 0, 0, 0, 0, 0]],
-    # seq 2 (7 positions) shares its partly filled block 2: copy into block 1, then 1 slot + 4 in block 3
-    ["", [[1, [0, 2]], [2, [0, 1, 3]]], 4, [2, 1, 1, 1, 0, 0, 0, 0]],
-    ["", [[1, [0, 2]], [2, [0, 1, 3]], [3, []]], 4, [2, 1, 1, 1, 0, 0, 0, 0]],
-    # 17 positions need 5 blocks, 4 are free: nothing changes
-    ["OutOfBlocksError", [[1, [0, 2]], [2, [0, 1, 3]], [3, []]], 4, [2, 1, 1, 1, 0, 0, 0, 0]],
-    ["", [[1, [0, 2]], [2, [0, 1, 3]], [3, [4, 5, 6, 7]]], 0, [2, 1, 1, 1, 1, 1, 1, 1]],
-    ["", [[2, [0, 1, 3]], [3, [4, 5, 6, 7]]], 1, [1, 1, 0, 1, 1, 1, 1, 1]],
-]
 
 
 def worked_inputs(rng: np.random.Generator) -> dict:
     return {"num_blocks": 8, "block_size": 4, **with_kv(WORKED_OPS, rng)}
-
-
-def expect_worked(inp: dict) -> dict:
-    return {"steps": WORKED_STEPS, "kv": simulate(inp)["kv"]}
 
 
 # ---- random scripts ----
@@ -205,20 +131,6 @@ def run_attention(impl: Impl, inp: dict) -> list:
         else:
             cache.append(op[1], tensor(inp["k"][i]), tensor(inp["v"][i]))
     return [numpy(cache.attend(s, tensor(inp["q"][s]))) for s in range(4)]
-
-
-def softmax_attention64(q: np.ndarray, k: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """q (n, h, d), k and v (t, h, d) -> (n, h, d): float64 softmax(q k^T / sqrt(d)) v per head."""
-    q, k, v = (np.asarray(a, np.float64) for a in (q, k, v))
-    s = np.einsum("nhd,thd->hnt", q, k) / np.sqrt(q.shape[-1])
-    w = np.exp(s - s.max(axis=-1, keepdims=True))
-    w /= w.sum(axis=-1, keepdims=True)
-    return np.einsum("hnt,thd->nhd", w, v)
-
-
-def expect_attention(inp: dict) -> list:
-    kv = simulate(inp)["kv"]
-    return [softmax_attention64(inp["q"][s], *kv[s]).astype(np.float32) for s in range(4)]
 
 
 # ---- the allocator alone, and the pinned errors ----
@@ -304,20 +216,21 @@ def raise_inputs(rng: np.random.Generator) -> dict:
 
 SUITE = Suite(cases=(
     Case(name="paged/allocator_lowest_free", inputs=lambda rng: {}, compare=exact(), run=run_allocator,
-         expect=lambda inp: [0, 1, 2, 1, 1, 1, 0, 2, 0, 3], seeds=(0,), hidden_draws=0,
+         expect=ORACLES.expect_allocator, seeds=(0,), hidden_draws=0,
          note="BlockAllocator(4): lowest free id first, a block is free again at reference count 0 (by hand)"),
     Case(name="paged/allocator_script", inputs=allocator_inputs, compare=exact(), run=run_allocator_script,
-         expect=lambda inp: inp["wants"], hidden_draws=2,
+         expect=ORACLES.expect_wants, hidden_draws=2, public=hide("wants"),
          note="BlockAllocator(3-8): 30-50 random allocate / incref / decref, each answer against a simulation"),
     Case(name="paged/worked_example", inputs=worked_inputs, compare=fields(steps=exact(), kv=KV_CLOSE),
-         run=run_script, expect=expect_worked, seeds=(0,),
+         run=run_script, expect=ORACLES.expect_worked, seeds=(0,),
          note="HANDOUT §6.1's worked example: fork, copy-on-write, free, a failed append that changes nothing"),
     Case(name="paged/random_script", inputs=script_inputs(24, (2, 3, 4, 5), 12),
-         compare=fields(steps=exact(), kv=KV_CLOSE), run=run_script, expect=simulate, seeds=(0, 1, 2), hidden_draws=3,
+         compare=fields(steps=exact(), kv=KV_CLOSE), run=run_script, expect=ORACLES.simulate, seeds=(0, 1, 2),
+         hidden_draws=3,
          note="24 random add / append / fork / free ops: tables, free count and reference counts after each, "
               "then every sequence's K/V equal what it was given"),
     Case(name="paged/attention_shared_prefix", inputs=attention_inputs, compare=ATTN_CLOSE,
-         run=run_attention, expect=expect_attention, hidden_draws=2,
+         run=run_attention, expect=ORACLES.expect_attention, hidden_draws=2,
          note="3 forks of a prefix, each extended: attend() equals float64 softmax attention over contiguous K/V"),
     Case(name="paged/out_of_blocks_raises", inputs=raise_inputs, compare=raises(OutOfBlocksError),
          run=run_raising("out_of_blocks"), seeds=(0,),

@@ -3,7 +3,7 @@ apart from any trained network).
 
 A stand-in LM has logits A[x_t] + mean(B[x_0..x_t]) at position t (they depend on the whole prefix); with B = 0
 it is a bigram model, with every row of A equal and B = 0 it ignores the prefix (a fixed distribution). The
-oracles are float64 numpy:
+oracles (a2_systems/oracles/inference_speculative.py, instructor-only) are float64 numpy:
 - the joint distribution of the first two new tokens, p(x1 | prompt) p(x2 | prompt, x1), against which
   thousands of speculative samples are chi-squared tested (the output must follow the target exactly, whatever
   the draft: Leviathan et al. 2023, Appendix A.1; Chen et al. 2023, Theorem 1);
@@ -23,13 +23,14 @@ from typing import Any
 
 import numpy as np
 
-from shared.cases import Case, Impl, Suite, distribution, exact, fields, predicate, raises
+from shared.cases import Case, Impl, Oracles, Suite, distribution, exact, fields, hide, predicate, raises
 from shared.cases.tensors import randn, tensor
 
+ORACLES = Oracles("a2_systems.oracles.inference_speculative")  # expected values: instructor-only, never released
 MIN_MARGIN = 0.05
 
 
-# ---- float64 oracles ----
+# ---- float64 logits and softmax (of the oracles, the input generators and the acceptance-rate check) ----
 
 def softmax64(x: np.ndarray) -> np.ndarray:
     z = np.asarray(x, np.float64)
@@ -42,10 +43,6 @@ def logits64(a: np.ndarray, b: np.ndarray, ids: list[int]) -> np.ndarray:
     idx = np.asarray(ids)
     running = np.cumsum(np.asarray(b, np.float64)[idx], axis=0) / np.arange(1, len(ids) + 1)[:, None]
     return np.asarray(a, np.float64)[idx] + running
-
-
-def next_probs(a: np.ndarray, b: np.ndarray, ids: list[int], temperature: float) -> np.ndarray:
-    return softmax64(logits64(a, b, ids)[-1] / temperature)
 
 
 # ---- the stand-in LM (worker side) ----
@@ -118,13 +115,6 @@ def run_joint(impl: Impl, inp: dict) -> Any:
     return np.asarray(out, dtype=np.int64)
 
 
-def expect_joint(inp: dict) -> np.ndarray:
-    """P(x1 = i, x2 = j) = p(i | prompt) p(j | prompt, i), flattened to i * vocab + j."""
-    a, b, t, prompt = inp["A"], inp["B"], inp["temperature"], inp["prompt"]
-    p1 = next_probs(a, b, prompt, t)
-    return np.concatenate([p1[i] * next_probs(a, b, prompt + [i], t) for i in range(a.shape[0])])
-
-
 # ---- acceptance rate and tokens of prefix-free models ----
 
 TOKENS = 800
@@ -183,10 +173,6 @@ def rate_near_alpha(inp: dict, counts: list) -> tuple[bool, str, float]:
                                       f"sum_x min(p(x), q(x)) = {alpha:.4f} +- {tol:.4f}"), margin
 
 
-def expect_unigram(inp: dict) -> dict:
-    return {"counts": None, "tokens": softmax64(inp["lt"] / inp["temperature"])}
-
-
 # ---- greedy and identical models ----
 
 def greedy_inputs(rng: np.random.Generator) -> dict:
@@ -233,13 +219,6 @@ def run_same_model(impl: Impl, inp: dict) -> dict:
             "draft_calls": int(r.draft_calls), "num_tokens": len(r.tokens)}
 
 
-def expect_same_model(inp: dict) -> dict:
-    n, k = inp["max_new_tokens"], inp["k"]
-    rounds = -(-n // (k + 1))  # every round but the last yields k accepted drafts + the bonus token
-    return {"accepted": n - rounds, "rejected": 0, "target_calls": rounds, "draft_calls": n - rounds,
-            "num_tokens": n}
-
-
 def run_bad(what: str) -> Callable[[Impl, dict], Any]:
     def run(impl: Impl, inp: dict) -> Any:
         target, draft = models(inp)
@@ -259,22 +238,22 @@ def run_bad(what: str) -> Callable[[Impl, dict], Any]:
 
 SUITE = Suite(cases=(
     Case(name="speculative/joint_two_tokens_k2", inputs=joint_inputs(2, 3), compare=distribution(),
-         run=run_joint, expect=expect_joint, hidden_draws=2,
+         run=run_joint, expect=ORACLES.expect_joint, hidden_draws=2,
          note=f"{DRAWS} runs, k = 2: the first two tokens (both drafted each round) follow the target's joint "
               "distribution p(x1) p(x2 | x1), chi-squared"),
     Case(name="speculative/joint_two_tokens_bonus", inputs=joint_inputs(1, 2), compare=distribution(),
-         run=run_joint, expect=expect_joint,
+         run=run_joint, expect=ORACLES.expect_joint,
          note=f"{DRAWS} runs, k = 1: the second token is the bonus token or a fresh round's, chi-squared"),
     Case(name="speculative/acceptance_rate", inputs=unigram_inputs, compare=fields(
             counts=predicate("acceptance rate near alpha = sum_x min(p, q)", rate_near_alpha),
-            tokens=distribution()), run=run_unigram, expect=expect_unigram, hidden_draws=2,
+            tokens=distribution()), run=run_unigram, expect=ORACLES.expect_unigram, hidden_draws=2,
          note=f"prefix-free target and draft, {TOKENS} tokens: accepted / (accepted + rejected) near "
               "sum_x min(p(x), q(x)) (Leviathan et al. 2023 §3), the tokens i.i.d. from p"),
     Case(name="speculative/greedy_equals_target", inputs=greedy_inputs, compare=exact(), run=run_greedy,
-         expect=lambda inp: list(inp["path"]),
+         expect=ORACLES.expect_path, public=hide("path"),
          note="temperature 0 with a different draft: the tokens of plain greedy decoding of the target"),
     Case(name="speculative/same_model_bonus", inputs=same_model_inputs, compare=exact(), run=run_same_model,
-         expect=expect_same_model,
+         expect=ORACLES.expect_same_model,
          note="draft = target: every draft accepted and each round ends with the bonus token, so "
               "ceil(n / (k + 1)) target calls"),
     Case(name="speculative/k_zero_raises", inputs=joint_inputs(2, 3), compare=raises(ValueError),

@@ -1,10 +1,10 @@
 """Cases for a2.peak_memory: random scripts of tensor operations whose memory is known by construction.
 
 Each script creates, views, modifies in place, concatenates and deletes tensors of several dtypes; some tensors
-exist before the tracker starts. The oracle replays the script on paper: a storage is new memory when an op
-allocates it (empty, out-of-place multiply, cat), views and in-place ops allocate nothing, a storage is freed
-when the last variable naming it (base or view) is deleted, and bytes = numel x itemsize. Peak, live and total
-allocated bytes follow by counting; they are independent of how the tracker is written."""
+exist before the tracker starts. The oracle (a2_systems/oracles/memory.py) replays the script on paper: a storage
+is new memory when an op allocates it (empty, out-of-place multiply, cat), views and in-place ops allocate nothing,
+a storage is freed when the last variable naming it (base or view) is deleted, and bytes = numel x itemsize. Peak,
+live and total allocated bytes follow by counting; they are independent of how the tracker is written."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from shared.cases import Case, Impl, Suite, exact
+from shared.cases import Case, Impl, Oracles, Suite, exact
+
+ORACLES = Oracles("a2_systems.oracles.memory")  # expected values: instructor-only, never released
 
 ITEMSIZE = {"float32": 4, "float64": 8, "int8": 1, "bfloat16": 2}
 
@@ -86,40 +88,8 @@ def run_script(impl: Impl, inp: dict) -> Any:
             "allocated_bytes": int(mem.allocated_bytes)}
 
 
-def expect_script(inp: dict) -> dict:
-    size: dict[str, int] = {p["dst"]: p["numel"] * ITEMSIZE[p["dtype"]] for p in inp["pre"]}
-    base_of = {p["dst"]: p["dst"] for p in inp["pre"]}
-    tracked: set[str] = set()  # bases allocated inside the block
-    refs: dict[str, int] = {b: 1 for b in base_of}  # live variables per base
-    live = peak = allocated = 0
-    for op in inp["ops"]:
-        kind = op["op"]
-        if kind in ("empty", "mul", "cat"):
-            if kind == "empty":
-                nbytes = op["numel"] * ITEMSIZE[op["dtype"]]
-            elif kind == "mul":
-                nbytes = size[base_of[op["src"]]]
-            else:
-                nbytes = size[base_of[op["a"]]] + size[base_of[op["b"]]]
-            dst = op["dst"]
-            size[dst], base_of[dst], refs[dst] = nbytes, dst, 1
-            tracked.add(dst)
-            live += nbytes
-            allocated += nbytes
-            peak = max(peak, live)
-        elif kind == "view":
-            base_of[op["dst"]] = base_of[op["src"]]
-            refs[base_of[op["src"]]] += 1
-        elif kind == "del":
-            base = base_of.pop(op["src"])
-            refs[base] -= 1
-            if refs[base] == 0 and base in tracked:
-                live -= size[base]
-    return {"peak_bytes": peak, "live_bytes": live, "allocated_bytes": allocated}
-
-
 SUITE = Suite(cases=(
     Case(name="memory/op_script", inputs=script_inputs, compare=exact(), run=run_script,
-         expect=expect_script, seeds=(0, 1, 2, 3), hidden_draws=4,
+         expect=ORACLES.expect_script, seeds=(0, 1, 2, 3), hidden_draws=4,
          note="storages counted once (views and in-place ops are free), frees noticed, bytes by dtype"),
 ))

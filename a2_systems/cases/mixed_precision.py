@@ -3,7 +3,8 @@
 Two kinds of evidence: the dtypes (autocast makes fc2's output bfloat16, the loss must be float32, parameters and
 their gradients stay float32: these are autocast's documented rules, not a reference's output), and the update
 itself, compared with a float32 step computed in the grader's process at a tolerance that bf16 matmuls meet
-(relative error ~2^-8 per product) and that a step that did nothing, or stepped twice, misses by far."""
+(relative error ~2^-8 per product) and that a step that did nothing, or stepped twice, misses by far. The
+expected values are computed by a2_systems/oracles/mixed_precision.py."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from shared.cases import Case, Impl, Suite, close, exact, fields, raises
+from shared.cases import Case, Impl, Oracles, Suite, close, exact, fields, raises
 from shared.cases.tensors import numpy, randn, tensor
+
+ORACLES = Oracles("a2_systems.oracles.mixed_precision")  # expected values: instructor-only, never released
 
 # Conditioning of the bf16 step (rows of x are redrawn until both hold):
 # - every fc1 pre-activation is at least MIN_PREACT from ReLU's kink: bf16 rounding moves a pre-activation of
@@ -60,21 +63,6 @@ def run_step(impl: Impl, inp: dict) -> Any:
             "updates": [numpy(p - b) for p, b in zip(model.parameters(), before, strict=True)]}
 
 
-def expect_step(inp: dict) -> dict:
-    import torch
-
-    model = _toy(inp)
-    before = [p.detach().clone() for p in model.parameters()]
-    opt = torch.optim.SGD(model.parameters(), lr=1.0)
-    loss = torch.nn.functional.cross_entropy(model(tensor(inp["x"])), tensor(inp["y"]))
-    loss.backward()
-    opt.step()
-    n = len(before)
-    return {"loss": float(loss.detach()), "logits_dtype": "torch.bfloat16", "loss_dtype": "torch.float32",
-            "param_dtypes": ["torch.float32"] * n, "grad_dtypes": ["torch.float32"] * n,
-            "updates": [numpy(p - b) for p, b in zip(model.parameters(), before, strict=True)]}
-
-
 def float16_cpu_inputs(rng: np.random.Generator) -> dict:
     return toy_inputs(rng)
 
@@ -95,7 +83,7 @@ COMPARE = fields(loss=close(rtol=2e-2, atol=2e-2), logits_dtype=exact(), loss_dt
 
 SUITE = Suite(cases=(
     Case(name="mixed_precision/toy_step", inputs=toy_inputs, compare=COMPARE, run=run_step,
-         expect=expect_step, seeds=(0, 1, 2), hidden_draws=3,
+         expect=ORACLES.expect_step, seeds=(0, 1, 2), hidden_draws=3,
          note="bf16 logits, float32 loss, float32 master weights, update close to a float32 step"),
     Case(name="mixed_precision/float16_on_cpu", inputs=float16_cpu_inputs, compare=raises(ValueError),
          run=run_float16_cpu, seeds=(0,), hidden_draws=0,

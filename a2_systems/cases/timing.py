@@ -2,7 +2,7 @@
 the clock advances only when `sync()` drains the queue, as on a GPU. So a benchmark that measures a step without
 synchronising sees 0 s, one that forgets to drain the warm-up's queue adds it to the first step, and one that
 times warm-up calls sees their (deliberately huge) durations. The expected times are the inputs' durations of
-the measured calls: a worked example, independent of any implementation."""
+the measured calls: a worked example, independent of any implementation (a2_systems/oracles/timing.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from shared.cases import Case, Impl, Suite, close, exact, fields, raises
+from shared.cases import Case, Impl, Oracles, Suite, close, exact, fields, raises
+
+ORACLES = Oracles("a2_systems.oracles.timing")  # expected values: instructor-only, never released
 
 
 class FakeAsyncDevice:
@@ -54,10 +56,6 @@ def run_fake(impl: Impl, inp: dict) -> Any:
     return {"times": [float(t) for t in timing.times_s], "calls": dev.calls}
 
 
-def expect_fake(inp: dict) -> dict:
-    return {"times": inp["durations"][inp["warmup"]:], "calls": inp["warmup"] + inp["steps"]}
-
-
 def bad_inputs(rng: np.random.Generator) -> dict:
     # wide ranges, so no hidden draw repeats a visible one (grader/replay.py); the lambda makes warmup free
     return {"warmup": int(rng.integers(0, 200)), "steps": -int(rng.integers(0, 50))}
@@ -69,11 +67,12 @@ def run_bad(impl: Impl, inp: dict) -> Any:
 
 SUITE = Suite(cases=(
     Case(name="timing/async_device", inputs=timing_inputs,
-         compare=fields(times=close(rtol=1e-9, atol=1e-9), calls=exact()), run=run_fake, expect=expect_fake,
-         seeds=(0, 1, 2), hidden_draws=3,
+         compare=fields(times=close(rtol=1e-9, atol=1e-9), calls=exact()), run=run_fake,
+         expect=ORACLES.expect_fake, seeds=(0, 1, 2), hidden_draws=3,
          note="times the fake GPU: warm-up unmeasured, sync before each closing clock read"),
     Case(name="timing/no_warmup", inputs=no_warmup_inputs,
-         compare=fields(times=close(rtol=1e-9, atol=1e-9), calls=exact()), run=run_fake, expect=expect_fake, seeds=(0,),
+         compare=fields(times=close(rtol=1e-9, atol=1e-9), calls=exact()), run=run_fake,
+         expect=ORACLES.expect_fake, seeds=(0,),
          note="warmup=0 measures every call"),
     Case(name="timing/zero_steps", inputs=bad_inputs, compare=raises(ValueError), run=run_bad, seeds=(0,),
          note="steps <= 0 is a ValueError naming steps"),

@@ -3,7 +3,7 @@ and the parallel attention block on 2 gloo ranks, each built from the same full 
 
 - values, against an independent oracle: the output, dL/dx and every weight's gradient (the ranks' shards put
   back together by the handout's slicing) equal the single-process float64 layer (plain torch.nn.functional
-  matmuls and a hand-written causal attention, tp_drivers.oracle), for the upstream gradient g of sum(y * g);
+  matmuls and a hand-written causal attention, a2_systems/oracles/tp.py), for the upstream gradient g of sum(y * g);
 - communication, through instrumentation (tp_drivers.Collectives): the collectives launched in forward and in
   backward, by kind, equal the handout's (MLP and attention: exactly one all-reduce each way).
 
@@ -18,7 +18,9 @@ from typing import Any
 import numpy as np
 
 from a2_systems.cases.world_cases import WORLD_SIZE, world, world_group
-from shared.cases import Case, Impl, Suite, Verdict, close, raises
+from shared.cases import Case, Impl, Oracles, Suite, Verdict, close, raises
+
+ORACLES = Oracles("a2_systems.oracles.tp")  # expected values: instructor-only, never released
 
 GROUP = "tensor_parallel"
 DRIVER = "a2_systems.cases.tp_drivers:run_layer"
@@ -65,12 +67,6 @@ def layer_inputs(layer: str, gather_output: bool = False, batch: int = 2, seq: t
         return inp
 
     return make
-
-
-def expect_layer(inp: dict) -> dict:
-    from a2_systems.cases.tp_drivers import oracle
-
-    return oracle(inp)
 
 
 def _chunks(a: np.ndarray, axis: int) -> list[np.ndarray]:
@@ -154,7 +150,7 @@ def run_no_world(impl: Impl, inp: dict) -> Any:
 
 def layer_case(name: str, make: Callable, note: str, seeds: tuple[int, ...] = (0, 1), hidden_draws: int = 1) -> Case:
     return Case(name=f"{GROUP}/{name}", inputs=make, compare=world("tensor parallel layer", check_layer),
-                expect=expect_layer, seeds=seeds, hidden_draws=hidden_draws, group=GROUP, note=note)
+                expect=ORACLES.expect_layer, seeds=seeds, hidden_draws=hidden_draws, group=GROUP, note=note)
 
 
 SUITE = Suite(

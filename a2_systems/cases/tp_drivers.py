@@ -1,6 +1,5 @@
-"""What the tensor-parallel cases run on every rank, the collective counter, and the single-process float64 oracle
-(plain torch.nn.functional matmuls and a hand-written causal softmax attention, no reference code). Imported inside
-the ranks and by the expect functions (it needs torch); tp.py stays torch-free.
+"""What the tensor-parallel cases run on every rank and the collective counter. Imported inside the ranks and by the
+oracles (a2_systems/oracles/tp.py, the single-process float64 layer: it needs torch); tp.py stays torch-free.
 
 Collectives counts every torch.distributed collective launched while active, by kind (all_reduce, all_gather,
 reduce_scatter, other), by wrapping the functions of torch.distributed for the duration; a collective that calls
@@ -17,7 +16,6 @@ from typing import Any
 import numpy as np
 import torch
 import torch.distributed as dist
-import torch.nn.functional as F
 
 KINDS = {
     "all_reduce": "all_reduce",
@@ -128,33 +126,6 @@ def run_layer(impl: Any, inputs: dict, rank: int, world_size: int) -> dict:
     grads = {name: _np(p.grad) for name, p in layer.named_parameters()}
     return {"y": _np(y), "x_grad": _np(x.grad), "grads": grads,
             "counts": {ph: c.counts.get(ph, {}) for ph in ("forward", "backward")}}
-
-
-def _attention(x: torch.Tensor, w_qkv: torch.Tensor, w_o: torch.Tensor, heads: int) -> torch.Tensor:
-    b, s, d = x.shape
-    q, k, v = (F.linear(x, w).reshape(b, s, heads, d // heads).transpose(1, 2) for w in w_qkv.chunk(3))
-    scores = q @ k.transpose(-1, -2) / (d // heads) ** 0.5
-    scores = scores.masked_fill(torch.ones(s, s, dtype=torch.bool).triu(1), float("-inf"))
-    return F.linear((scores.softmax(-1) @ v).transpose(1, 2).reshape(b, s, d), w_o)
-
-
-def oracle(inputs: dict) -> dict:
-    """The single-process float64 layer: full output, dL/dx of the full x and every full weight's gradient."""
-    x = _t(inputs["x"], torch.float64).requires_grad_(True)
-    w = {k: _t(v, torch.float64).requires_grad_(True) for k, v in inputs["weights"].items()}
-    kind = inputs["layer"]
-    if kind in ("column", "row"):
-        y = F.linear(x, w["weight"])
-    elif kind == "mlp":
-        y = F.linear(F.silu(F.linear(x, w["w1"])) * F.linear(x, w["w3"]), w["w2"])
-    else:
-        y = _attention(x, w["w_qkv"], w["w_o"], inputs["num_heads"])
-    (y * _t(inputs["g"], torch.float64)).sum().backward()
-
-    def f32(t: torch.Tensor) -> np.ndarray:  # compared in float32, the ranks' dtype
-        return t.detach().numpy().astype(np.float32)
-
-    return {"y": f32(y), "x_grad": f32(x.grad), "grads": {k: f32(v.grad) for k, v in w.items()}}
 
 
 def bad_sizes(impl: Any, inputs: dict, rank: int, world_size: int) -> dict:

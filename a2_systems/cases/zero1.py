@@ -1,9 +1,9 @@
 """Cases for a2.zero1 (HANDOUT.md §4.5): a ShardedOptimizer on 2 ranks, given the same gradients on every rank
 (as if already all-reduced), must leave every rank with the parameters of the unsharded torch optimizer
-(torch.optim.AdamW / SGD in the grader's process, float32 like the ranks: a few ulps, rtol 1e-6), while each
-rank holds about half of the optimizer state (measured by zero1_drivers.state_bytes): no rank above the unsharded
-state / world_size + the largest single parameter's state, and all of it held somewhere (the ranks' sum >=
-unsharded).
+(torch.optim.AdamW / SGD in the grader's process, a2_systems/oracles/zero1.py; float32 like the ranks: a few ulps,
+rtol 1e-6), while each rank holds about half of the optimizer state (measured by zero1_drivers.state_bytes): no
+rank above the unsharded state / world_size + the largest single parameter's state, and all of it held somewhere
+(the ranks' sum >= unsharded).
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from typing import Any
 import numpy as np
 
 from a2_systems.cases.world_cases import WORLD_SIZE, world, world_group
-from shared.cases import Case, Impl, Suite, Verdict, close, raises
+from shared.cases import Case, Impl, Oracles, Suite, Verdict, close, raises
+
+ORACLES = Oracles("a2_systems.oracles.zero1")  # expected values: instructor-only, never released
 
 DRIVER = "a2_systems.cases.zero1_drivers:train"
 # The same float32 arithmetic per parameter as the unsharded optimizer, but not always the same rounding: under
@@ -55,12 +57,6 @@ def zero1_inputs(optimizer: str, groups: bool, n_layers: tuple[int, int] = (3, 5
     return make
 
 
-def expect_zero1(inp: dict) -> dict:
-    from a2_systems.cases.zero1_drivers import oracle
-
-    return oracle(inp)
-
-
 def check_zero1(inputs: dict, ranks: list, expected: dict) -> Verdict:
     margins = []
     for rank, out in enumerate(ranks):
@@ -93,10 +89,10 @@ def run_no_world(impl: Impl, inp: dict) -> Any:
 SUITE = Suite(
     cases=(
         Case(name="zero1/adamw", inputs=zero1_inputs("AdamW", groups=False),
-             compare=world("zero1", check_zero1), expect=expect_zero1, group="zero1",
+             compare=world("zero1", check_zero1), expect=ORACLES.expect_zero1, group="zero1",
              note="4 AdamW steps sharded over 2 ranks equal torch.optim.AdamW; each rank holds ~half the state"),
         Case(name="zero1/sgd_param_groups", inputs=zero1_inputs("SGD", groups=True),
-             compare=world("zero1", check_zero1), expect=expect_zero1, seeds=(0,), group="zero1",
+             compare=world("zero1", check_zero1), expect=ORACLES.expect_zero1, seeds=(0,), group="zero1",
              note="SGD with momentum, two param groups with their own lr, a frozen weight"),
         Case(name="zero1/no_process_group", inputs=lambda rng: {}, compare=raises(RuntimeError),
              run=run_no_world, hidden_draws=0,

@@ -1,5 +1,5 @@
-"""What the ZeRO-1 cases run on every rank, the unsharded oracle, and the optimizer-state measurement. Imported
-inside the ranks and by the expect functions (it needs torch); zero1.py stays torch-free.
+"""What the ZeRO-1 cases run on every rank and the optimizer-state measurement. Imported inside the ranks and by
+the oracles (a2_systems/oracles/zero1.py, the unsharded optimizer: it needs torch); zero1.py stays torch-free.
 
 Optimizer-state bytes of an optimizer object: every tensor reachable from it through Python containers and
 object attributes (not through nn.Modules, tensors or functions), minus the parameters themselves and their
@@ -80,17 +80,6 @@ def train(impl: Any, inputs: dict, rank: int, world_size: int) -> dict:
     measured = state_bytes(opt, params)
     opt.zero_grad(set_to_none=True)
     return {"params": [p.detach().numpy().copy() for p in params], "state_bytes": measured}
-
-
-def oracle(inputs: dict) -> dict:
-    """The unsharded torch optimizer on the same gradients (float32, as the ranks), its state bytes, and the
-    state bytes of its largest single parameter."""
-    params = _params(inputs)
-    opt = OPTIMIZERS[inputs["optimizer"]](_groups(inputs, params), **_options(inputs))
-    _drive(opt, params, inputs)
-    per_param = [state_bytes(opt.state[p], params) if p in opt.state else 0 for p in params]
-    return {"params": [p.detach().numpy().copy() for p in params], "state_bytes": state_bytes(opt, params),
-            "largest_param_state_bytes": max(per_param)}
 
 
 def no_world(impl: Any) -> Any:

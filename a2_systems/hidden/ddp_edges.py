@@ -5,19 +5,22 @@ weights and a single block, and a ZeRO-1 run with a single parameter (one rank o
 from __future__ import annotations
 
 from a2_systems.cases import ddp, zero1
-from shared.cases import Case, Suite
+from shared.cases import Case, Oracles, Suite
+
+DDP_ORACLES = Oracles("a2_systems.oracles.ddp")
+ZERO1_ORACLES = Oracles("a2_systems.oracles.zero1")
 
 
 def _ddp(unit: str, name: str, make, note: str) -> Case:
     return Case(name=f"{ddp.GROUP[unit]}/{name}", inputs=make,
-                compare=ddp.world(f"{ddp.GROUP[unit]} training",
-                                                                   ddp._check_train(unit)), expect=ddp.expect_train,
+                compare=ddp.world(f"{ddp.GROUP[unit]} training", ddp._check_train(unit)),
+                expect=DDP_ORACLES.expect_train,
                 group=ddp.GROUP[unit], note=note)
 
 
 def _zero1(name: str, make, note: str) -> Case:
     return Case(name=f"zero1/{name}", inputs=make, compare=zero1.world("zero1", zero1.check_zero1),
-                expect=zero1.expect_zero1, group="zero1", note=note)
+                expect=ZERO1_ORACLES.expect_zero1, group="zero1", note=note)
 
 
 PLAIN = {"n_blocks": 1, "tied": False, "frozen": False}

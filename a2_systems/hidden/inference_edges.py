@@ -15,19 +15,20 @@ from a2_systems.cases.inference_paged import (
     run_raising,
     run_script,
     script_inputs,
-    simulate,
     with_kv,
 )
 from a2_systems.cases.inference_speculative import (
-    expect_joint,
     joint_inputs,
     models,
-    next_probs,
     one_thread,
     run_bad,
     run_joint,
 )
-from shared.cases import Case, Impl, Suite, distribution, exact, fields, raises
+from shared.cases import Case, Impl, Oracles, Suite, distribution, exact, fields, raises
+
+ORACLES = Oracles("a2_systems.oracles.inference_edges")
+PAGED = Oracles("a2_systems.oracles.inference_paged")
+SPECULATIVE = Oracles("a2_systems.oracles.inference_speculative")
 
 
 def fixed_script(ops: list[list], block_size: int, num_blocks: int) -> Callable[[np.random.Generator], dict]:
@@ -63,14 +64,15 @@ def run_zero_tokens(impl: Impl, inp: dict) -> dict:
 
 SUITE = Suite(cases=(
     Case(name="paged/edge_block_size_one", inputs=script_inputs(30, (1,), 24), compare=SCRIPT,
-         run=run_script, expect=simulate, hidden_draws=2,
+         run=run_script, expect=PAGED.simulate, hidden_draws=2,
          note="block_size 1: every position its own block, never a partly filled one"),
     Case(name="paged/edge_big_pool", inputs=script_inputs(80, (6, 8), 40), compare=SCRIPT, run=run_script,
-         expect=simulate, hidden_draws=2, note="80 random ops on 40 blocks of 6 or 8"),
+         expect=PAGED.simulate, hidden_draws=2, note="80 random ops on 40 blocks of 6 or 8"),
     Case(name="paged/edge_parent_freed_first", inputs=fixed_script(FREE_PARENT, 4, 6), compare=SCRIPT,
-         run=run_script, expect=simulate, note="a fork whose parent is freed owns the shared block alone: no copy"),
+         run=run_script, expect=PAGED.simulate,
+         note="a fork whose parent is freed owns the shared block alone: no copy"),
     Case(name="paged/edge_fork_empty", inputs=fixed_script(FORK_EMPTY, 2, 6), compare=SCRIPT,
-         run=run_script, expect=simulate, note="forking an empty sequence shares nothing"),
+         run=run_script, expect=PAGED.simulate, note="forking an empty sequence shares nothing"),
     Case(name="paged/free_unknown_raises", inputs=raise_inputs, compare=raises(ValueError),
          run=run_raising("unknown_free"), note="freeing a sequence twice: ValueError"),
     Case(name="paged/duplicate_add_raises", inputs=raise_inputs, compare=raises(ValueError),
@@ -78,13 +80,13 @@ SUITE = Suite(cases=(
     Case(name="paged/wrong_shape_raises", inputs=raise_inputs, compare=raises(ValueError),
          run=run_raising("wrong_shape"), note="k with 1 head for a 2-head cache: ValueError"),
     Case(name="speculative/edge_one_token", inputs=joint_inputs(3, 1), compare=distribution(),
-         run=run_first_token, expect=lambda inp: next_probs(inp["A"], inp["B"], inp["prompt"], inp["temperature"]),
+         run=run_first_token, expect=ORACLES.expect_first_token,
          note="max_new_tokens = 1: no draft, one target sample, distributed as p(x1)"),
     Case(name="speculative/edge_k_beyond_budget", inputs=joint_inputs(7, 3), compare=distribution(),
-         run=run_joint, expect=expect_joint,
+         run=run_joint, expect=SPECULATIVE.expect_joint,
          note="k = 7 with 3 tokens to make: the first two tokens' joint distribution"),
     Case(name="speculative/edge_zero_tokens", inputs=joint_inputs(3, 0), compare=exact(),
-         run=run_zero_tokens, expect=lambda inp: {"tokens": [], "calls": [0, 0]},
+         run=run_zero_tokens, expect=ORACLES.expect_zero_tokens,
          note="max_new_tokens = 0: no token, no model call"),
     Case(name="speculative/empty_prompt_raises", inputs=joint_inputs(2, 3), compare=raises(ValueError),
          run=run_bad("empty_prompt"), note="an empty prompt: ValueError"),

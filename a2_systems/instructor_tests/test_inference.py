@@ -20,6 +20,8 @@ from a2_systems.cases import inference_paged as cp
 from a2_systems.cases import inference_speculative as cs
 from a2_systems.inference.paged_kv_cache import BlockAllocator, OutOfBlocksError, PagedKVCache
 from a2_systems.inference.speculative import speculative_decode
+from a2_systems.oracles import inference_paged as oracle_paged
+from a2_systems.oracles import inference_speculative as oracle_spec
 from shared.cases import Impl
 
 IMPL = Impl(API)
@@ -28,7 +30,7 @@ IMPL = Impl(API)
 @pytest.mark.parametrize("seed", range(40))
 def test_random_scripts_match_the_simulation(seed: int) -> None:
     inp = cp.script_inputs(40, (1, 2, 3, 4, 7), 10)(np.random.default_rng(seed))
-    out, want = cp.run_script(IMPL, inp), cp.simulate(inp)
+    out, want = cp.run_script(IMPL, inp), oracle_paged.simulate(inp)
     assert out["steps"] == want["steps"]
     for (k, v), (wk, wv) in zip(out["kv"], want["kv"], strict=True):
         assert np.array_equal(k, wk) and np.array_equal(v, wv)
@@ -42,7 +44,8 @@ def test_pinned_exception_type_matches_the_cases() -> None:
 
 def test_worked_example_matches_the_simulation() -> None:
     inp = cp.worked_inputs(np.random.default_rng(0))
-    assert cp.simulate(inp)["steps"] == cp.WORKED_STEPS  # the hand derivation and the simulation agree
+    # the hand derivation and the simulation agree
+    assert oracle_paged.simulate(inp)["steps"] == oracle_paged.WORKED_STEPS
 
 
 def test_attend_equals_sdpa_over_gathered_kv() -> None:
@@ -104,8 +107,8 @@ def test_first_token_distribution_by_enumeration() -> None:
     """The first token's law, computed exactly from the algorithm's branches with k = 1 (accept x w.p. q(x)
     min(1, p/q); on rejection the residual), equals p; and the reference's empirical frequencies follow it."""
     inp = cs.joint_inputs(1, 2)(np.random.default_rng(5))
-    p = cs.next_probs(inp["A"], inp["B"], inp["prompt"], inp["temperature"])
-    q = cs.next_probs(inp["Ad"], inp["Bd"], inp["prompt"], inp["temperature"])
+    p = oracle_spec.next_probs(inp["A"], inp["B"], inp["prompt"], inp["temperature"])
+    q = oracle_spec.next_probs(inp["Ad"], inp["Bd"], inp["prompt"], inp["temperature"])
     reject = sum(q[x] * (1 - min(1, p[x] / q[x])) for x in range(p.size))
     residual = np.maximum(p - q, 0) / np.maximum(p - q, 0).sum()
     law = q * np.minimum(1, p / q) + reject * residual
