@@ -1,17 +1,18 @@
-"""Cases for a5.dpo: two small a1 TransformerLMs (weights drawn here) and the toy tokenizer. Oracles: a float64
-recomputation from full-sequence log-softmax (torch.nn.functional), and the worked fact that with lm == lm_ref
-the margin is 0, so the loss is log 2 for any pair."""
+"""Cases for a5.dpo: two small a1 TransformerLMs (weights drawn here) and the toy tokenizer. Oracles (in
+a5_alignment/oracles/dpo.py): a float64 recomputation from full-sequence log-softmax (torch.nn.functional), and the
+worked fact that with lm == lm_ref the margin is 0, so the loss is log 2 for any pair."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
 from a5_alignment.cases.tensors import PairTokenizer, random_text
-from shared.cases import Case, Impl, Suite, close
+from shared.cases import Case, Impl, Oracles, Suite, close
 from shared.cases.tensors import randn
+
+ORACLES = Oracles("a5_alignment.oracles.dpo")  # expected values: instructor-only, never released
 
 D, LAYERS, HEADS, FF, CTX = 16, 1, 2, 32, 320
 
@@ -57,35 +58,6 @@ def run_dpo(impl: Impl, inp: dict) -> Any:
             "lm_grad_norm": float(grad.norm()) if grad is not None else 0.0}
 
 
-TEMPLATE = ("Below is an instruction that describes a task. Write a response that appropriately completes the "
-            "request.\n\n### Instruction:\n{prompt}\n\n### Response:\n")
-
-
-def expect_dpo(inp: dict) -> dict:
-    """Oracle in float64: the pinned template, ids = enc(template) + enc(response) + [eos]; sum of
-    F.log_softmax over the response positions; -F.logsigmoid(beta * margin); and the analytic gradient norm
-    taken from autograd of this float64 recomputation."""
-    import torch
-    import torch.nn.functional as F
-
-    tok = PairTokenizer()
-    lm, ref = build_lm(inp["lm"], torch.float64), build_lm(inp["ref"], torch.float64)
-
-    def logp(model: Any, response: str) -> torch.Tensor:
-        p = tok.encode(TEMPLATE.format(prompt=inp["prompt"]))
-        ids = torch.tensor(p + tok.encode(response) + [tok.eos_token_id])
-        lsm = F.log_softmax(model(ids[None])[0], dim=-1)  # (len, vocab)
-        positions = torch.arange(len(p), len(ids))
-        return lsm[positions - 1, ids[positions]].sum()
-
-    margin = (logp(lm, inp["chosen"]) - logp(ref, inp["chosen"]).detach()) - (
-        logp(lm, inp["rejected"]) - logp(ref, inp["rejected"]).detach())
-    loss = -F.logsigmoid(inp["beta"] * margin)
-    loss.backward()
-    return {"loss": np.asarray(loss.item(), np.float32), "ref_has_no_grad": 1.0,
-            "lm_grad_norm": float(lm.lm_head.weight.grad.norm())}
-
-
 def same_model_inputs(rng: np.random.Generator) -> dict:
     inp = dpo_inputs(rng)
     inp["ref"] = inp["lm"]
@@ -100,10 +72,10 @@ def run_same(impl: Impl, inp: dict) -> Any:
 
 SUITE = Suite(cases=(
     Case(name="dpo/two_models", inputs=dpo_inputs, compare=close(rtol=1e-4, atol=1e-5), run=run_dpo,
-         expect=expect_dpo, seeds=(0, 1, 2), hidden_draws=2,
+         expect=ORACLES.expect_dpo, seeds=(0, 1, 2), hidden_draws=2,
          note="pinned template and EOS: loss and gradient vs a float64 F.log_softmax oracle; "
                               "no gradient into the reference model"),
     Case(name="dpo/same_model_is_log2", inputs=same_model_inputs, compare=close(rtol=1e-5, atol=1e-6),
-         run=run_same, expect=lambda inp: np.asarray(math.log(2.0), np.float32), hidden_draws=0,
+         run=run_same, expect=ORACLES.expect_same_model_log2, hidden_draws=0,
          note="lm == lm_ref: the margin is 0 and the loss is -log sigmoid(0) = log 2"),
 ))

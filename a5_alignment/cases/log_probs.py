@@ -1,16 +1,18 @@
 """Cases for a5.entropy (against torch.distributions.Categorical in float64, worked examples, huge logits) and
-a5.response_log_probs (a stand-in prefix LM defined in tensors.py, against a float64 numpy log-softmax)."""
+a5.response_log_probs (a stand-in prefix LM defined in tensors.py, against a float64 numpy log-softmax). The
+oracles are in a5_alignment/oracles/log_probs.py."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
-from a5_alignment.cases.tensors import log_softmax64, make_prefix_lm, prefix_lm_logits64, prefix_lm_weights
-from shared.cases import Case, Impl, Suite, close
-from shared.cases.tensors import f64, randn, tensor
+from a5_alignment.cases.tensors import make_prefix_lm, prefix_lm_weights
+from shared.cases import Case, Impl, Oracles, Suite, close
+from shared.cases.tensors import randn, tensor
+
+ORACLES = Oracles("a5_alignment.oracles.log_probs")  # expected values: instructor-only, never released
 
 # float32 entropy log Z - sum p z of logits |z| <= ~12 (scale 3 at 4 sigma) over <= 11 classes against a float64
 # oracle: log Z and sum p z are each rounded at ~eps * max|z| and accumulate a few such roundings, so the error
@@ -20,14 +22,6 @@ ENTROPY_CLOSE = close(rtol=1e-5, atol=1e-5)
 # ulp of 1e3 (3e-5) and the entropy inherits that shift, so atol 1e-4. Normal logits of scale 1e3 reached |z| ~
 # 4e3, where half an ulp is 1.2e-4 and failed atol 1e-4 on some draws.
 LARGE_LOGITS = 1e3
-
-
-def expect_categorical(inp: dict) -> np.ndarray:
-    """Oracle: torch.distributions.Categorical(logits).entropy() in float64."""
-    import torch
-
-    z = torch.from_numpy(f64(inp["logits"]))
-    return torch.distributions.Categorical(logits=z).entropy().numpy().astype(inp["logits"].dtype)
 
 
 def run_entropy(impl: Impl, inp: dict) -> Any:
@@ -48,11 +42,6 @@ def worked_entropy_inputs(rng: np.random.Generator) -> dict:
     return {"logits": rows}
 
 
-def expect_worked_entropy(inp: dict) -> np.ndarray:
-    v = inp["logits"].shape[1]
-    return np.array([math.log(v), 0.0, math.log(2.0)], dtype=np.float32)
-
-
 def lp_inputs(rng: np.random.Generator) -> dict:
     vocab, b, t = int(rng.integers(5, 30)), int(rng.integers(1, 4)), int(rng.integers(2, 9))
     ids = rng.integers(0, vocab, size=(b, t + 1))
@@ -71,24 +60,12 @@ def run_lp(impl: Impl, inp: dict, wrap: bool = False) -> Any:
             "bias_grad": grad if grad is not None else np.zeros(0, np.float32)}
 
 
-def expect_lp(inp: dict) -> dict:
-    """Oracle: float64 numpy log-softmax of the stand-in's logits, gathered at the labels; entropy -sum p log p;
-    d(sum log_probs)/d bias = sum over positions of (onehot(label) - p)."""
-    logits = prefix_lm_logits64(inp["w"], inp["input_ids"])
-    lsm = log_softmax64(logits)
-    lp = np.take_along_axis(lsm, inp["labels"][..., None], axis=-1)[..., 0]
-    p = np.exp(lsm)
-    onehot = np.eye(logits.shape[-1])[inp["labels"]]
-    return {"log_probs": lp.astype(np.float32), "token_entropy": (-(p * lsm).sum(-1)).astype(np.float32),
-            "bias_grad": (onehot - p).sum(axis=(0, 1)).astype(np.float32)}
-
-
 SUITE = Suite(cases=(
     Case(name="entropy/random", inputs=lambda rng: {"logits": randn(rng, (3, 4, 11), scale=3.0)},
-         compare=ENTROPY_CLOSE, run=run_entropy, expect=expect_categorical, hidden_draws=2,
+         compare=ENTROPY_CLOSE, run=run_entropy, expect=ORACLES.expect_categorical, hidden_draws=2,
          note="logits (3, 4, 11): entropy over the last dim, against torch Categorical in float64"),
     Case(name="entropy/worked_extremes", inputs=worked_entropy_inputs, compare=close(atol=1e-5),
-         run=run_entropy, expect=expect_worked_entropy,
+         run=run_entropy, expect=ORACLES.expect_worked_entropy,
          note="uniform -> log V; one logit 1e4 above the rest -> 0; two -> log 2 (no NaN: never exp(1e4))"),
     Case(name="entropy/large_logits",
          # each row shifted by up to 1e3 (exp overflows unless the max is subtracted), spread over a few units
@@ -96,12 +73,12 @@ SUITE = Suite(cases=(
          # entropy ~0 on every row, an answer a visible draw would replay: grader/replay.py)
          inputs=lambda rng: {"logits": (rng.uniform(-LARGE_LOGITS, LARGE_LOGITS, (5, 1))
                                  + rng.uniform(-3, 3, (5, 17))).astype(np.float32)},
-         compare=close(atol=1e-4), run=run_entropy, expect=expect_categorical, seeds=(0,),
+         compare=close(atol=1e-4), run=run_entropy, expect=ORACLES.expect_categorical, seeds=(0,),
          note="logits of size ~1e3: a stable formula gives finite entropies"),
     Case(name="log_probs/prefix_lm", inputs=lp_inputs, compare=close(rtol=1e-4, atol=1e-5), run=run_lp,
-         expect=expect_lp, seeds=(0, 1, 2), hidden_draws=2,
+         expect=ORACLES.expect_lp, seeds=(0, 1, 2), hidden_draws=2,
          note="a stand-in LM: log p(label) per position, token entropy, and gradients flow into the model"),
     Case(name="log_probs/hf_style_output", inputs=lp_inputs, compare=close(rtol=1e-4, atol=1e-5),
-         run=lambda impl, inp: run_lp(impl, inp, wrap=True), expect=expect_lp, seeds=(0,),
+         run=lambda impl, inp: run_lp(impl, inp, wrap=True), expect=ORACLES.expect_lp, seeds=(0,),
          note="a model returning an object with .logits (as transformers does) is accepted too"),
 ))

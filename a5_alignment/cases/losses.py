@@ -1,5 +1,6 @@
 """Cases for a5.pg_losses: the naive REINFORCE loss and the GRPO-clip loss per token against numpy formulas and
-a worked example, the dispatch of compute_policy_gradient_loss, and its ValueError on an unknown type."""
+a worked example, the dispatch of compute_policy_gradient_loss, and its ValueError on an unknown type. The oracles
+are in a5_alignment/oracles/losses.py."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from typing import Any
 
 import numpy as np
 
-from shared.cases import Case, Impl, Suite, close, raises
-from shared.cases.tensors import f64, randn, tensor
+from shared.cases import Case, Impl, Oracles, Suite, close, raises
+from shared.cases.tensors import randn, tensor
+
+ORACLES = Oracles("a5_alignment.oracles.losses")  # expected values: instructor-only, never released
 
 
 def pg_inputs(rng: np.random.Generator) -> dict:
@@ -27,25 +30,12 @@ def run_clip(impl: Impl, inp: dict) -> Any:
     return loss
 
 
-def clip_oracle(inp: dict) -> np.ndarray:
-    """-min(r A, clip(r, 1-c, 1+c) A) in float64 numpy."""
-    r = np.exp(f64(inp["lp"]) - f64(inp["old"]))
-    a, c = f64(inp["adv"]), inp["clip"]
-    return (-np.minimum(r * a, np.clip(r, 1 - c, 1 + c) * a)).astype(np.float32)
-
-
 def clip_worked_inputs(rng: np.random.Generator) -> dict:
     ln = np.log
     # ratios 1.5, 0.5, 1.1 for A = +1 and -1, cliprange 0.2
     lp = np.array([[ln(1.5), ln(0.5), ln(1.1)], [ln(1.5), ln(0.5), ln(1.1)]], dtype=np.float32)
     return {"lp": lp, "old": np.zeros((2, 3), dtype=np.float32), "adv": np.array([[1.0], [-1.0]], np.float32),
             "clip": 0.2}
-
-
-def expect_clip_worked(inp: dict) -> np.ndarray:
-    # By hand. A=+1: r=1.5 -> -min(1.5, 1.2) = -1.2; r=0.5 -> -min(0.5, 0.8) = -0.5; r=1.1 -> -1.1.
-    # A=-1: r=1.5 -> -min(-1.5, -1.2) = 1.5; r=0.5 -> -min(-0.5, -0.8) = 0.8; r=1.1 -> 1.1.
-    return np.array([[-1.2, -0.5, -1.1], [1.5, 0.8, 1.1]], dtype=np.float32)
 
 
 def run_dispatch(impl: Impl, inp: dict) -> Any:
@@ -58,12 +48,6 @@ def run_dispatch(impl: Impl, inp: dict) -> Any:
     return out
 
 
-def expect_dispatch(inp: dict) -> dict:
-    lp = f64(inp["lp"])
-    return {"no_baseline": (-f64(inp["raw"]) * lp).astype(np.float32),
-            "reinforce_with_baseline": (-f64(inp["adv"]) * lp).astype(np.float32), "grpo_clip": clip_oracle(inp)}
-
-
 def run_unknown(impl: Impl, inp: dict) -> Any:
     return impl.compute_policy_gradient_loss(tensor(inp["lp"]), "ppo_with_value_head",
                                              advantages=tensor(inp["adv"]))
@@ -71,16 +55,16 @@ def run_unknown(impl: Impl, inp: dict) -> Any:
 
 SUITE = Suite(cases=(
     Case(name="pg_loss/naive", inputs=pg_inputs, compare=close(), run=run_naive,
-         expect=lambda inp: (-f64(inp["adv"]) * f64(inp["lp"])).astype(np.float32), hidden_draws=2,
+         expect=ORACLES.expect_naive, hidden_draws=2,
          note="-A * log_probs, A (batch, 1) broadcast over (batch, seq)"),
     Case(name="pg_loss/grpo_clip_worked", inputs=clip_worked_inputs, compare=close(rtol=1e-5, atol=1e-6),
-         run=run_clip, expect=expect_clip_worked, seeds=(0,), hidden_draws=0,
+         run=run_clip, expect=ORACLES.expect_clip_worked, seeds=(0,), hidden_draws=0,
          note="ratios 1.5, 0.5, 1.1 with A = +1 and -1, cliprange 0.2: the min picks the pessimistic side"),
     Case(name="pg_loss/grpo_clip_random", inputs=pg_inputs, compare=close(rtol=1e-5, atol=1e-6),
-         run=run_clip, expect=clip_oracle, seeds=(0, 1, 2), hidden_draws=2,
+         run=run_clip, expect=ORACLES.clip_oracle, seeds=(0, 1, 2), hidden_draws=2,
          note="-min(r A, clip(r, 1-c, 1+c) A) per token"),
     Case(name="pg_loss/dispatch", inputs=pg_inputs, compare=close(rtol=1e-5, atol=1e-6), run=run_dispatch,
-         expect=expect_dispatch,
+         expect=ORACLES.expect_dispatch,
          note="compute_policy_gradient_loss: no_baseline uses raw rewards, the others the advantages"),
     Case(name="pg_loss/unknown_type_raises", inputs=pg_inputs, compare=raises(ValueError), run=run_unknown,
          expect=None, seeds=(0,), note="an unknown loss_type is a ValueError naming the valid types"),

@@ -1,7 +1,7 @@
 """Cases for the optional PPO units a5.ppo_step (compute_value_loss, ppo_microbatch_train_step) and
 a5.value_head (PolicyWithValue): the value loss against numpy and a worked example, the step's loss and
 gradients against float64 autograd of an independently written objective, and the value head against a forward
-hook on a1's TransformerLM."""
+hook on a1's TransformerLM. The oracles are in a5_alignment/oracles/ppo.py."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from typing import Any
 import numpy as np
 
 from a5_alignment.cases.gae import response_mask
-from shared.cases import Case, Impl, Suite, close, fields, raises
-from shared.cases.tensors import f64, randn, tensor
+from shared.cases import Case, Impl, Oracles, Suite, close, fields, raises
+from shared.cases.tensors import randn, tensor
+
+ORACLES = Oracles("a5_alignment.oracles.ppo")  # expected values: instructor-only, never released
 
 STEP_CLOSE = close(rtol=1e-5, atol=1e-6)
 
@@ -30,25 +32,11 @@ def run_value_loss(impl: Impl, inp: dict) -> Any:
     return loss
 
 
-def expect_value_loss(inp: dict) -> np.ndarray:
-    v, old, ret, m, c = f64(inp["values"]), f64(inp["old"]), f64(inp["returns"]), inp["mask"], inp["c"]
-    v_clip = old + np.clip(v - old, -c, c)
-    per = np.maximum((v - ret) ** 2, (v_clip - ret) ** 2)
-    return np.asarray(0.5 * per[m].mean(), dtype=np.float32)
-
-
 def value_worked_inputs(rng: np.random.Generator) -> dict:
     return {"values": np.array([[1.0, 0.0, 2.0, 100.0]], dtype=np.float32),
             "old": np.full((1, 4), 0.5, dtype=np.float32),
             "returns": np.array([[2.0, 0.0, 0.0, 0.0]], dtype=np.float32),
             "mask": np.array([[True, True, True, False]]), "c": 0.2}
-
-
-def expect_value_worked(inp: dict) -> np.ndarray:
-    # By hand, c = 0.2 around old = 0.5, so V_clip lies in [0.3, 0.7]:
-    # t=0: V=1 -> V_clip 0.7, R=2: max(1, 1.69) = 1.69; t=1: V=0 -> V_clip 0.3, R=0: max(0, 0.09) = 0.09;
-    # t=2: V=2 -> V_clip 0.7, R=0: max(4, 0.49) = 4; t=3 masked out. 0.5 * (1.69 + 0.09 + 4) / 3 = 0.963333...
-    return np.asarray(0.5 * 5.78 / 3, dtype=np.float32)
 
 
 def step_inputs(ent: bool) -> Any:
@@ -77,35 +65,6 @@ def run_step(impl: Impl, inp: dict) -> Any:
     out = {"loss": loss.detach(), "grad_log_probs": lp.grad, "grad_values": values.grad}
     if ent is not None:
         out["grad_entropy"] = ent.grad
-    return out
-
-
-def expect_step(inp: dict) -> dict:
-    """Oracle: the objective written out in float64 torch (token-level masked means), and its autograd."""
-    import torch
-
-    lp = torch.tensor(f64(inp["lp"]), requires_grad=True)
-    v = torch.tensor(f64(inp["values"]), requires_grad=True)
-    old_lp, old_v, adv, ret = (torch.tensor(f64(inp[k])) for k in ("old_lp", "old_values", "adv", "returns"))
-    m = torch.tensor(inp["mask"]).double()
-    n = m.sum()
-    ratio = (lp - old_lp).exp()
-    c, cv = inp["clip"], inp["clip_v"]
-    surrogate = torch.where(adv >= 0, torch.clamp(ratio, max=1 + c) * adv, torch.clamp(ratio, min=1 - c) * adv)
-    policy = -(surrogate * m).sum() / n
-    v_clip = torch.clamp(v, old_v - cv, old_v + cv)
-    value = 0.5 * (torch.maximum((v - ret) ** 2, (v_clip - ret) ** 2) * m).sum() / n
-    loss = policy + inp["vf"] * value
-    ent = None
-    if inp["entropy"] is not None:
-        ent = torch.tensor(f64(inp["entropy"]), requires_grad=True)
-        loss = loss - inp["ent_coef"] * (ent * m).sum() / n
-    loss = loss / inp["k"]
-    loss.backward()
-    out = {"loss": np.asarray(loss.item(), dtype=np.float32),
-           "grad_log_probs": lp.grad.numpy().astype(np.float32), "grad_values": v.grad.numpy().astype(np.float32)}
-    if ent is not None:
-        out["grad_entropy"] = ent.grad.numpy().astype(np.float32)
     return out
 
 
@@ -148,20 +107,6 @@ def run_head(impl: Impl, inp: dict) -> Any:
     return {"logits": logits, "values": values, "final_norm_calls": len(calls)}
 
 
-def expect_head(inp: dict) -> dict:
-    """Oracle: the unwrapped LM's logits, and the input of its LM head captured by a forward hook, projected in
-    float64 numpy; ln_final runs once per forward."""
-    import torch
-
-    lm = small_lm(inp)
-    seen = {}
-    lm.ln_final.register_forward_hook(lambda mod, args, out: seen.update(h=out.detach()))
-    with torch.no_grad():
-        logits = lm(torch.from_numpy(inp["ids"]))
-    values = f64(seen["h"].numpy()) @ f64(inp["w"])[0] + f64(inp["b"])[0]
-    return {"logits": logits.numpy(), "values": values.astype(np.float32), "final_norm_calls": 1}
-
-
 def run_head_zero(impl: Impl, inp: dict) -> Any:
     import torch
 
@@ -170,56 +115,40 @@ def run_head_zero(impl: Impl, inp: dict) -> Any:
     return {"logits": logits, "values": values}
 
 
-def expect_head_zero(inp: dict) -> dict:
-    """The LM's own logits (so the answer depends on the inputs: grader/replay.py) and zero values."""
-    return {"logits": expect_head(inp)["logits"], "values": np.zeros(inp["ids"].shape, dtype=np.float32)}
-
-
 def run_head_grad(impl: Impl, inp: dict) -> Any:
     pv = wrapped(impl, inp)
     pv(tensor(inp["ids"]))[1].sum().backward()
     return pv.policy.token_embeddings.weight.grad
 
 
-def expect_head_grad(inp: dict) -> np.ndarray:
-    """Oracle: autograd of sum(w . h + b) with h captured by a hook on the unwrapped LM."""
-    import torch
-
-    lm = small_lm(inp)
-    seen = {}
-    lm.ln_final.register_forward_hook(lambda mod, args, out: seen.update(h=out))
-    lm(torch.from_numpy(inp["ids"]))
-    (seen["h"] @ torch.from_numpy(inp["w"])[0] + torch.from_numpy(inp["b"])[0]).sum().backward()
-    return lm.token_embeddings.weight.grad.numpy()
-
-
 SUITE = Suite(cases=(
     Case(name="value_loss/worked_example", inputs=value_worked_inputs, compare=close(), run=run_value_loss,
-         expect=expect_value_worked, seeds=(0,), hidden_draws=0,
+         expect=ORACLES.expect_value_worked, seeds=(0,), hidden_draws=0,
          note="by hand: the clipped error wins twice, the unclipped once"),
     Case(name="value_loss/random", inputs=value_inputs, compare=close(rtol=1e-5, atol=1e-6),
-         run=run_value_loss, expect=expect_value_loss, hidden_draws=2,
+         run=run_value_loss, expect=ORACLES.expect_value_loss, hidden_draws=2,
          note="0.5 * masked mean of max(unclipped, clipped) squared error"),
     Case(name="ppo_step/random", inputs=step_inputs(False), compare=STEP_CLOSE, run=run_step,
-         expect=expect_step, seeds=(0, 1, 2), hidden_draws=2,
+         expect=ORACLES.expect_step, seeds=(0, 1, 2), hidden_draws=2,
          note="loss and gradients: token-level masked means, vf_coef, / grad-accum steps"),
     Case(name="ppo_step/entropy_bonus", inputs=step_inputs(True), compare=STEP_CLOSE, run=run_step,
-         expect=expect_step, seeds=(0,), note="ent_coef > 0 subtracts ent_coef * masked mean of the token entropy"),
+         expect=ORACLES.expect_step, seeds=(0,),
+         note="ent_coef > 0 subtracts ent_coef * masked mean of the token entropy"),
     Case(name="ppo_step/bad_accum_raises", inputs=lambda rng: {**step_inputs(False)(rng), "k": 0},
          compare=raises(ValueError), run=run_step, expect=None, seeds=(0,),
          note="gradient_accumulation_steps < 1 is a ValueError"),
     Case(name="value_head/matches_lm_and_trunk", inputs=head_inputs, compare=close(rtol=1e-4, atol=1e-5),
-         run=run_head, expect=expect_head,
+         run=run_head, expect=ORACLES.expect_head,
          note="logits as the LM's; values = value_head(input of the LM head); one pass through the trunk"),
     Case(name="value_head/zero_init", inputs=head_inputs,
          compare=fields(logits=close(rtol=1e-4, atol=1e-5), values=close(rtol=0.0, atol=0.0)), run=run_head_zero,
-         expect=expect_head_zero, seeds=(0,),
+         expect=ORACLES.expect_head_zero, seeds=(0,),
          note="a fresh value head is zero: every value is 0, shape (batch, seq)"),
     # float32 backward through two layers (d 16, 7 positions) on both sides, so the error is absolute, relative to
     # the largest gradient entry, not to each (often small, cancelled) entry: another SIMD dispatch and thread
     # count moved entries by up to 22 eps * max|grad| with max|grad| up to 19 (500 draws), so <= ~5e-5: atol 2e-4
     # (atol 1e-6 failed, margin 1.4).
     Case(name="value_head/gradient_reaches_trunk", inputs=head_inputs, compare=close(rtol=1e-4, atol=2e-4),
-         run=run_head_grad, expect=expect_head_grad, seeds=(0,),
+         run=run_head_grad, expect=ORACLES.expect_head_grad, seeds=(0,),
          note="a shared critic: value gradients reach the trunk"),
 ))

@@ -1,5 +1,6 @@
 """Cases for a5.group_rewards (numpy with ddof=1, a worked example, a constant group) and a5.r1_zero_reward
-(worked examples of the format and the verifier: numbers, fractions, expressions)."""
+(worked examples of the format and the verifier: numbers, fractions, expressions). The oracles are in
+a5_alignment/oracles/rewards.py."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from shared.cases import Case, Impl, Suite, close, raises
+from shared.cases import Case, Impl, Oracles, Suite, close, hide, raises
+
+ORACLES = Oracles("a5_alignment.oracles.rewards")  # expected values: instructor-only, never released
 
 # (r - mean) / std is ill-conditioned in a group whose rewards nearly coincide: the float32 rounding of rewards
 # |r| <= 2 moves r - mean by ~eps * 2, so A by ~eps * 2 / std (measured: error * std <= 3.1e-7 over 10k draws),
@@ -46,25 +49,8 @@ def run_group(impl: Impl, inp: dict) -> Any:
     return {"advantages": adv, "raw_rewards": raw}
 
 
-def expect_group(inp: dict) -> dict:
-    """Oracle: numpy, std with ddof=1 (the unbiased sample std)."""
-    r = np.asarray(inp["rewards"], dtype=np.float64).reshape(-1, inp["group_size"])
-    a = r - r.mean(axis=1, keepdims=True)
-    if inp["normalize"]:
-        a = a / (r.std(axis=1, ddof=1, keepdims=True) + inp["eps"])
-    return {"advantages": a.reshape(-1).astype(np.float32), "raw_rewards": r.reshape(-1).astype(np.float32)}
-
-
 def worked_inputs(rng: np.random.Generator) -> dict:
     return {"rewards": [1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0], "group_size": 4, "eps": 1e-6, "normalize": True}
-
-
-def expect_worked(inp: dict) -> dict:
-    # group 1: mean 0.5, unbiased std sqrt((4 * 0.25) / 3) = 0.57735 -> A = +-0.5 / (0.57735 + 1e-6) = +-0.866024
-    # group 2: all equal -> std 0 -> A = 0 / (0 + eps) = 0 (no NaN)
-    a = 0.5 / (np.sqrt(1.0 / 3.0) + 1e-6)
-    return {"advantages": np.array([a, -a, -a, a, 0, 0, 0, 0], dtype=np.float32),
-            "raw_rewards": np.array(inp["rewards"], dtype=np.float32)}
 
 
 def run_bad_group(impl: Impl, inp: dict) -> Any:
@@ -151,10 +137,10 @@ def run_r1(impl: Impl, inp: dict) -> Any:
 
 SUITE = Suite(cases=(
     Case(name="group_rewards/worked_example", inputs=worked_inputs, compare=close(rtol=1e-5, atol=1e-6),
-         run=run_group, expect=expect_worked, seeds=(0,), hidden_draws=0,
+         run=run_group, expect=ORACLES.expect_worked, seeds=(0,), hidden_draws=0,
          note="rewards [1,0,0,1 | 0,0,0,0], G=4: A = +-0.866 (unbiased std), a constant group gives 0"),
     *(Case(name=f"group_rewards/{name}", inputs=group_inputs(binary, norm),
-           compare=close(rtol=1e-5, atol=1e-5), run=run_group, expect=expect_group, hidden_draws=2, note=note)
+           compare=close(rtol=1e-5, atol=1e-5), run=run_group, expect=ORACLES.expect_group, hidden_draws=2, note=note)
       for name, binary, norm, note in (
           ("binary_std", True, True, "0/1 rewards, normalize_by_std: (r - mean) / (std_unbiased + eps)"),
           ("real_std", False, True, "real rewards, normalize_by_std"),
@@ -162,9 +148,9 @@ SUITE = Suite(cases=(
     Case(name="group_rewards/not_a_multiple_raises", inputs=lambda rng: {}, compare=raises(ValueError),
          run=run_bad_group, expect=None, seeds=(0,), hidden_draws=0, note="3 responses with group_size 2: ValueError"),
     Case(name="r1_reward/worked_examples", inputs=r1_worked_inputs, compare=close(), run=run_r1,
-         expect=lambda inp: inp["want"], seeds=(0,), hidden_draws=0,
+         expect=ORACLES.expect_want, seeds=(0,), hidden_draws=0,
          note="the handout's examples, including a 9**9**9**9 answer rejected by the time limit"),
-    Case(name="r1_reward/generated", inputs=r1_inputs, compare=close(), run=run_r1,
-         expect=lambda inp: inp["want"], seeds=(0, 1, 2), hidden_draws=2,
+    Case(name="r1_reward/generated", inputs=r1_inputs, compare=close(), run=run_r1, public=hide("want"),
+         expect=ORACLES.expect_want, seeds=(0, 1, 2), hidden_draws=2,
          note="format needs '</think> <answer>' and '</answer>'; answers checked as values"),
 ))

@@ -1,5 +1,6 @@
 """Cases for a5.sft_step and a5.grpo_step: the returned loss and the gradient the step leaves on the log-probs,
-against numpy formulas (SFT, REINFORCE) and float64 autograd of an independently written GRPO-clip loss."""
+against numpy formulas (SFT, REINFORCE) and float64 autograd of an independently written GRPO-clip loss. The
+oracles are in a5_alignment/oracles/steps.py."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from typing import Any
 import numpy as np
 
 from a5_alignment.cases.tensors import random_mask
-from shared.cases import Case, Impl, Suite, close
-from shared.cases.tensors import f64, randn, tensor
+from shared.cases import Case, Impl, Oracles, Suite, close
+from shared.cases.tensors import randn, tensor
+
+ORACLES = Oracles("a5_alignment.oracles.steps")  # expected values: instructor-only, never released
 
 STEP_CLOSE = close(rtol=1e-5, atol=1e-6)
 
@@ -26,24 +29,9 @@ def run_sft(impl: Impl, inp: dict) -> Any:
     return {"loss": loss.detach(), "grad": lp.grad}
 
 
-def expect_sft(inp: dict) -> dict:
-    """loss = -mean_b(sum_t m*lp / c) / k; d loss / d lp = -m / (c * B * k)."""
-    lp, m, k, c = f64(inp["lp"]), inp["mask"], inp["k"], inp["c"]
-    b = lp.shape[0]
-    loss = -(np.where(m, lp, 0.0).sum(-1) / c).mean() / k
-    grad = -m.astype(np.float64) / (c * b * k)
-    return {"loss": np.asarray(loss, dtype=np.float32), "grad": grad.astype(np.float32)}
-
-
 def sft_worked_inputs(rng: np.random.Generator) -> dict:
     return {"lp": np.array([[-1.0, -2.0, -3.0], [-0.5, -0.5, -4.0]], dtype=np.float32),
             "mask": np.array([[True, True, False], [False, True, True]]), "k": 2, "c": 1.0}
-
-
-def expect_sft_worked(inp: dict) -> dict:
-    # by hand: row sums 3.0 and 4.5, mean 3.75, / k = 2 -> 1.875; grad = -mask / (1 * 2 * 2) = -0.25 * mask
-    return {"loss": np.asarray(1.875, dtype=np.float32),
-            "grad": np.array([[-0.25, -0.25, 0.0], [0.0, -0.25, -0.25]], dtype=np.float32)}
 
 
 def grpo_inputs(loss_type: str) -> Any:
@@ -67,37 +55,15 @@ def run_grpo(impl: Impl, inp: dict) -> Any:
     return {"loss": loss.detach(), "grad": lp.grad}
 
 
-def expect_grpo(inp: dict) -> dict:
-    """Oracle: the per-token loss written out in float64 torch, masked mean per row, batch mean, / k, and its
-    autograd gradient."""
-    import torch
-
-    lp = torch.tensor(f64(inp["lp"]), requires_grad=True)
-    old, adv, raw = (torch.tensor(f64(inp[k])) for k in ("old", "adv", "raw"))
-    m = torch.tensor(inp["mask"]).double()
-    if inp["loss_type"] == "no_baseline":
-        per_token = -raw * lp
-    elif inp["loss_type"] == "reinforce_with_baseline":
-        per_token = -adv * lp
-    else:
-        ratio = (lp - old).exp()
-        lo, hi = 1.0 - inp["clip"], 1.0 + inp["clip"]
-        per_token = -torch.where(adv >= 0, torch.minimum(ratio, torch.full_like(ratio, hi)) * adv,
-                                 torch.maximum(ratio, torch.full_like(ratio, lo)) * adv)
-    loss = ((per_token * m).sum(-1) / m.sum(-1)).mean() / inp["k"]
-    loss.backward()
-    return {"loss": np.asarray(loss.item(), dtype=np.float32), "grad": lp.grad.numpy().astype(np.float32)}
-
-
 SUITE = Suite(cases=(
     Case(name="sft_step/worked_example", inputs=sft_worked_inputs, compare=STEP_CLOSE, run=run_sft,
-         expect=expect_sft_worked, seeds=(0,), hidden_draws=0,
+         expect=ORACLES.expect_sft_worked, seeds=(0,), hidden_draws=0,
          note="log-probs [[-1,-2,-3],[-.5,-.5,-4]], mask [[1,1,0],[0,1,1]], k=2: loss 1.875"),
-    Case(name="sft_step/random", inputs=sft_inputs, compare=STEP_CLOSE, run=run_sft, expect=expect_sft,
+    Case(name="sft_step/random", inputs=sft_inputs, compare=STEP_CLOSE, run=run_sft, expect=ORACLES.expect_sft,
          seeds=(0, 1, 2), hidden_draws=2,
          note="loss and gradient on the log-probs: divided by normalize_constant and by grad-accum steps"),
     *(Case(name=f"grpo_step/{lt}", inputs=grpo_inputs(lt), compare=STEP_CLOSE, run=run_grpo,
-           expect=expect_grpo, hidden_draws=2,
+           expect=ORACLES.expect_grpo, hidden_draws=2,
            note=f"loss_type={lt}: masked mean per sequence, batch mean, / grad-accum steps")
       for lt in ("no_baseline", "reinforce_with_baseline", "grpo_clip")),
 ))

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from shared.cases.tensors import f64, randn, tensor
+from shared.cases.tensors import randn, tensor
 
 
 def random_mask(rng: np.random.Generator, shape: tuple[int, ...], p: float = 0.6) -> np.ndarray:
@@ -59,16 +59,9 @@ def prefix_lm_weights(rng: np.random.Generator, vocab: int, dim: int = 8) -> dic
             "bias": randn(rng, (vocab,))}
 
 
-def prefix_lm_logits64(w: dict, ids: np.ndarray) -> np.ndarray:
-    """The stand-in LM in float64: logits[b, t] = out @ mean(emb[ids[b, :t+1]]) * 3 + bias."""
-    e = f64(w["emb"])[ids]  # (batch, seq, dim)
-    prefix = np.cumsum(e, axis=1) / np.arange(1, ids.shape[1] + 1)[None, :, None]
-    return 3.0 * prefix @ f64(w["out"]).T + f64(w["bias"])
-
-
 def make_prefix_lm(w: dict, wrap_output: bool = False) -> Any:
-    """A torch module computing prefix_lm_logits64 in float32 (optionally returning an object with .logits,
-    as a transformers model does)."""
+    """A torch module computing the stand-in LM in float32, logits[b, t] = out @ mean(emb[ids[b, :t+1]]) * 3 + bias
+    (optionally returning an object with .logits, as a transformers model does)."""
     import torch
     from torch import nn
 
@@ -90,9 +83,3 @@ def make_prefix_lm(w: dict, wrap_output: bool = False) -> Any:
             return Out(logits) if wrap_output else logits
 
     return PrefixLM()
-
-
-def log_softmax64(logits: np.ndarray) -> np.ndarray:
-    z = f64(logits)
-    m = z.max(axis=-1, keepdims=True)
-    return z - m - np.log(np.exp(z - m).sum(axis=-1, keepdims=True))

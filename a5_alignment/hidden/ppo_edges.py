@@ -7,7 +7,11 @@ from __future__ import annotations
 import numpy as np
 
 from a5_alignment.cases import gae, ppo
-from shared.cases import Case, Suite, close
+from shared.cases import Case, Oracles, Suite, close
+
+# expected values: those of the visible cases these reuse, by reference (instructor-only, never imported)
+GAE_ORACLES = Oracles("a5_alignment.oracles.gae")
+PPO_ORACLES = Oracles("a5_alignment.oracles.ppo")
 
 
 def nan_outside(rng: np.random.Generator) -> dict:
@@ -44,16 +48,18 @@ def clip_v_zero(rng: np.random.Generator) -> dict:
 
 SUITE = Suite(cases=(
     Case(name="gae/edge_nan_outside_response", inputs=nan_outside, compare=gae.GAE_CLOSE,
-         run=gae.run_gae, expect=gae.gae_loop, note="NaN values and inf rewards outside the mask never leak in"),
+         run=gae.run_gae, expect=GAE_ORACLES.gae_loop,
+         note="NaN values and inf rewards outside the mask never leak in"),
     Case(name="gae/edge_one_token_responses", inputs=one_token, compare=gae.GAE_CLOSE, run=gae.run_gae,
-         expect=gae.gae_loop, note="a one-token response: A = r - V"),
+         expect=GAE_ORACLES.gae_loop, note="a one-token response: A = r - V"),
     Case(name="gae/edge_full_rows", inputs=full_rows, compare=gae.GAE_CLOSE, run=gae.run_gae,
-         expect=gae.gae_loop, note="responses from the first to the last column"),
+         expect=GAE_ORACLES.gae_loop, note="responses from the first to the last column"),
     Case(name="shape_rewards/edge_empty_response", inputs=empty_row, compare=close(),
-         run=gae.run_shape, expect=gae.expect_shape, note="a row without response tokens gets zeros"),
+         run=gae.run_shape, expect=GAE_ORACLES.expect_shape, note="a row without response tokens gets zeros"),
     Case(name="value_loss/edge_cliprange_0", inputs=clip_v_zero,
-         compare=close(rtol=1e-5, atol=1e-6), run=ppo.run_value_loss, expect=ppo.expect_value_loss,
+         compare=close(rtol=1e-5, atol=1e-6), run=ppo.run_value_loss, expect=PPO_ORACLES.expect_value_loss,
          note="cliprange_value 0: V_clip is the old value"),
     Case(name="ppo_step/edge_k1", inputs=lambda rng: {**ppo.step_inputs(False)(rng), "k": 1},
-         compare=ppo.STEP_CLOSE, run=ppo.run_step, expect=ppo.expect_step, note="gradient_accumulation_steps = 1"),
+         compare=ppo.STEP_CLOSE, run=ppo.run_step, expect=PPO_ORACLES.expect_step,
+         note="gradient_accumulation_steps = 1"),
 ))

@@ -1,0 +1,1 @@
+"""Expected-value oracles (instructor-only: no release ships them; nothing the worker imports imports them)."""
