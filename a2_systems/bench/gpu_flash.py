@@ -128,7 +128,7 @@ def graded_cases() -> list[Check]:
         return [Check("graded cases", True, "skipped: numpy is not installed here")]
     from a2_systems.api import API
     from a2_systems.cases.flash_triton import SUITE
-    from shared.cases import Impl, Raised
+    from shared.cases import Impl, Raised, oracle
 
     cases = list(SUITE.cases)
     try:  # instructor-only: a student's release has no hidden package
@@ -146,7 +146,8 @@ def graded_cases() -> list[Check]:
             outputs = case.run(impl, inputs)
         except Exception as e:  # noqa: BLE001 - the raises() cases expect one
             outputs = Raised(f"{type(e).__module__}.{type(e).__qualname__}", str(e))
-        expected = case.expect(inputs) if callable(case.expect) else None
+        oracle_fn = oracle.resolve(case.expect)  # the instructor's tree: the oracles are importable here
+        expected = oracle_fn(inputs) if oracle_fn is not None else None
         verdict = case.compare(inputs, outputs, expected)
         checks.append(Check(f"case {case.name}", verdict.ok, verdict.message or "passed"))
     return checks
