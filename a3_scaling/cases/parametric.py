@@ -169,6 +169,7 @@ SUITE = Suite(cases=(
                               "loss must be used"),
     Case(name="parametric/noisy_vs_least_squares", inputs=noisy_inputs,
          compare=LEAST_SQUARES_CLOSE, run=run_fit, expect=ORACLES.expect_least_squares, seeds=(0,),
+         public=hide("law"),
          note="0.2% noise: close to scipy.optimize.least_squares(loss='huber', f_scale=1e-3) on log-loss"),
     Case(name="parametric/too_few_runs_raises",
          inputs=lambda rng: {"params": np.array([1e8, 2e8, 4e8]), "tokens": np.array([1e9, 1e9, 1e9]),
