@@ -280,8 +280,9 @@ def closing_summary(run: _Run, full: bool) -> list[str]:
     out.append(results_table(run))
     n_pass = sum(u.status == PASSED for u in units)
     required = [u for u in units if not u.optional]
-    earned = sum(u.earned for u in units)
+    earned = sum(u.earned for u in required)
     possible = sum(u.points for u in required)
+    extra = sum(u.earned for u in units if u.optional)
     nxt = _next_unit(run, units)
     if nxt is None:
         where = f"every unit run passes: make submit A={a.id}"
@@ -290,7 +291,8 @@ def closing_summary(run: _Run, full: bool) -> list[str]:
         where = (f"next: {key} ({state}, HANDOUT.md {a.rubric.units[key].handout}): "
                  f"make test A={a.id} U={key.split('.', 1)[-1]}")
     scope = "chosen" if run.chosen else "visible"
-    out.append(f"{a.id}: {n_pass}/{len(units)} {scope} units pass · projected {earned:.4g}/{possible:g} "
+    out.append(f"{a.id}: {n_pass}/{len(units)} {scope} units pass · projected {earned:.4g}/{possible:g}"
+               + (f" + {extra:.4g} extra credit" if extra else "") + " "
                f"(graded points come from hidden draws only) · {where}")
     return out
 
