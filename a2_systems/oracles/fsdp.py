@@ -6,6 +6,7 @@ import numpy as np
 import torch
 
 from a2_systems.cases.ddp_drivers import build, sgd_step
+from a2_systems.oracles.ddp import mse_backward
 
 
 def expect_train(inp: dict) -> dict:
@@ -20,11 +21,7 @@ def oracle(inputs: dict) -> dict:
     if inputs["optimizer"] == "AdamW":
         opt = torch.optim.AdamW(model.parameters(), lr=inputs["lr"], weight_decay=0.1, betas=(0.9, 0.99))
     for step in range(len(inputs["x"])):
-        for p in model.parameters():
-            p.grad = None
-        x = torch.from_numpy(np.asarray(inputs["x"][step], dtype=np.float64))
-        y = torch.from_numpy(np.asarray(inputs["y"][step], dtype=np.float64))
-        ((model(x) - y) ** 2).mean().backward()
+        mse_backward(model, inputs, step)
         if opt is None:
             sgd_step(model, inputs["lr"])
         else:
