@@ -14,11 +14,12 @@ the units it depends on run too, to say whether one of them is the cause.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 
-from grader.execution import Reply, Run
+from grader.execution import HARNESS_DIRS, Reply, Run
 from grader.forbidden import scan_assignment, student_files
 from grader.plan import TIMEOUTS_PER_UNIT, Plan, Step, from_store, limits, run_with_worker
 from grader.report import STATUS_WORDS, table
@@ -32,6 +33,11 @@ FULL_ENV = "LMFS_FULL"  # "1": every failure in full (pytest's own report), not 
 _RUNS: dict[str, _Run] = {}  # assignment id -> its run (one pytest session may collect several assignments)
 MAX_FAILURE_LINES = 14  # per unit, in the closing summary
 MAX_PRINTED_LINES = 6  # of what the student's code printed during a failing case
+MAX_STACK_FRAMES = 4  # of the stack a timed-out case was cut off in
+# faulthandler's header (grader/worker.py dumps the stack of a case that ran out of time) and its frame lines
+_STACK_HEADER = re.compile(r"^(Stack|Current thread 0x[0-9a-f]+|Thread 0x[0-9a-f]+) \(most recent call first\):$",
+                           re.MULTILINE)
+_STACK_FRAME = re.compile(r'^\s+File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<name>\S+)', re.MULTILINE)
 
 
 def select_units(a: Assignment, names: list[str]) -> list[str]:
@@ -150,6 +156,50 @@ def _target_files(a: Assignment, targets: tuple[str, ...]) -> str:
     return "; ".join(f"{f} ({', '.join(names)})" for f, names in by_file.items())
 
 
+def split_stack(log: str, package: str) -> tuple[str, list[str]]:
+    """The worker's log of one case split into what the code printed and, when the case was cut off, where
+    (innermost first): the student's own frames (`a1_basics/nn/rmsnorm.py:25 in forward`), else the innermost
+    frames whatever they are (a loop inside torch)."""
+    m = _STACK_HEADER.search(log)
+    if m is None:
+        return log, []
+    printed, dump = log[:m.start()].rstrip(), log[m.end():]
+    marker, frames, anywhere = f"/{package}/", [], []
+    for f in _STACK_FRAME.finditer(dump):
+        path = f["file"].replace(os.sep, "/")
+        rel = path.split(marker, 1)[1] if marker in path else ""
+        text = f"{package}/{rel}:{f['line']} in {f['name']}" if rel else f"{path}:{f['line']} in {f['name']}"
+        anywhere.append(text)
+        if rel and rel.split("/")[0] not in HARNESS_DIRS:
+            frames.append(text)
+    return printed, (frames or anywhere)[:MAX_STACK_FRAMES]
+
+
+def _call_site(run: _Run, message: str) -> str:
+    """The case driver's call into the student's code (`impl.RMSNorm(d, eps=eps, dtype=dtype)`), read from the
+    released case file the message names: how the code is called, where no frame of the student's exists."""
+    m = re.search(rf"at ({re.escape(run.a.package)}/cases/[\w/]+\.py):(\d+) in ", message)
+    if m is None:
+        return ""
+    try:
+        lines = (run.a.root / m[1]).read_text().splitlines()
+    except OSError:
+        return ""
+    first = int(m[2]) - 1
+    if not 0 <= first < len(lines):
+        return ""
+    text = " ".join(line.strip() for line in lines[first:first + 4])  # a call may spread over a few lines
+    start = text.find("impl.")
+    if start < 0:
+        return lines[first].strip()
+    depth = 0
+    for i in range(start, len(text)):  # from `impl.Name(` to its closing parenthesis
+        depth += {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}.get(text[i], 0)
+        if depth == 0 and text[i] in ")]}":
+            return text[start:i + 1]
+    return lines[first].strip()
+
+
 def _explain(run: _Run, r: CaseResult, step: Step) -> str:
     unit = run.a.rubric.units[r.unit]
     lines = [f"{r.unit} ({unit.title}, HANDOUT.md {unit.handout}) case {r.id}: {r.status.replace('_', ' ')}",
@@ -160,9 +210,14 @@ def _explain(run: _Run, r: CaseResult, step: Step) -> str:
     where = _target_files(run.a, unit.targets) if r.status == WRONG or (r.status == ERROR and only_driver) else ""
     if where:
         lines.append(f"  your code: {where}")
+        if r.status == ERROR and (call := _call_site(run, r.message)):
+            lines.append(f"  the case calls it as: {call}")
     if getattr(step.definition, "note", ""):
         lines.append(f"  this case checks: {step.definition.note}")
-    if printed := run.printed.get(r.id):
+    printed, stack = split_stack(run.printed.get(r.id, ""), run.a.package)
+    if stack:
+        lines.append("  cut off at (innermost first): " + "; ".join(stack))
+    if printed:
         shown = printed.splitlines()
         lines.append("  your code printed:" + "".join(f"\n    {line}" for line in shown[:MAX_PRINTED_LINES])
                      + (f"\n    ... ({len(shown) - MAX_PRINTED_LINES} more lines)" if len(shown) > MAX_PRINTED_LINES
@@ -275,7 +330,10 @@ def closing_summary(run: _Run, full: bool) -> list[str]:
             if first is not None:
                 text = _explain(run, first, run.plan.by_id()[first.id]).splitlines()
                 more = sum(not c.passed for c in u.cases) - 1
-                out += text[:MAX_FAILURE_LINES] + ([f"  (and {more} more failing cases of {u.key})"] if more else [])
+                skipped = sum("not run: " in c.message for c in u.cases)  # after TIMEOUTS_PER_UNIT
+                note = f"; {skipped} not run after {TIMEOUTS_PER_UNIT} timeouts, as grading does" if skipped else ""
+                out += text[:MAX_FAILURE_LINES] + ([f"  (and {more} more failing cases of {u.key}{note})"]
+                                                   if more else [])
     out += run.closing or []
     out.append(results_table(run))
     n_pass = sum(u.status == PASSED for u in units)

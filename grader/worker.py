@@ -26,6 +26,7 @@ student's prints go to stderr (the grader's log file), never into the protocol s
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import gc
 import importlib
 import os
@@ -72,6 +73,11 @@ class _Cases:
 
 
 DEFAULT_MAX_RSS = 6 * 2**30
+# A case that runs out of time is asked for its stack first (the child dumps it to the log on this signal, from
+# C, so a loop inside a torch op still shows its Python frames); student mode shows the student's frames of it.
+# Feedback only: the child is the student's, and no verdict reads the dump.
+STACK_SIGNAL = signal.SIGUSR1
+STACK_WAIT_S = 0.2
 RSS_POLL_S = 0.2
 
 
@@ -220,6 +226,11 @@ def _child_loop(fd_in: int, fd_out: int, defs: _Cases, package: str) -> None:
             raise service.ServiceError(answer["error"])
         return answer["reply"]
 
+    with contextlib.suppress(AttributeError, ValueError, OSError):  # no SIGUSR1 (Windows), or no stderr
+        faulthandler.register(STACK_SIGNAL, file=sys.__stderr__, all_threads=False)
+    for stream in (sys.stdout, sys.stderr):  # a case killed at its limit keeps what it printed up to then
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(line_buffering=True)
     executor = Executor(defs.cases, defs.fixtures, defs.groups, defs.impl, package)
     while True:
         frame = read_frame(fd_in)
@@ -297,6 +308,10 @@ def zygote(package: str, preload: list[str], argv: list[str]) -> None:
                 write_frame(child.w, answer)
         if ready and failure is None and reply is None:
             failure = {"status": Run.DIED.value, "message": f"the process running the case {child.reap()}"}
+        if failure is not None and failure["status"] == Run.TIMEOUT.value and child.alive():
+            with contextlib.suppress(OSError):
+                os.kill(child.pid, STACK_SIGNAL)
+                time.sleep(STACK_WAIT_S)
         if failure is not None or fresh:
             _discard(child)
             child = None

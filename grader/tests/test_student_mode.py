@@ -135,3 +135,43 @@ def test_submit_refuses_a_file_that_does_not_compile(release):
         assert proc.returncode == 0 and "warning: does not compile: fx_numpy/ops.py" in proc.stdout
     finally:
         ops.write_text(text)
+
+
+def test_a_hanging_case_shows_where_it_was_cut_off(release):
+    """An infinite loop in the student's sqrt: the failure names the student's line it was stuck on (the
+    worker's stack dump at the limit) and what it printed; after TIMEOUTS_PER_UNIT timeouts the unit's other
+    cases are not run, as grading does."""
+    from grader.plan import TIMEOUTS_PER_UNIT
+
+    ops = release / "fx_numpy" / "ops.py"
+    text = ops.read_text()
+    stub = re.search(r"raise NotImplementedError\('fx_numpy/ops.py: checked_sqrt [^\n]*", text)
+    ops.write_text(text[:stub.start()] + "print('still looking')\n    while True:\n        x = x + 0"
+                   + text[stub.end():])
+    loop_line = text[:stub.start()].count("\n") + 3  # the `x = x + 0` line
+    try:
+        proc = subprocess.run([sys.executable, "-m", "grader", "test", "-a", "fx", "-u", "sqrt"], cwd=release,
+                              capture_output=True, text=True, timeout=300)
+    finally:
+        ops.write_text(text)
+    out = proc.stdout + proc.stderr
+    assert f"cut off at (innermost first): fx_numpy/ops.py:{loop_line} in checked_sqrt" in out, out[-3000:]
+    assert "your code printed:\n    still looking" in out, out[-3000:]
+    assert f"1 not run after {TIMEOUTS_PER_UNIT} timeouts, as grading does" in out, out[-3000:]
+
+
+def test_a_call_the_student_code_cannot_take_shows_the_call(release):
+    """Counter.__init__ with another signature: no frame of the student's runs, so the message names the file
+    and class from the module map and quotes the case's call."""
+    counter = release / "fx_numpy" / "counter.py"
+    text = counter.read_text()
+    counter.write_text(text.replace("def __init__(self, text: str)", "def __init__(self, text: str, lower: bool)"))
+    try:
+        proc = subprocess.run([sys.executable, "-m", "grader", "test", "-a", "fx", "-u", "counter"], cwd=release,
+                              capture_output=True, text=True, timeout=300)
+    finally:
+        counter.write_text(text)
+    out = proc.stdout + proc.stderr
+    assert "missing 1 required positional argument: 'lower'" in out, out[-3000:]
+    assert "your code: fx_numpy/counter.py (Counter)" in out, out[-3000:]
+    assert 'the case calls it as: impl.Counter(inp["text"])' in out, out[-3000:]
