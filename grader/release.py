@@ -147,7 +147,21 @@ def release_files(tree: Tree, a: Assignment) -> dict[str, bytes]:
             module = rel[: -len(".py")].replace("/", ".").removesuffix(".__init__")
             data = markers.stub(data.decode(), rel, _section_lookup(a, module)).encode()
         out[rel] = data
+    for folder in sorted({rel.rsplit("/", 1)[0] for rel in out if rel.startswith(a.package + "/")}):
+        out[f"{folder}/Makefile"] = forwarding_makefile(folder.count("/") + 1).encode()
     return out
+
+
+def forwarding_makefile(depth: int) -> str:
+    """The Makefile of a folder inside the package: `make test U=softmax` typed in `a1_basics/nn/` runs in the
+    release's root (make looks for a Makefile in the current folder only), and says so."""
+    up = "/".join([".."] * depth)
+    return (f"# Every target runs in the release's root ({up}): its Makefile does the work.\n"
+            f".DEFAULT_GOAL := help\n"
+            f"Makefile: ;\n"
+            f"%:\n"
+            f"\t@echo \"make $@: running in the release's root ({up}), where make is meant to be run\"\n"
+            f"\t@$(MAKE) --no-print-directory -C {up} $@\n")
 
 
 def student_makefile(text: str) -> str:

@@ -175,3 +175,16 @@ def test_a_call_the_student_code_cannot_take_shows_the_call(release):
     assert "missing 1 required positional argument: 'lower'" in out, out[-3000:]
     assert "your code: fx_numpy/counter.py (Counter)" in out, out[-3000:]
     assert 'the case calls it as: impl.Counter(inp["text"])' in out, out[-3000:]
+
+
+def test_make_works_from_a_folder_inside_the_package(release):
+    """make looks for a Makefile in the current folder only: each folder of the package has one that runs the
+    target in the release's root and says so, passing the variables on (U=add reaches `grader test -u add`)."""
+    here = release / "fx_numpy" / "cases"
+    proc = subprocess.run(["make", "help"], cwd=here, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "make help: running in the release's root (../..)" in proc.stdout
+    assert "make submit A=a1" in proc.stdout  # the root Makefile's help
+    proc = subprocess.run(["make", "-n", "test", "U=add"], cwd=here, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(r"-m grader test\s+-u add", proc.stdout), proc.stdout
