@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -145,11 +146,24 @@ def _literal(node: ast.AST) -> str | None:
 
 def scan(path: str, source: str, patterns: list[str], package: str = "") -> list[Hit]:
     """Forbidden names used in one file. A file that does not parse yields no hits (it fails at import)."""
+    hits, seen = [], set()
+    for line, name in _used_names(path, source, package or path.split("/")[0]):
+        for p in patterns:
+            if _matches(name, p) and (line, p) not in seen:
+                seen.add((line, p))
+                hits.append(Hit(path, line, name, p))
+    return sorted(hits, key=lambda h: (h.line, h.pattern))
+
+
+@functools.lru_cache(maxsize=512)
+def _used_names(path: str, source: str, package: str) -> tuple[tuple[int, str], ...]:
+    """(line, resolved dotted name) of every name one file uses, parsed once: an assignment's scan matches each
+    file against every unit's patterns, and parsing it per unit made a student's one-unit run wait seconds."""
     try:
         tree = ast.parse(source, path)
     except (SyntaxError, ValueError):
-        return []
-    r = _Resolver(package or path.split("/")[0])
+        return ()
+    r = _Resolver(package)
     # Imports first, so an alias is known wherever it is used.
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -161,13 +175,7 @@ def scan(path: str, source: str, patterns: list[str], package: str = "") -> list
             r.visit_Assign(node)
     r.names.clear()
     r.visit(tree)
-    hits, seen = [], set()
-    for line, name in r.names:
-        for p in patterns:
-            if _matches(name, p) and (line, p) not in seen:
-                seen.add((line, p))
-                hits.append(Hit(path, line, name, p))
-    return sorted(hits, key=lambda h: (h.line, h.pattern))
+    return tuple(r.names)
 
 
 def scan_units(files: dict[str, str], unit_patterns: dict[str, list[str]], global_patterns: list[str] = (),

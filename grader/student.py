@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,16 @@ def _with_dependencies(a: Assignment, keys: list[str]) -> set[str]:
     return seen
 
 
+def _boot(a: Assignment) -> tuple[WorkerSession, threading.Thread]:
+    """Boot a worker for `a` in the background: its torch import (seconds) overlaps the pytest process's own
+    (loading the case definitions), so on two cores one unit's loop is that much shorter."""
+    tool = None if (a.root / "grader").is_dir() else TOOL_ROOT  # the fixture tree borrows this one's grader/
+    session = WorkerSession(a.root, a.package, a.rubric.preload, tool)
+    thread = threading.Thread(target=session.start, name="worker-boot", daemon=True)
+    thread.start()
+    return session, thread
+
+
 class _Run:
     """One worker per assignment for the whole pytest session, started on first use."""
 
@@ -77,8 +88,20 @@ class _Run:
         self.dependency_results: dict[str, CaseResult] = {}
         self.closing: list[str] | None = None
         self.printed: dict[str, str] = {}  # case id -> what the student's code printed while it ran (capped)
+        self._starting: threading.Thread | None = None
         # the static verdict grading gives these files (the runtime watcher's comes with each reply)
         self.forbidden = scan_assignment(a, student_files(a))
+
+    def start_early(self) -> None:
+        if self.session is None and self._starting is None:
+            self.session, self._starting = _boot(self.a)
+
+    def _started(self) -> WorkerSession:
+        self.start_early()
+        if self._starting is not None:
+            self._starting.join()
+        assert self.session is not None
+        return self.session
 
     def reply(self, step: Step) -> Reply:
         unit = step.instance.unit
@@ -87,15 +110,12 @@ class _Run:
         if self.timeouts.get(unit, 0) >= TIMEOUTS_PER_UNIT:  # grading skips them too: an infinite loop costs 2
             return Reply(Run.TIMEOUT, message=f"not run: {TIMEOUTS_PER_UNIT} earlier cases of {unit} timed out")
         if step.instance.id not in self.replies:
-            if self.session is None:
-                # A tree without its own grader/ (the fixture assignment) borrows this one's.
-                tool = None if (self.a.root / "grader").is_dir() else TOOL_ROOT
-                self.session = WorkerSession(self.a.root, self.a.package, self.a.rubric.preload, tool)
+            session = self._started()
             group = step.instance.group
             steps = [s for s in self.plan.steps if s.instance.group == group] if group else [step]
-            offset = self.session.log_size()
-            self.replies.update(run_with_worker(self.plan.subset(steps), self.session))
-            if printed := self.session.log_since(offset).strip():
+            offset = session.log_size()
+            self.replies.update(run_with_worker(self.plan.subset(steps), session))
+            if printed := session.log_since(offset).strip():
                 self.printed.update({s.instance.id: printed for s in steps})
         reply = self.replies[step.instance.id]
         if reply.status == Run.BOOT_FAILED:
@@ -108,6 +128,8 @@ class _Run:
         return judge_case(step, self.reply(step), self.expected.get(step.instance.id))
 
     def close(self) -> None:
+        if self._starting is not None:
+            self._starting.join()
         if self.session is not None:
             self.session.close()
             self.session = None
@@ -124,9 +146,18 @@ def case_test(aid: str, test_file: str):
         raise pytest.UsageError(str(e)) from None
     # only the chosen units' stored inputs (and their dependencies', run only if a chosen unit fails)
     only = _with_dependencies(a, chosen) if chosen else None
-    plan, expected = from_store(a.suite(hidden=False), a.hidden_names(), limits(a),
-                                read(a.snapshot_path, a.id, "visible"), only_units=only)
+    early = _boot(a) if aid not in _RUNS else None  # before the case definitions import torch here
+    try:
+        plan, expected = from_store(a.suite(hidden=False), a.hidden_names(), limits(a),
+                                    read(a.snapshot_path, a.id, "visible"), only_units=only)
+    except BaseException:
+        if early is not None:
+            early[1].join()
+            early[0].close()
+        raise
     run = _RUNS.setdefault(aid, _Run(a, plan, expected, chosen))
+    if early is not None and run.session is None:
+        run.session, run._starting = early
     steps = {s.instance.id: s for s in plan.steps if chosen is None or s.instance.unit in chosen}
 
     @pytest.mark.parametrize("case_id", list(steps), ids=[f"{s.instance.unit}:{i}" for i, s in steps.items()])

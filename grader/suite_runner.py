@@ -22,8 +22,10 @@ class _Count:
 
 # Student mode keeps pytest's own output to one line of dots (the closing summary says what failed, once per
 # unit); --full gives pytest's report of every failure. No cache or benchmark folders in the student's tree.
-QUIET = ["-q", "--tb=no", "-rN", "--no-header", "-p", "no:cacheprovider", "-p", "no:benchmark"]
-FULL = ["-v", "--tb=short", "-rfE", "-p", "no:cacheprovider", "-p", "no:benchmark"]
+# plugins a student's visible run never uses, off: hypothesis's alone costs a second of start-up per run
+PLUGINS_OFF = ["-p", "no:cacheprovider", "-p", "no:benchmark", "-p", "no:hypothesispytest", "-p", "no:anyio"]
+QUIET = ["-q", "--tb=no", "-rN", "--no-header", *PLUGINS_OFF]
+FULL = ["-v", "--tb=short", "-rfE", *PLUGINS_OFF]
 
 
 def run_tests(tree: Tree, aid: str | None, extra: list[str], units: list[str] | None = None,
