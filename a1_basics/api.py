@@ -36,4 +36,10 @@ API: dict[str, str] = {
     "memory_bytes": "a1_basics.accounting:memory_bytes",
     # optional units
     "MoEFeedForward": "a1_basics.nn.moe:MoEFeedForward",
+    "sliding_window_mask": "a1_basics.nn.sliding_window:sliding_window_mask",
+    "SlidingWindowKVCache": "a1_basics.nn.sliding_window:SlidingWindowKVCache",
+    "SlidingWindowSelfAttention": "a1_basics.nn.sliding_window:SlidingWindowSelfAttention",
+    "MultiHeadLatentAttention": "a1_basics.nn.mla:MultiHeadLatentAttention",
+    "kv_cache_elements_per_token": "a1_basics.kv_accounting:kv_cache_elements_per_token",
+    "kv_cache_bytes": "a1_basics.kv_accounting:kv_cache_bytes",
 }
