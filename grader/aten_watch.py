@@ -122,6 +122,13 @@ def _mode_class() -> type:
         from torch.utils._python_dispatch import TorchDispatchMode
 
         class Watch(TorchDispatchMode):
+            @classmethod
+            def _should_skip_dynamo(cls) -> bool:
+                # subtle: otherwise torch wraps __torch_dispatch__ in a dynamo guard whose first call imports
+                # torch._dynamo (1.5 s, in every fresh child); the worker runs with TORCHDYNAMO_DISABLE=1, so the
+                # guard has nothing to guard against here
+                return False
+
             def __init__(self, scope: Scope, unit: str, hits: list[dict]) -> None:
                 super().__init__()
                 self.scope, self.unit, self.hits = scope, unit, hits

@@ -75,6 +75,23 @@ def _boot(a: Assignment) -> tuple[WorkerSession, threading.Thread]:
     return session, thread
 
 
+_EARLY: dict[str, tuple[WorkerSession, threading.Thread]] = {}  # booted before pytest started, not yet claimed
+
+
+def prestart(a: Assignment) -> None:
+    """Boot the worker before pytest itself starts (`grader test -a`): its collection then overlaps it too."""
+    if a.id not in _EARLY:
+        _EARLY[a.id] = _boot(a)
+
+
+def drop_unclaimed() -> None:
+    """Close workers booted early that no test claimed (pytest stopped before collecting the cases)."""
+    for session, thread in _EARLY.values():
+        thread.join()
+        session.close()
+    _EARLY.clear()
+
+
 class _Run:
     """One worker per assignment for the whole pytest session, started on first use."""
 
@@ -146,7 +163,8 @@ def case_test(aid: str, test_file: str):
         raise pytest.UsageError(str(e)) from None
     # only the chosen units' stored inputs (and their dependencies', run only if a chosen unit fails)
     only = _with_dependencies(a, chosen) if chosen else None
-    early = _boot(a) if aid not in _RUNS else None  # before the case definitions import torch here
+    # before the case definitions import torch here (or before pytest started, when `grader test` ran it)
+    early = (_EARLY.pop(aid, None) or _boot(a)) if aid not in _RUNS else None
     try:
         plan, expected = from_store(a.suite(hidden=False), a.hidden_names(), limits(a),
                                     read(a.snapshot_path, a.id, "visible"), only_units=only)

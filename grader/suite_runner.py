@@ -71,7 +71,7 @@ def student_tests(tree: Tree, aid: str, extra: list[str], units: list[str], full
     import os
     import sys
 
-    from grader.student import FULL_ENV, UNITS_ENV, select_units
+    from grader.student import FULL_ENV, UNITS_ENV, drop_unclaimed, prestart, select_units
 
     a = tree.assignment(aid)
     try:
@@ -86,5 +86,9 @@ def student_tests(tree: Tree, aid: str, extra: list[str], units: list[str], full
         return 2
     os.environ[UNITS_ENV] = ",".join(chosen)
     os.environ[FULL_ENV] = "1" if full else ""
-    return pytest.main([str(a.package_dir / "tests"), "--import-mode=importlib", *(FULL if full else QUIET),
-                        *extra])
+    prestart(a)
+    try:
+        return pytest.main([str(a.package_dir / "tests"), "--import-mode=importlib", *(FULL if full else QUIET),
+                            *extra])
+    finally:
+        drop_unclaimed()
