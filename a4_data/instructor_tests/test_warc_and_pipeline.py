@@ -1,5 +1,6 @@
 """WARC reading under every kind of damage, the pipeline end to end on demo WARC files with known ground truth,
-its crash safety, the CLIs, and the CS336 adapters."""
+its statistics and dropped samples, the CLIs, and the CS336 adapters. Resuming after a kill:
+test_pipeline_resume.py; MinHash on datatrove: test_pipeline_minhash.py; Slurm and Ray: test_pipeline_scale.py."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 
 from a4_data.cases.warc import make_pages
+from a4_data.pipeline.definition import FILTER_STEPS
 from a4_data.pipeline.demo_data import write_demo
 from a4_data.pipeline.runner import PipelineConfig, run_pipeline
 from a4_data.textgen.warcfile import warc_bytes
@@ -50,10 +52,14 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return root / "warc", root / "out"
 
 
+def _lines(path: Path) -> list[dict]:
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x]
+
+
 def test_pipeline_drops_each_kind_where_the_manifest_expects(demo: tuple[Path, Path]) -> None:
     warc, out = demo
-    manifest = [json.loads(x) for x in (warc / "manifest.jsonl").read_text().splitlines()]
-    kept = {json.loads(x)["url"] for x in (out / "kept.jsonl").read_text().splitlines()}
+    manifest = _lines(warc / "manifest.jsonl")
+    kept = {d["url"] for d in _lines(out / "kept.jsonl")}
     stats = json.loads((out / "stats.json").read_text())
     for m in manifest:
         if m["expected"] == "keep":
@@ -61,60 +67,102 @@ def test_pipeline_drops_each_kind_where_the_manifest_expects(demo: tuple[Path, P
         elif m["expected"] != "read (corrupt_record)":
             assert m["url"] not in kept, m
     assert stats["read"]["corrupt_record"] >= 2  # the cut last record and the garbage file
-    steps = stats["steps"]
-    for a, b in zip(steps, steps[1:], strict=False):
-        assert a["docs_out"] == b["docs_in"], (a["name"], b["name"])
-    assert steps[-1]["docs_out"] == len(kept) == stats["kept"]
+    steps = {s["name"]: s for s in stats["steps"]}
+    chain = [*FILTER_STEPS, "line_dedup", "minhash_dedup"]
+    assert [s["name"] for s in stats["steps"] if s["name"] in chain] == chain
+    assert steps["extract"]["docs_in"] == stats["read"]["documents"]
+    for a, b in zip(chain, chain[1:], strict=False):
+        assert steps[a]["docs_out"] == steps[b]["docs_in"], (a, b)
+    assert steps["minhash_dedup"]["docs_out"] == len(kept) == stats["kept"]
+    for name in chain:  # every document a step let through or dropped, counted once
+        s = steps[name]
+        dropped = sum(v for k, v in s["reasons"].items()
+                      if name not in ("pii", "line_dedup") or k == "empty_after_line_dedup")
+        assert s["docs_in"] - s["docs_out"] == dropped, (name, s)
+
+
+def test_every_document_read_is_kept_or_dropped_with_its_reason(demo: tuple[Path, Path]) -> None:
+    """Nothing is lost between steps: each document the reader yields is in kept.jsonl or, exactly once, in
+    the dropped/ folder of the step that dropped it, with that step's reason."""
+    warc, out = demo
+    kept = [d["url"] for d in _lines(out / "kept.jsonl")]
+    dropped: dict[str, str] = {}
+    for f in sorted((out / "dropped").glob("*/*.jsonl")):
+        for d in _lines(f):
+            url = d["metadata"]["url"]
+            assert url not in dropped, url
+            dropped[url] = f.parent.name
+    assert not set(kept) & set(dropped)
+    read = json.loads((out / "stats.json").read_text())["read"]["documents"]
+    assert len(kept) + len(dropped) == read
+    by_kind = {m["url"]: m["kind"] for m in _lines(warc / "manifest.jsonl") if m["expected"] != "read (corrupt_record)"}
+    assert {dropped[u] for u, k in by_kind.items() if k == "near_duplicate"} == {"minhash_dedup"}
+    assert {dropped[u] for u, k in by_kind.items() if k == "foreign"} == {"language"}
+    assert {dropped[u] for u, k in by_kind.items() if k == "huge_line"} == {"size"}
 
 
 def test_pii_is_masked_in_every_kept_document(demo: tuple[Path, Path]) -> None:
     from a4_data.pii import mask_emails, mask_ips, mask_phone_numbers
 
-    docs = [json.loads(x) for x in (demo[1] / "kept.jsonl").read_text().splitlines()]
+    docs = _lines(demo[1] / "kept.jsonl")
     assert any("|||EMAIL_ADDRESS|||" in d["text"] for d in docs)
     for d in docs:
         assert mask_emails(d["text"])[1] == mask_phone_numbers(d["text"])[1] == mask_ips(d["text"])[1] == 0
 
 
-def test_a_crashed_file_loses_nothing_already_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from a4_data.pipeline import runner
+def test_the_datatrove_pipeline_keeps_what_the_runner_before_it_kept(demo: tuple[Path, Path],
+                                                                     tmp_path: Path) -> None:
+    """An independent path to the same answer: the pre-datatrove runner (a process pool, then the student's
+    file-based dedup functions over everything) keeps the same documents with the same text, in order."""
+    from a4_data.pipeline.legacy.runner import PipelineConfig as LegacyConfig
+    from a4_data.pipeline.legacy.runner import run_pipeline as run_legacy
 
-    write_demo(tmp_path / "warc", files=2, docs=20, seed=4)
-    seen: dict[str, int] = {}
-    real = runner.build_steps
-
-    def exploding_after_some(cfg: PipelineConfig) -> list:
-        steps = real(cfg)
-
-        class Boom(runner.Step):
-            name = "boom"
-
-            def process(self, doc: runner.Document) -> runner.Document | None:
-                seen[doc.source] = seen.get(doc.source, 0) + 1
-                if len(seen) == 2 and seen[doc.source] == 3:  # the third kept document of the second file
-                    raise KeyboardInterrupt("simulated crash")
-                return doc
-
-        return [*steps, Boom()]
-
-    monkeypatch.setattr(runner, "build_steps", exploding_after_some)
-    cfg = PipelineConfig(inputs=str(tmp_path / "warc"), out=tmp_path / "out", workers=1)
-    with pytest.raises(KeyboardInterrupt):
-        run_pipeline(cfg, progress=False)
-    done = list((tmp_path / "out" / "shards").glob("*.jsonl"))
-    partial = list((tmp_path / "out" / "shards").glob("*.partial"))
-    assert len(done) == 1 and len(partial) == 1
-    lines = partial[0].read_text().splitlines()
-    assert len(lines) == 2 and all(json.loads(x)["text"] for x in lines)  # both documents, whole lines
+    warc, out = demo
+    run_legacy(LegacyConfig(inputs=str(warc), out=tmp_path / "legacy", workers=1), progress=False)
+    old = [(d["url"], d["text"]) for d in _lines(tmp_path / "legacy" / "kept.jsonl")]
+    new = [(d["url"], d["text"]) for d in _lines(out / "kept.jsonl")]
+    assert new == old
 
 
-def test_cli_help_and_a_clear_error_for_a_missing_folder(tmp_path: Path) -> None:
+def test_a_student_function_that_raises_drops_the_document_not_the_task(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import a4_data.quality
+
+    real = a4_data.quality.classify_quality
+
+    def flaky(text: str) -> tuple[str, float]:
+        if "museum" in text.lower():
+            raise RuntimeError("simulated bug")
+        return real(text)
+
+    monkeypatch.setattr(a4_data.quality, "classify_quality", flaky)
+    write_demo(tmp_path / "warc", files=1, docs=30, seed=5)
+    run_pipeline(PipelineConfig(inputs=str(tmp_path / "warc"), out=tmp_path / "out", workers=1, minhash=False),
+                 progress=False)
+    stats = {s["name"]: s for s in json.loads((tmp_path / "out" / "stats.json").read_text())["steps"]}
+    errors = stats["quality"]["reasons"].get("error:RuntimeError", 0)
+    assert errors > 0
+    dropped = _lines(tmp_path / "out" / "dropped" / "quality" / "00000.jsonl")
+    assert sum(d["metadata"]["filter_reason"] == "error:RuntimeError" for d in dropped) == errors
+    assert all("museum" not in d["text"].lower() for d in _lines(tmp_path / "out" / "kept.jsonl"))
+
+
+def test_cli_help_and_clear_errors(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "a4_data.pipeline", "--inputs", str(tmp_path / "nope")],
                          cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 2 and "demo_data" in run.stderr
     run = subprocess.run([sys.executable, "-m", "a4_data.pipeline", "--help"], cwd=ROOT, capture_output=True,
                          text=True, timeout=120)
-    assert run.returncode == 0 and "--min-language-score" in run.stdout
+    assert run.returncode == 0 and "--min-language-score" in run.stdout and "--executor" in run.stdout
+    run = subprocess.run([sys.executable, "-m", "a4_data.pipeline", "--num-hashes", "100", "--num-bands", "32"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and "multiple of --num-bands" in run.stderr
+
+
+def test_a_rerun_with_other_settings_is_refused_not_mixed(demo: tuple[Path, Path]) -> None:
+    warc, out = demo
+    with pytest.raises(ValueError, match="jaccard_threshold"):
+        run_pipeline(PipelineConfig(inputs=str(warc), out=out, jaccard_threshold=0.7), progress=False)
 
 
 def test_cs336_adapters(tmp_path: Path) -> None:

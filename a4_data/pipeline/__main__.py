@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import sys
 
-from a4_data.pipeline.report import manifest_check, render
-from a4_data.pipeline.runner import PipelineConfig, run_pipeline
+from a4_data.pipeline.config import PipelineConfig
 from shared.config_cli import ConfigError, parse_config
 
 
 def main(argv: list[str] | None = None) -> int:
     try:
         cfg = parse_config(PipelineConfig, argv)
+        if cfg.executor != "local":
+            from a4_data.pipeline.scale import run_scaled
+
+            print(run_scaled(cfg))
+            return 0
+        from a4_data.pipeline.report import manifest_check, render
+        from a4_data.pipeline.runner import run_pipeline
+
         result = run_pipeline(cfg)
-    except (ConfigError, FileNotFoundError, ValueError) as e:
+    except (ConfigError, FileNotFoundError, ValueError, ImportError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     print(render(result, cfg.samples))

@@ -8,22 +8,19 @@ from pathlib import Path
 from a4_data.pipeline.runner import PipelineResult
 
 
-def _mb(n: int) -> str:
-    return f"{n / 1e6:.3f}"
-
-
 def render(result: PipelineResult, samples: int = 2) -> str:
-    lines = [f"input: {len(result.files)} files, {_mb(result.input_bytes)} MB of WARC; "
+    lines = [f"input: {len(result.files)} files, {result.input_bytes / 1e6:.3f} MB of WARC; "
              f"records: {', '.join(f'{k} {v}' for k, v in sorted(result.read.items())) or 'none'}"]
-    head = ("step", "docs in", "docs out", "MB in", "MB out", "s", "reasons (count)")
-    rows = [(s.name, str(s.docs_in), str(s.docs_out), _mb(s.bytes_in), _mb(s.bytes_out), f"{s.seconds:.2f}",
+    head = ("step", "stage", "docs in", "docs out", "s", "reasons and counts")
+    rows = [(s.name, s.stage, str(s.docs_in), str(s.docs_out), f"{s.seconds:.2f}",
              ", ".join(f"{k} {v}" for k, v in s.reasons.most_common(6)) or "-") for s in result.steps]
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in [head, *rows]]
-    lines.insert(2, "  ".join("-" * w for w in widths))
-    lines.append(f"kept: {result.kept} documents -> {result.out / 'kept.jsonl'} "
-                 f"({result.seconds:.1f} s, {result.input_bytes / 1e6 / max(result.seconds, 1e-9):.2f} MB/s)")
-    lines.append("dropped samples:")
+    table = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in [head, *rows]]
+    lines += [table[0], "  ".join("-" * w for w in widths), *table[1:]]
+    ran = ", ".join(f"{k} {v}" for k, v in result.tasks_run.items())
+    lines.append(f"kept: {result.kept} documents -> {result.out / 'kept.jsonl'} ({result.seconds:.1f} s, "
+                 f"{result.input_bytes / 1e6 / max(result.seconds, 1e-9):.2f} MB/s); tasks run now: {ran}")
+    lines.append(f"dropped samples (all dropped documents: {result.out / 'dropped'}):")
     for s in result.steps:
         for x in s.samples[:samples]:
             text = " ".join(x["text"].split())[:100]

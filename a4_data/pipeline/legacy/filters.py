@@ -6,7 +6,7 @@ from __future__ import annotations
 from a4_data.harmful import classify_nsfw, classify_toxic_speech
 from a4_data.language import identify_language
 from a4_data.pii import mask_emails, mask_ips, mask_phone_numbers
-from a4_data.pipeline.steps import Document, Filter, Transform
+from a4_data.pipeline.legacy.steps import Document, Filter, Transform
 from a4_data.quality import classify_quality, gopher_quality_filter
 
 

@@ -22,8 +22,15 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from a4_data.pipeline.filters import GopherFilter, HarmfulFilter, LanguageFilter, PIIMasker, QualityFilter, SizeFilter
-from a4_data.pipeline.steps import Document, Step, StepStats
+from a4_data.pipeline.legacy.filters import (
+    GopherFilter,
+    HarmfulFilter,
+    LanguageFilter,
+    PIIMasker,
+    QualityFilter,
+    SizeFilter,
+)
+from a4_data.pipeline.legacy.steps import Document, Step, StepStats
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz")
 
