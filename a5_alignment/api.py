@@ -22,4 +22,12 @@ API: dict[str, str] = {
     "PolicyWithValue": "a5_alignment.value_head:PolicyWithValue",
     "compute_value_loss": "a5_alignment.ppo_losses:compute_value_loss",
     "ppo_microbatch_train_step": "a5_alignment.ppo_losses:ppo_microbatch_train_step",
+    # optional (§11): evaluation
+    "parse_mmlu_response": "a5_alignment.answer_parsing:parse_mmlu_response",
+    "parse_gsm8k_response": "a5_alignment.answer_parsing:parse_gsm8k_response",
+    "pass_at_k": "a5_alignment.pass_at_k:pass_at_k",
+    "encode_pair": "a5_alignment.mc_scoring:encode_pair",
+    "score_multiple_choice": "a5_alignment.mc_scoring:score_multiple_choice",
+    "text_bits_per_byte": "a5_alignment.bits_per_byte:text_bits_per_byte",
+    "ngram_contamination": "a5_alignment.contamination:ngram_contamination",
 }

@@ -113,9 +113,16 @@ def run_compute_per_instance_dpo_loss(lm: torch.nn.Module, lm_ref: torch.nn.Modu
     return per_instance_dpo_loss(lm, lm_ref, tokenizer, beta, prompt, response_chosen, response_rejected)
 
 
+def run_parse_mmlu_response(mmlu_example: dict[str, Any], model_output: str) -> str | None:
+    """The letter of "The correct answer is X" ("A".."D"), or None (HANDOUT §11.1)."""
+    from a5_alignment.answer_parsing import parse_mmlu_response
+
+    return parse_mmlu_response(mmlu_example, model_output)
+
+
 def run_parse_gsm8k_response(model_output: str) -> str | None:
-    """The last number in a free-form GSM8K-style answer, or None."""
-    from a5_alignment.infra.math_data import parse_gsm8k_response
+    """The last number in a free-form GSM8K-style answer, without commas, or None (HANDOUT §11.1)."""
+    from a5_alignment.answer_parsing import parse_gsm8k_response
 
     return parse_gsm8k_response(model_output)
 

@@ -65,7 +65,20 @@ def load_math(path: str | Path) -> list[Problem]:
     return out
 
 
-def parse_gsm8k_response(model_output: str) -> str | None:
-    """The last number in a free-form answer ("... so she has 1,234 apples." -> "1234"), or None."""
-    nums = re.findall(r"-?\d[\d,]*(?:\.\d+)?", model_output)
-    return nums[-1].replace(",", "").rstrip(".") if nums else None
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def load_mmlu(path: str | Path) -> list[dict]:
+    """Examples from an MMLU-format jsonl file: {"subject", "question", "options" (a list of strings), "answer"
+    (the correct option's letter)}, as CS336's a5 reads MMLU (HANDOUT §11.1)."""
+    out = []
+    for i, row in enumerate(_lines(path)):
+        options = row.get("options")
+        ok = isinstance(options, list) and 2 <= len(options) <= 26 and "question" in row
+        if not ok or row.get("answer") not in LETTERS[:len(options)]:
+            raise ValueError(f"{path}: line {i + 1} is not MMLU (needs 'question', 'options' and an 'answer' letter "
+                             f"among the options)")
+        out.append({"subject": str(row.get("subject", "")), "question": row["question"], "options": options,
+                    "answer": row["answer"]})
+    return out

@@ -29,6 +29,9 @@ def test_adapters_call_through():
     assert torch.isclose(loss, -(lp * m).sum(-1).mean() / 2)
     assert torch.isclose(ad.run_masked_mean(lp, m), (lp * m).sum() / 4)
     assert ad.run_parse_gsm8k_response("it is 42.") == "42"
+    example = {"subject": "s", "question": "q", "options": ["1", "2", "3", "4"], "answer": "B"}
+    assert ad.run_parse_mmlu_response(example, "The correct answer is B.") == "B"
+    assert ad.run_parse_mmlu_response(example, "The correct answer is 10000 polyomaviruses.") is None
     adv, raw, _ = ad.run_compute_group_normalized_rewards(lambda r, t: {"reward": float(r == t)}, ["1", "2"],
                                                           ["1", "1"], 2, 1e-6, False)
     assert adv.tolist() == [0.5, -0.5] and raw.tolist() == [1.0, 0.0]

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from a5_alignment.infra.math_data import last_boxed, load_gsm8k, load_math, parse_gsm8k_response
+from a5_alignment.answer_parsing import parse_gsm8k_response
+from a5_alignment.infra.math_data import last_boxed, load_gsm8k, load_math
 from a5_alignment.infra.tasks import FAMILIES, format_response, generate, split_of
 from a5_alignment.reward import r1_zero_reward_fn
 

@@ -1,0 +1,125 @@
+"""Properties of the optional evaluation references (HANDOUT §11) that need no expected values (hypothesis,
+derandomised): pass@k is monotone in c and k and agrees with exact fractions; the harness split rebuilds the
+whole text and ignores where the whitespace sits; a choice's score is additive over tokens and acc_norm only
+depends on scores per character; bits per byte is invariant to splitting a string distribution into pieces;
+contamination is monotone in n and insensitive to case and punctuation; the parsers round-trip what they read."""
+
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from a5_alignment.answer_parsing import parse_gsm8k_response, parse_mmlu_response
+from a5_alignment.bits_per_byte import text_bits_per_byte
+from a5_alignment.cases.eval_models import ByteTokenizer, byte_logits, make_unigram_lm
+from a5_alignment.cases.tensors import PairTokenizer, make_prefix_lm, prefix_lm_weights
+from a5_alignment.contamination import ngram_contamination
+from a5_alignment.mc_scoring import encode_pair, score_multiple_choice
+from a5_alignment.pass_at_k import pass_at_k
+
+SETTINGS = settings(max_examples=40, derandomize=True, deadline=None)
+FEW = settings(max_examples=10, derandomize=True, deadline=None)  # each example runs a model
+EXAMPLE = {"subject": "s", "question": "q", "options": ["w", "x", "y", "z"], "answer": "A"}
+TEXT = st.text(alphabet="abthe ,.-\n", min_size=1, max_size=30)
+
+
+@SETTINGS
+@given(st.integers(1, 60), st.data())
+def test_pass_at_k_monotone_and_exact(n, data):
+    c = data.draw(st.integers(0, n))
+    k = data.draw(st.integers(1, n))
+    p = pass_at_k(n, c, k)
+    assert 0.0 <= p <= 1.0
+    assert math.isclose(p, float(1 - Fraction(math.comb(n - c, k), math.comb(n, k))), rel_tol=1e-12, abs_tol=1e-13)
+    if c < n:
+        assert pass_at_k(n, c + 1, k) >= p - 1e-15
+    if k < n:
+        assert pass_at_k(n, c, k + 1) >= p - 1e-15
+
+
+def test_pass_at_k_limits_and_errors():
+    assert pass_at_k(10, 0, 5) == 0.0 and pass_at_k(10, 10, 1) == 1.0
+    assert math.isclose(pass_at_k(200, 13, 1), 13 / 200)  # k = 1 is the fraction correct
+    for args in ((0, 0, 1), (5, -1, 1), (5, 2, 0), (5, 2, 6), (5.0, 2, 1), (True, 1, 1)):
+        with pytest.raises(ValueError):
+            pass_at_k(*args)
+
+
+@SETTINGS
+@given(TEXT, st.text(alphabet=" \n", max_size=3), TEXT)
+def test_encode_pair_splits_the_whole_text(ctx, ws, cont):
+    full = ctx + ws
+    assume(full.strip())
+    stripped, tok = full.rstrip(), PairTokenizer()
+    try:
+        c, k = encode_pair(tok, full, cont)
+    except ValueError:  # only when a merge left the continuation nothing
+        assert tok.encode(full + cont)[len(tok.encode(stripped)):] == []
+        return
+    assert c == tok.encode(stripped) and k == tok.encode(full + cont)[len(c):]
+    assert (c, k) == encode_pair(tok, stripped, full[len(stripped):] + cont)  # where the whitespace sits: no matter
+
+
+@FEW
+@given(st.integers(0, 2**31 - 1), st.lists(TEXT, min_size=2, max_size=4))
+def test_choice_scores_are_token_sums(seed, choices):
+    w = prefix_lm_weights(np.random.default_rng(seed), PairTokenizer.vocab_size)
+    model, tok = make_prefix_lm(w), PairTokenizer()
+    out = score_multiple_choice(model, tok, "Q: go", choices, 0)
+    for choice, ll in zip(choices, out["loglikelihoods"], strict=True):
+        ctx, cont = encode_pair(tok, "Q: go", " " + choice)
+        total = 0.0
+        with torch.no_grad():
+            for i in range(len(cont)):  # token by token, one forward each: the same sum
+                ids = torch.tensor([ctx + cont[:i]])
+                total += float(torch.log_softmax(model(ids)[0, -1].double(), -1)[cont[i]])
+        assert math.isclose(ll, total, rel_tol=1e-5, abs_tol=1e-4)
+    norm = out["loglikelihoods"] / np.array([len(c) for c in choices])
+    assert out["acc_norm"] == float(int(norm.argmax()) == 0)
+
+
+@FEW
+@given(st.text(alphabet="abcxyz éü日", min_size=1, max_size=40))
+def test_bits_per_byte_of_a_unigram_model(text):
+    rng = np.random.default_rng(len(text))
+    p = rng.dirichlet(np.ones(95))
+    z = byte_logits(p)
+    z[128:] = np.log(1e-3)  # multi-byte characters get some probability too (any distribution will do)
+    out = text_bits_per_byte(make_unigram_lm(z), ByteTokenizer(), text)
+    lsm = z - np.log(np.exp(z).sum())
+    nll = -sum(lsm[b] for b in text.encode("utf-8"))
+    assert out["num_bytes"] == out["num_tokens"] == len(text.encode("utf-8"))
+    assert math.isclose(out["bits_per_byte"], nll / math.log(2) / len(text.encode()), rel_tol=1e-5)
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(["alpha", "beta", "gamma", "delta", "eps"]), min_size=3, max_size=20),
+       st.integers(0, 10), st.integers(1, 5))
+def test_contamination_properties(words, start, n):
+    doc = " ".join(words)
+    span = words[start % len(words):]
+    loud = ", ".join(w.upper() for w in span) + "!"
+    plain = ngram_contamination([doc], [" ".join(span)], n)
+    assert plain == ngram_contamination([doc], [loud], n)  # case and punctuation never matter
+    if len(span) >= n:
+        assert plain["overlap"] == [1.0] and plain["contaminated"] == [True]
+    if n > 1:  # a longer n-gram can only be rarer
+        assert ngram_contamination([doc], [" ".join(span)], n - 1)["overlap"][0] >= plain["overlap"][0]
+
+
+@SETTINGS
+@given(st.integers(-10**7, 10**7), st.sampled_from(["", "$", "about "]), st.sampled_from(["", ".", " kg", "%"]))
+def test_gsm8k_reads_back_what_was_written(x, pre, post):
+    assert parse_gsm8k_response(f"Step 1: 3 + 4 = 7. So {pre}{x:,}{post}") == str(x)
+
+
+@SETTINGS
+@given(st.sampled_from("ABCD"), st.sampled_from(["The correct answer is {}.", "the answer is ({})", "ANSWER IS: {}"]))
+def test_mmlu_reads_back_what_was_written(letter, template):
+    assert parse_mmlu_response(EXAMPLE, "Options A and B. " + template.format(letter)) == letter
+    with pytest.raises(ValueError):
+        parse_mmlu_response({"question": "q"}, template.format(letter))
