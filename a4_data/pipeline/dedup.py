@@ -47,13 +47,14 @@ def minhash_config(num_hashes: int, num_bands: int, ngrams: int) -> MinhashConfi
 
 def read_shard(folder: DataFolderLike, rank: int) -> list[dict]:
     """The documents of a JSONL shard `{rank:05d}.jsonl` as written by datatrove's JsonlWriter; none if absent
-    (a task that kept nothing writes no file)."""
+    (a task that kept nothing writes no file). Like datatrove's JsonlReader, documents with an empty text are
+    skipped: the MinHash stages number documents as that reader yields them."""
     folder = get_datafolder(folder)
     name = f"{rank:05d}.jsonl"
     if not folder.exists(name):
         return []
     with folder.open(name, "rt") as f:
-        return [json.loads(line) for line in f if line.strip()]
+        return [d for d in (json.loads(line) for line in f if line.strip()) if d.get("text")]
 
 
 def _doc(d: dict) -> Document:

@@ -101,9 +101,9 @@ def run_scaled(cfg: PipelineConfig) -> str:
         from a4_data.pipeline.report import render
         from a4_data.pipeline.runner import finish
 
-        if not ray.is_initialized():
-            ray.init(address=os.environ.get("RAY_ADDRESS"), num_cpus=None if os.environ.get("RAY_ADDRESS")
-                     else cfg.workers, include_dashboard=False)
+        if not ray.is_initialized():  # RAY_ADDRESS: join that cluster; unset: a local instance of `workers` CPUs
+            address = os.environ.get("RAY_ADDRESS") or None
+            ray.init(address=address, num_cpus=None if address else cfg.workers, include_dashboard=False)
         executors = ray_executors(cfg, files, out)
         todo = {st.name: len(ex.get_incomplete_ranks()) for st, ex in zip(stages(cfg, files, out), executors,
                                                                           strict=True)}
