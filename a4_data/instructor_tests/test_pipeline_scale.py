@@ -54,19 +54,25 @@ def test_slurm_scripts_chain_the_stages_and_their_tasks_reproduce_the_local_run(
         assert [type(s).__name__ for s in ex.pipeline] == [type(s).__name__ for s in st.steps]
         assert ex.tasks == st.tasks
 
-    # every array task, as a Slurm node runs it: SLURM_ARRAY_TASK_ID set, `scontrol` answering for the node
-    # list, the pickled executor's run(); stage after stage, as the dependencies order them
+    # every array task as a Slurm node runs it (launch_pickled_pipeline: load the pickle, run()), with
+    # SLURM_ARRAY_TASK_ID set and `scontrol` answering for the node list; stage after stage, as the
+    # dependencies order them; one process for all of them (a process each costs a minute here)
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     (bin_dir / "scontrol").write_text("#!/bin/sh\necho node1\n")
     (bin_dir / "scontrol").chmod(0o755)
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "SLURM_NODELIST": "node1"}
+    plan_json = json.dumps([[str(out / "logs" / st.name / "executor.pik"), st.tasks] for st in plan])
+    node = ("import json, os, sys, dill\n"
+            "for pik, tasks in json.loads(sys.argv[1]):\n"
+            "    for task in range(tasks):\n"
+            "        os.environ['SLURM_ARRAY_TASK_ID'] = str(task)\n"
+            "        with open(pik, 'rb') as f:\n"
+            "            dill.load(f).run()\n")
+    run = subprocess.run([sys.executable, "-c", node, plan_json], cwd=ROOT, capture_output=True, text=True,
+                         timeout=400, env=env)
+    assert run.returncode == 0, run.stderr[-3000:]
     for st in plan:
-        for task in range(st.tasks):
-            run = subprocess.run([sys.executable, "-m", "datatrove.tools.launch_pickled_pipeline",
-                                  str(out / "logs" / st.name / "executor.pik")], cwd=ROOT, capture_output=True,
-                                 text=True, timeout=300, env={**env, "SLURM_ARRAY_TASK_ID": str(task)})
-            assert run.returncode == 0, run.stderr[-3000:]
         assert len(list((out / "logs" / st.name / "completions").iterdir())) == st.tasks, st.name
     for r in range(2):
         mine, theirs = out / "kept" / f"{r:05d}.jsonl", local_out / "kept" / f"{r:05d}.jsonl"
