@@ -176,8 +176,11 @@ def warm_up(cfg: PipelineConfig) -> None:
 
     from a4_data.pipeline.definition import per_document_steps
 
+    from a4_data.minhash import shingles
+
     for step in per_document_steps(cfg, Path(os.devnull))[1:]:
         step.filter(Document(text="warm up " * 60, id="warm-up"))
+    shingles("warm up", 1)  # the student's normalisation may build a table on first use: once, before forking
 
 
 def _quiet() -> None:
