@@ -174,9 +174,8 @@ def warm_up(cfg: PipelineConfig) -> None:
     """Load every model once in this process (forked workers share them) and fail early on a broken one."""
     from datatrove.data import Document
 
-    from a4_data.pipeline.definition import per_document_steps
-
     from a4_data.minhash import shingles
+    from a4_data.pipeline.definition import per_document_steps
 
     for step in per_document_steps(cfg, Path(os.devnull))[1:]:
         step.filter(Document(text="warm up " * 60, id="warm-up"))
