@@ -27,4 +27,11 @@ API: dict[str, str] = {
     "ParallelMLP": "a2_systems.distributed.tensor_parallel:ParallelMLP",
     "ParallelAttention": "a2_systems.distributed.tensor_parallel:ParallelAttention",
     "FSDP": "a2_systems.distributed.fsdp:FSDP",
+    # distributed/ pipeline parallelism (optional units, HANDOUT §7.4, §7.5)
+    "PipelineStage": "a2_systems.distributed.pipeline:PipelineStage",
+    "stage_layers": "a2_systems.distributed.pipeline:stage_layers",
+    "split_microbatches": "a2_systems.distributed.pipeline:split_microbatches",
+    "microbatch_loss": "a2_systems.distributed.pipeline:microbatch_loss",
+    "gpipe_schedule": "a2_systems.distributed.pipeline:gpipe_schedule",
+    "one_f_one_b_schedule": "a2_systems.distributed.pipeline_1f1b:one_f_one_b_schedule",
 }

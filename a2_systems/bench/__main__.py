@@ -6,7 +6,8 @@ The GPU benchmark is a separate script for a lent GPU machine: see HANDOUT.md §
 from shared.bench import main
 
 MODULES = ("a2_systems.bench.flash_bench", "a2_systems.bench.ddp_bench", "a2_systems.bench.allreduce_bench",
-           "a2_systems.bench.inference_bench", "a2_systems.bench.tp_fsdp_bench")
+           "a2_systems.bench.inference_bench", "a2_systems.bench.tp_fsdp_bench",
+           "a2_systems.bench.pipeline_bench")
 
 if __name__ == "__main__":
     raise SystemExit(main("a2_systems", MODULES, __doc__))

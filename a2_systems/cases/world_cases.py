@@ -1,5 +1,6 @@
-"""Case groups that run in a world of ranks (a2_systems/distributed/world.py): one world per group (forked, or
-spawned where shared/start_method.py says so) runs every member case, each rank returns its own outputs, and a
+"""Case groups that run in a world of ranks (a2_systems/distributed/world.py): one world per group and world size
+(a member's inputs may name its "world_size", default WORLD_SIZE; forked, or spawned where shared/start_method.py
+says so) runs every member case, each rank returns its own outputs, and a
 failure in one case is that case's output (an "raised" record) rather than the whole group's. Torch-free at
 import: drivers are imported inside the ranks. What reaches a spawned rank is pickled: `_task` (module-level)
 and `(impl, inputs)` per member, an Impl (its module map, names only) and the member's plain-data inputs.
@@ -43,13 +44,27 @@ def run_group(impl: Any, inputs_list: list[dict], warm: str | None = None) -> li
 
     if warm is not None and can_fork():
         _driver(warm)()
-    results = run_world(_task, [(impl, inp) for inp in inputs_list], world_size=WORLD_SIZE,
+    # members run in worlds of their own size (inputs["world_size"], default WORLD_SIZE): one world per size, in
+    # order of first appearance; each member's output goes back to its place
+    sizes = list(dict.fromkeys(world_size_of(inp) for inp in inputs_list))
+    results: list[Any] = [None] * len(inputs_list)
+    for size in sizes:
+        where = [i for i, inp in enumerate(inputs_list) if world_size_of(inp) == size]
+        got = run_world(_task, [(impl, inputs_list[i]) for i in where], world_size=size,
                         task_timeout_s=TASK_TIMEOUT_S, collective_timeout_s=COLLECTIVE_TIMEOUT_S)
+        for i, r in zip(where, got, strict=True):
+            results[i] = r
     if results and all(not r.ok and r.error.type == NOT_IMPLEMENTED for r in results):
         # subtle: a group's members can only return outputs, which the grader judges "wrong"; raised from the
         # group itself, a stub's NotImplementedError reaches every member as "not implemented", as in a1
         raise NotImplementedError(results[0].error.message)
     return [{"ranks": r.values} if r.ok else _raised(r.error) for r in results]
+
+
+def world_size_of(inputs: Any) -> int:
+    """The number of ranks a member's world has: its inputs' "world_size", else WORLD_SIZE."""
+    size = inputs.get("world_size", WORLD_SIZE) if isinstance(inputs, dict) else WORLD_SIZE
+    return int(size)
 
 
 def _raised(error: Any) -> dict:
@@ -76,9 +91,10 @@ class world(Comparator):
             r = outputs["raised"]
             where = f" at {r.get('where')}" if r.get("where") else ""
             return Verdict(False, f"raised {r.get('type')}: {r.get('message')}{where}")
+        size = world_size_of(inputs)
         if not isinstance(outputs, dict) or not isinstance(outputs.get("ranks"), list) or \
-                len(outputs["ranks"]) != WORLD_SIZE:
-            return Verdict(False, f"expected one output per rank of the {WORLD_SIZE}-rank world, got "
+                len(outputs["ranks"]) != size:
+            return Verdict(False, f"expected one output per rank of the {size}-rank world, got "
                                   f"{type(outputs).__name__}")
         try:
             return self.check(inputs, outputs["ranks"], expected)
