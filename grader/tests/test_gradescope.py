@@ -129,8 +129,16 @@ def test_the_package_states_the_total(fx_tree, tmp_path):
         assert z.read("TOTAL.txt").decode().startswith("Set this assignment's total points on Gradescope to ")
     from grader.gradescope import total_note
 
+    # the totals read from the rubric's own text, not through the grader's rubric loader
+    import tomllib
+
+    units = tomllib.loads((TOOL_ROOT / "a1_basics" / "rubric.toml").read_text())["unit"].values()
+    required = sum(u["points"] for u in units if not u.get("optional"))
+    extra = sum(u["points"] for u in units if u.get("optional"))
+    assert required == 85 and extra > 0  # SPEC: a1 is marked out of 85
     note = total_note(Tree(TOOL_ROOT).assignment("a1"))
-    assert "to 85." in note and "add up to 91: 6 of them are the optional units' extra credit" in note
+    assert f"to {required}." in note
+    assert f"add up to {required + extra}: {extra} of them are the optional units' extra credit" in note
 
 
 
