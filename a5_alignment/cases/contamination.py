@@ -59,7 +59,7 @@ def planted_inputs(rng: np.random.Generator, n: int | None = None, default_n: bo
         if kind == "clean":
             words = filler(int(rng.integers(n, 3 * n)))
         elif kind == "planted":
-            length = int(rng.integers(n, n + 6))
+            length = int(rng.integers(n, min(n + 6, len(doc) + 1)))
             s = int(rng.integers(0, len(doc) - length + 1))
             words = filler(int(rng.integers(0, n))) + doc[s:s + length] + filler(int(rng.integers(0, n)))
         elif kind == "short_by_one":  # n - 1 copied words among fresh ones: no n-gram of the document

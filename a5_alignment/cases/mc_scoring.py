@@ -61,13 +61,15 @@ def encode_random_inputs(rng: np.random.Generator) -> dict:
     """Contexts ending in "t" (a merge across the boundary when the continuation starts with "h"), in spaces or a
     newline, or in anything; continuations of >= 2 words (so one always keeps a token of its own)."""
     pairs = []
-    for _ in range(10):
-        ctx = random_text(rng, 1, 6) + str(rng.choice(["t", " ", "  ", "\n", "", "t "]))
+    for i in range(10):
+        # the first three always merge "t" + "h" across the boundary, so every draw meets the rule's point
+        ctx = random_text(rng, 1, 6) + ("t" if i < 3 else str(rng.choice(["t", " ", "  ", "\n", "", "t "])))
         if not ctx.strip():
             ctx = "x" + ctx
-        cont = str(rng.choice(["h", "", " "])) + random_text(rng, 2, 5)
+        cont = ("h" if i < 3 else str(rng.choice(["h", "", " "]))) + random_text(rng, 2, 5)
         pairs.append([ctx, cont])
-    return {"pairs": pairs}
+    order = rng.permutation(len(pairs))
+    return {"pairs": [pairs[i] for i in order]}
 
 
 def run_bad_pair(impl: Impl, inp: dict) -> Any:

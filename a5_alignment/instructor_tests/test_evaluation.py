@@ -123,3 +123,28 @@ def test_mmlu_reads_back_what_was_written(letter, template):
     assert parse_mmlu_response(EXAMPLE, "Options A and B. " + template.format(letter)) == letter
     with pytest.raises(ValueError):
         parse_mmlu_response({"question": "q"}, template.format(letter))
+
+
+def test_evaluate_cli_writes_its_reports(tmp_path, one_thread):
+    from a5_alignment import evaluate
+
+    out = tmp_path / "ev"
+    assert evaluate.main(["--preset", "smoke", "--out-dir", str(out), "--n-test", "4", "--max-new-tokens", "4"]) == 0
+    report = __import__("json").loads((out / "report.json").read_text())
+    assert report["bits_per_byte"]["documents"] == 4 and report["bits_per_byte"]["bits_per_byte"] > 0
+    assert 0 <= report["multiple_choice"]["acc"] <= 1 and report["multiple_choice"]["chance"] == 0.25
+    assert set(report["generative"]["pass_at_k"]) == {"1", "2"}
+    assert 0 <= report["contamination"]["contaminated_fraction"] <= 1
+    assert "| pass@2 |" in (out / "report.md").read_text()
+    from a5_alignment.infra.math_data import load_gsm8k, load_mmlu
+
+    assert len(load_gsm8k(out / "gsm8k_format.jsonl")) == len(load_mmlu(out / "mmlu_format.jsonl")) == 4
+
+
+def test_load_mmlu_refuses_a_row_without_a_valid_letter(tmp_path):
+    from a5_alignment.infra.math_data import load_mmlu
+
+    path = tmp_path / "mmlu.jsonl"
+    path.write_text('{"question": "q", "options": ["1", "2", "3", "4"], "answer": "E"}\n')
+    with pytest.raises(ValueError, match="line 1 is not MMLU"):
+        load_mmlu(path)
