@@ -93,7 +93,8 @@ def held_out_bpb(model: Any, tok: Any, docs: list[str], max_tokens: int) -> dict
         if len(tok.encode(doc)) > max_tokens:
             continue
         r = text_bits_per_byte(model, tok, doc)
-        nll, n_bytes, n_tokens, used = nll + r["nll_nats"], n_bytes + r["num_bytes"], n_tokens + r["num_tokens"], used + 1
+        nll, n_bytes, n_tokens = nll + r["nll_nats"], n_bytes + r["num_bytes"], n_tokens + r["num_tokens"]
+        used += 1
     if used == 0:
         raise ValueError(f"no held-out document fits the model's context of {max_tokens} tokens")
     return {"documents": used, "skipped": len(docs) - used, "bytes": int(n_bytes), "tokens": int(n_tokens),
