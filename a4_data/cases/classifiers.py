@@ -61,7 +61,8 @@ def run_scores(impl: Impl, inp: dict) -> list[float]:
 
 def mostly_right(inp: dict, out: list) -> tuple:
     """Margin: wrong labels over the wrong labels allowed (2 of 20): 1 at the edge. The reference labels every
-    draw right with its top probability above 0.99, so a label is never near a tie."""
+    draw right with its top probability above 0.9 (800 texts per classifier, seeds 0-19, both kinds), so a
+    label is never near a tie."""
     allowed = set(LABELS[inp["fn"]])
     right = 0
     for (label, score), want in zip(out, inp["labels"], strict=True):
