@@ -304,6 +304,25 @@ class fields(Comparator):
         return Verdict(True, margin=_worst(margins))
 
 
+MIN_EXPECTED = 5.0
+
+
+def pooled(observed: np.ndarray, expected: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Categories whose expected count is below MIN_EXPECTED merged into one, and that one into the smallest
+    other category while it is still below: Pearson's statistic follows chi-squared only when every expected
+    count is large enough. Unpooled, 16 categories of 3000 samples with a few expected counts below 1 rejected
+    a correct sampler in 0.6% of draws at alpha = 1e-6 (a2's speculative decoding), 6000 times too often."""
+    small = expected < MIN_EXPECTED
+    if not small.any() or small.all():
+        return observed, expected
+    obs, exp = list(observed[~small]), list(expected[~small])
+    o, e = float(observed[small].sum()), float(expected[small].sum())
+    while e < MIN_EXPECTED and obs:
+        i = int(np.argmin(exp))
+        o, e = o + obs.pop(i), e + exp.pop(i)
+    return np.array([*obs, o]), np.array([*exp, e])
+
+
 class distribution(Comparator):
     """A fixed-seed goodness-of-fit test for random outputs, where a correct implementation may draw random
     numbers in another order than the reference.
@@ -346,9 +365,9 @@ class distribution(Comparator):
             support = probs > 0
             if counts[~support].any():
                 return Verdict(False, "samples fall in categories of probability zero")
-            exp_counts = probs[support] / probs[support].sum() * n
-            stat = float(((counts[support] - exp_counts) ** 2 / exp_counts).sum())
-            df = int(support.sum()) - 1
+            obs, exp_counts = pooled(counts[support], probs[support] / probs[support].sum() * n)
+            stat = float(((obs - exp_counts) ** 2 / exp_counts).sum())
+            df = obs.size - 1
             p = chi2_sf(stat, df) if df > 0 else 1.0
             test = f"chi-squared {stat:.2f} with {df} degrees of freedom over {int(n)} samples"
         if p < self.alpha or math.isnan(p):

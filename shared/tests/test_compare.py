@@ -15,6 +15,7 @@ from shared.cases import (
     raises,
     set_equal,
 )
+from shared.cases.compare import pooled
 
 
 def test_close_passes_within_tolerance_and_reports_worst_element():
@@ -116,3 +117,26 @@ def test_distribution_false_reject_rate_is_small():
     rejected = sum(not comp(None, np.random.default_rng(s).choice(3, size=2000, p=probs), probs).ok
                    for s in range(200))
     assert rejected == 0
+
+
+def test_distribution_keeps_its_false_reject_rate_with_rare_categories():
+    """Categories expected less than once in the sample (a2's joint of two tokens: 16 categories, 3000 samples)
+    make Pearson's statistic heavy-tailed; unpooled, a correct sampler was rejected about once in 170 draws at
+    alpha = 1e-6. 1000 correct samplers at fresh seeds: with pooling, none may be rejected, and p < 1e-3 (a margin
+    above 0.5) stays about as rare as it should be (0.1%: at most 8 of 1000 but for a chance below 1e-4)."""
+    comp = distribution()
+    rejected = above_half = 0
+    for s in range(1000):
+        rng = np.random.default_rng(s)
+        probs = rng.dirichlet(np.full(16, 0.3))  # a few categories carry almost nothing
+        v = comp(None, rng.choice(16, size=3000, p=probs), probs)
+        rejected += not v.ok
+        above_half += v.ok and v.margin > 0.5
+    assert rejected == 0 and above_half <= 8, (rejected, above_half)
+
+
+def test_pooled_merges_small_expected_counts_and_keeps_the_totals():
+    obs, exp = pooled(np.array([10.0, 1.0, 0.0, 30.0]), np.array([12.0, 0.5, 1.5, 27.0]))
+    # 0.5 + 1.5 = 2 < 5: merged into the smallest other category (12): bins {30 | 27}, {10 + 1 + 0 | 12 + 2}
+    assert sorted(exp.tolist()) == [14.0, 27.0] and sorted(obs.tolist()) == [11.0, 30.0]
+    assert obs.sum() == 41.0 and exp.sum() == 41.0
