@@ -30,4 +30,11 @@ API: dict[str, str] = {
     "score_multiple_choice": "a5_alignment.mc_scoring:score_multiple_choice",
     "text_bits_per_byte": "a5_alignment.bits_per_byte:text_bits_per_byte",
     "ngram_contamination": "a5_alignment.contamination:ngram_contamination",
+    # optional (§12): reasoning at inference time
+    "majority_vote": "a5_alignment.self_consistency:majority_vote",
+    "best_of_n": "a5_alignment.best_of_n:best_of_n",
+    # optional (§13): RLHF with a learned reward
+    "RewardModel": "a5_alignment.reward_model:RewardModel",
+    "preference_loss": "a5_alignment.preference_loss:preference_loss",
+    "pairwise_accuracy": "a5_alignment.preference_loss:pairwise_accuracy",
 }
