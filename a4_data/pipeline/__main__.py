@@ -1,8 +1,10 @@
-"""python -m a4_data.pipeline --inputs out/a4/warc --out out/a4/filtered [--workers 2] (see --help)."""
+"""python -m a4_data.pipeline --inputs out/a4/warc --out out/a4/filtered [--workers 2] or --corpus real (--help)."""
 
 from __future__ import annotations
 
+import dataclasses
 import sys
+from pathlib import Path
 
 from a4_data.pipeline.config import PipelineConfig
 from shared.config_cli import ConfigError, parse_config
@@ -11,6 +13,10 @@ from shared.config_cli import ConfigError, parse_config
 def main(argv: list[str] | None = None) -> int:
     try:
         cfg = parse_config(PipelineConfig, argv)
+        if cfg.corpus == "real":
+            from a4_data.pipeline.real_data import cached_corpus
+
+            cfg = dataclasses.replace(cfg, inputs=str(cached_corpus()))
         if cfg.executor != "local":
             from a4_data.pipeline.scale import run_scaled
 
@@ -27,6 +33,12 @@ def main(argv: list[str] | None = None) -> int:
     check = manifest_check(cfg.inputs, cfg.out)
     if check:
         print(check)
+    if (Path(cfg.inputs) / "corpus.jsonl").exists():
+        from a4_data.realweb.outcome import outcomes
+        from a4_data.realweb.outcome import render as render_outcomes
+
+        print(f"pages of each source of the real corpus ({cfg.inputs}), where they ended:")
+        print(render_outcomes(outcomes(Path(cfg.inputs), cfg.out)))
     print(f"statistics: {cfg.out / 'stats.json'}")
     return 0
 

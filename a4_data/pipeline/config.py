@@ -16,6 +16,9 @@ class PipelineConfig:
     dedup, MinHash dedup. Resumable: rerun the same command after a crash and only unfinished tasks run."""
 
     inputs: str = field(default="out/a4/warc", metadata={"help": "a folder of .warc[.gz]/.wet[.gz] files, or one file"})
+    corpus: Literal["inputs", "real"] = field(
+        default="inputs", metadata={"help": "inputs: the files of --inputs; real: the real web corpus, built once "
+                                            "into the data dir (python -m a4_data.pipeline.real_data)"})
     out: Path = field(default=Path("out/a4/filtered"), metadata={"help": "output folder (kept.jsonl, stats.json)"})
     workers: int = field(default=2, metadata={"help": "tasks run at once (one WARC file per task)"})
     executor: Literal["local", "slurm", "ray"] = field(
