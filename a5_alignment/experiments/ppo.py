@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -75,7 +76,12 @@ def forward_with_values(pv: PolicyWithValue, ids: torch.Tensor, labels: torch.Te
     return out, held["values"]
 
 
-def run(c: PPOConfig) -> dict:
+Scorer = Callable[[list[str], list[str]], torch.Tensor]  # (prompts, responses) -> scores (n,)
+
+
+def run(c: PPOConfig, score_fn: Scorer | None = None) -> dict:
+    """PPO against the r1-zero reward, or against `score_fn` (a learned reward model, HANDOUT §13.3), in which
+    case the log keeps both: `proxy_reward` (what PPO maximises) and `train_reward` (the verifier's)."""
     check(c)
     set_threads(c.threads)
     torch.manual_seed(c.seed)
@@ -105,7 +111,8 @@ def run(c: PPOConfig) -> dict:
             old_values = torch.cat([p[1] for p in parts])
             ref_lp = None if ref is None else torch.cat(
                 [get_response_log_probs(ref, ids[s], labels[s])["log_probs"] for s in chunks(len(ids), micro)])
-            scores = torch.tensor(ro.rewards, dtype=torch.float32, device=device)
+            scores = (torch.tensor(ro.rewards, dtype=torch.float32, device=device) if score_fn is None
+                      else score_fn(ro.prompts, ro.responses).to(device=device, dtype=torch.float32))
             rewards = shape_rewards(scores, mask, old_lp, ref_lp, c.kl_coef)
             adv, returns = compute_gae(rewards, old_values, mask, c.gamma, c.lam)
             if c.whiten_advantages:
@@ -130,6 +137,8 @@ def run(c: PPOConfig) -> dict:
                "mean_value": float(masked_mean(old_values, mask)), "grad_norm": grad_norm, "lr": lr,
                "rollout_s": round(t_roll, 2), "step_s": round(time.time() - t0, 2),
                **{k: float(np.mean(v)) for k, v in stats.items()}}
+        if score_fn is not None:
+            rec["proxy_reward"] = float(scores.mean())
         log.log(step, **rec)
         out_of_time = log.over_budget(c.time_budget_s, c.cpu_budget_s, start)
         if step % c.eval_every == 0 and step != c.n_ppo_steps and not out_of_time:
