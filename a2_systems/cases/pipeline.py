@@ -27,16 +27,20 @@ from typing import Any
 import numpy as np
 
 from a2_systems.cases.world_cases import world, world_group
-from shared.cases import Case, Impl, Oracles, Suite, Verdict, close, exact, raises
+from shared.cases import Case, Impl, Oracles, Suite, Verdict, close, close_norm, exact, raises
 
 ORACLES = Oracles("a2_systems.oracles.pipeline")  # expected values: instructor-only, never released
 
 DRIVER = "a2_systems.cases.pipeline_drivers:train"
 GROUPS = {"gpipe": "pipeline_gpipe", "1f1b": "pipeline_1f1b"}
-# float32 ranks against a float64 oracle, a 2-8 block model of width 8, gradients up to ~2: a single float32 process
-# is off by up to ~1e-5 (measured: a quarter of rtol=1e-4, atol=2e-5 over 60 draws), so atol leaves 2x more room
-# for the pipeline's other summation order; a mis-weighted microbatch or a missing tied gradient is off by >= 1e-2
+# float32 ranks against a float64 oracle, a 2-8 block model of width 8: the losses are off by ~1e-5 at most
+# (elementwise, a quarter of rtol=1e-4, atol=2e-5 over 60 draws). Gradients and parameters are compared in norm:
+# at 8 blocks some draws are ill-conditioned, and a few small elements carry most of the rounding (measured under
+# ATEN_CPU_CAPABILITY=default, 2 threads, P = 4: up to 7e-5 of the norm over 8 draws, one element off by 4e-4,
+# which failed the old elementwise atol=5e-5 in 2 of 18 deep draws); a mis-weighted microbatch or a missing tied
+# gradient is off by >= 1e-2 of the norm
 VALUES_CLOSE = close(rtol=1e-4, atol=5e-5)
+TENSORS_CLOSE = close_norm(rtol=1e-3, atol=1e-7)
 
 
 def param_shapes(arch: dict) -> dict[str, tuple[int, ...]]:
@@ -159,7 +163,7 @@ def check_train(inputs: dict, ranks: list, expected: dict) -> Verdict:
             for name, got in out[key].items():
                 if got is None:
                     return Verdict(False, f"stage {s}: {name} has no gradient after the backward")
-                v = VALUES_CLOSE(None, np.asarray(got), expected[key][name])
+                v = TENSORS_CLOSE(None, np.asarray(got), expected[key][name])
                 if not v.ok:
                     tie = " (a tied weight: are the first and last stages' parts added?)" if name in (
                         "token_embeddings.weight", "lm_head.weight") and inputs["arch"]["tie_embeddings"] else ""

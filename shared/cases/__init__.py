@@ -7,6 +7,7 @@ from shared.cases.compare import (
     Verdict,
     at_most,
     close,
+    close_norm,
     distribution,
     exact,
     fields,
@@ -21,6 +22,6 @@ from shared.cases.oracle import OracleRef, Oracles, OracleUnavailable
 __all__ = [
     "Case", "Comparator", "Fixture", "Group", "Impl", "Instance", "OracleRef", "Oracles", "OracleUnavailable",
     "Raised", "Suite", "Verdict", "at_most",
-    "close", "distribution", "exact", "fields", "hide", "instances", "permutation", "predicate", "raises",
-    "resolve_target", "secret_seed", "set_equal", "Timed", "validate",
+    "close", "close_norm", "distribution", "exact", "fields", "hide", "instances", "permutation", "predicate",
+    "raises", "resolve_target", "secret_seed", "set_equal", "Timed", "validate",
 ]

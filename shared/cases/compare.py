@@ -153,6 +153,40 @@ class close(Comparator):
         ))
 
 
+class close_norm(Comparator):
+    """Float arrays close in norm: ||out - expected||_2 <= rtol * ||expected||_2 + atol * sqrt(size), per array.
+    For a deep float32 computation against a float64 oracle, where ill-conditioned layers leave a few small
+    elements with most of the rounding: an elementwise test rejects correct code there, while a wrong formula
+    (a mis-weighted term, a missing gradient) moves the whole array by far more than rtol."""
+
+    def __init__(self, rtol: float = 1e-3, atol: float = 1e-7) -> None:
+        self.rtol, self.atol = rtol, atol
+        self.name = f"close_norm(rtol={rtol:g}, atol={atol:g})"
+
+    def __call__(self, inputs: Any, outputs: Any, expected: Any) -> Verdict:
+        return _walk(outputs, expected, self._leaf)
+
+    def _leaf(self, out: Any, exp: Any, path: str) -> Verdict:
+        if not isinstance(exp, np.ndarray) or exp.dtype.kind != "f":
+            return Verdict(False, f"{path}: close_norm() compares float arrays, not {type(exp).__name__}")
+        if not isinstance(out, np.ndarray) or out.shape != exp.shape:
+            return Verdict(False, f"{path}: expected an array of shape {tuple(exp.shape)}, got "
+                                  f"{tuple(out.shape) if isinstance(out, np.ndarray) else type(out).__name__}")
+        if out.dtype.kind != "f":
+            return Verdict(False, f"{path}: dtype {out.dtype} is not floating point")
+        o, e = out.astype(np.float64), exp.astype(np.float64)
+        if not np.isfinite(o).all():
+            return Verdict(False, f"{path}: {int((~np.isfinite(o)).sum())} elements are NaN or infinite")
+        err, scale = float(np.linalg.norm(o - e)), float(np.linalg.norm(e))
+        bound = self.rtol * scale + self.atol * math.sqrt(max(e.size, 1))
+        if err <= bound:
+            return Verdict(True, margin=err / bound if bound > 0 else 0.0)
+        worst = np.unravel_index(int(np.argmax(np.abs(o - e))), e.shape) if e.ndim else ()
+        return Verdict(False, (
+            f"{path}: off by {err / max(scale, 1e-300):.3g} of its norm (allowed {self.rtol:g}); largest "
+            f"difference at index {_fmt_index(worst)} (got {float(o[worst]):.6g}, expected {float(e[worst]):.6g})"))
+
+
 class exact(Comparator):
     """Equality of ints, strings, bytes, bools and integer/bool arrays. Refuses floats: use close()."""
 

@@ -140,3 +140,21 @@ def test_pooled_merges_small_expected_counts_and_keeps_the_totals():
     # 0.5 + 1.5 = 2 < 5: merged into the smallest other category (12): bins {30 | 27}, {10 + 1 + 0 | 12 + 2}
     assert sorted(exp.tolist()) == [14.0, 27.0] and sorted(obs.tolist()) == [11.0, 30.0]
     assert obs.sum() == 41.0 and exp.sum() == 41.0
+
+
+def test_close_norm_passes_scattered_rounding_and_rejects_a_moved_array():
+    from shared.cases import close_norm
+
+    exp = np.array([[3.0, 4.0], [0.0, 0.001]])  # norm 5
+    comp = close_norm(rtol=1e-3, atol=0.0)
+    # one small element off by 3e-3, three times its own size: elementwise rtol would refuse; the norm is 5,
+    # so 3e-3 is 6e-4 of it, under 1e-3 (margin 0.6)
+    got = exp + np.array([[0.0, 0.0], [0.0, 3e-3]])
+    v = comp(None, got, exp)
+    assert v.ok and abs(v.margin - 0.6) < 1e-6  # the norm is 5.0000001
+    # every element scaled by 1.01 (a mis-weighted term): off by 1e-2 of the norm
+    v = comp(None, exp * 1.01, exp)
+    assert not v.ok and "off by 0.01 of its norm" in v.message and "index (1, 0)" not in v.message
+    assert not comp(None, exp.astype(np.int64), exp).ok
+    assert not comp(None, np.full((2, 2), np.nan), exp).ok
+    assert not comp(None, exp[:1], exp).ok
