@@ -148,3 +148,117 @@ def test_load_mmlu_refuses_a_row_without_a_valid_letter(tmp_path):
     path.write_text('{"question": "q", "options": ["1", "2", "3", "4"], "answer": "E"}\n')
     with pytest.raises(ValueError, match="line 1 is not MMLU"):
         load_mmlu(path)
+
+
+STORY = ("Once upon a time there was a little fox who lived in the woods. Every day the fox counted the birds: one, "
+         "two, three. Then the fox went home and slept.\n")
+
+
+@pytest.fixture(scope="module")
+def a1_run(tmp_path_factory):
+    """What a1's own commands leave behind: prepare_data's tokenizer and memmaps from a few KB, then 2 steps of
+    train --preset tiny (checkpoint.pt beside config.json). Seconds."""
+    from a1_basics import prepare_data, train
+
+    root = tmp_path_factory.mktemp("a1run")
+    (root / "train.txt").write_text(STORY * 30)
+    (root / "val.txt").write_text(STORY * 6)
+    data, out = root / "data", root / "run"
+    assert prepare_data.main(["--out", str(data), "--vocab-size", "300", "--train-files", str(root / "train.txt"),
+                              "--val-files", str(root / "val.txt")]) == 0
+    before = torch.get_num_threads()
+    assert train.main(["--preset", "tiny", "--data-dir", str(data), "--out-dir", str(out), "--vocab-size", "300",
+                       "--max-steps", "2", "--context-length", "64", "--wandb", "false", "--progress", "false",
+                       "--threads", "1"]) == 0
+    torch.set_num_threads(before)
+    return data, out
+
+
+def test_evaluate_an_a1_checkpoint(a1_run, tmp_path, one_thread):
+    import json
+
+    from a1_basics.checkpoint import load_checkpoint
+    from a1_basics.nn.transformer import TransformerLM
+    from a1_basics.tokenizer.tokenizer import Tokenizer
+    from a1_basics.train import TrainConfig
+    from a5_alignment import evaluate
+
+    data, run = a1_run
+    out = tmp_path / "ev"
+    assert evaluate.main(["--policy", "a1", "--checkpoint", str(run / "checkpoint.pt"), "--out-dir", str(out),
+                          "--n-test", "4", "--n-train", "20", "--n-samples", "2", "--ks", "1,2",
+                          "--max-new-tokens", "4"]) == 0
+    report = json.loads((out / "report.json").read_text())
+    assert report["model"]["vocab_size"] == 300 and report["model"]["context_length"] == 64
+    assert "after 2 training steps" in report["model"]["about"] and str(data / "tokenizer") in report["model"]["about"]
+    assert report["multiple_choice"]["n"] + report["multiple_choice"]["skipped"] == 4
+    # the oracle: the same documents scored with a1's own loaders and torch's cross-entropy, one by one
+    saved = json.loads((run / "config.json").read_text())
+    config = TrainConfig(**{k: v for k, v in saved.items() if k in TrainConfig.__dataclass_fields__})
+    model = TransformerLM.from_config(config.model_config())
+    load_checkpoint(run / "checkpoint.pt", model, torch.optim.AdamW(model.parameters()))
+    tok = Tokenizer.from_files(data / "tokenizer" / "vocab.json", data / "tokenizer" / "merges.txt", ["<|endoftext|>"])
+    eos = tok.encode("<|endoftext|>")[0]
+    from a5_alignment.infra.math_data import load_gsm8k
+    from a5_alignment.infra.tasks import format_prompt, format_response
+
+    nll = n_bytes = 0.0
+    with torch.no_grad():
+        for p in load_gsm8k(out / "gsm8k_format.jsonl"):
+            doc = format_prompt(p, "short") + format_response(p)
+            ids = tok.encode(doc)
+            logits = model(torch.tensor([[eos] + ids[:-1]]))[0]
+            nll += float(torch.nn.functional.cross_entropy(logits.double(), torch.tensor(ids), reduction="sum"))
+            n_bytes += len(doc.encode())
+    assert math.isclose(report["bits_per_byte"]["bits_per_byte"], nll / math.log(2) / n_bytes, rel_tol=1e-5)
+    png = out / "pass_at_k.png"
+    assert report["files"]["plot"] == str(png) and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    card = (out / "report.md").read_text()
+    assert "![pass@k against k](pass_at_k.png)" in card and "Model: an a1 TransformerLM" in card
+
+
+def test_evaluate_names_a_missing_checkpoint_and_a_wrong_tokenizer(a1_run, tmp_path, capsys):
+    import shutil
+
+    from a1_basics.tokenizer.serialization import save_vocab_merges
+    from a1_basics.tokenizer.train_bpe import train_bpe
+    from a5_alignment import evaluate
+
+    data, run = a1_run
+    out = ["--out-dir", str(tmp_path / "ev"), "--n-test", "2", "--n-train", "4"]
+    assert evaluate.main(["--policy", "a1", "--checkpoint", str(tmp_path / "none.pt"), *out]) == 2
+    err = capsys.readouterr().err
+    assert "none.pt: no a1 checkpoint" in err and "python -m a1_basics.train" in err
+    assert evaluate.main(["--policy", "a1", *out]) == 2
+    assert "--policy a1 needs --checkpoint" in capsys.readouterr().err
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(run / "checkpoint.pt", alone / "checkpoint.pt")
+    assert evaluate.main(["--policy", "a1", "--checkpoint", str(alone / "checkpoint.pt"), *out]) == 2
+    assert "config.json not found" in capsys.readouterr().err
+    other = tmp_path / "other"
+    other.mkdir()
+    save_vocab_merges(*train_bpe(data / "train.txt", 280, ["<|endoftext|>"]), other / "vocab.json",
+                      other / "merges.txt")
+    assert evaluate.main(["--policy", "a1", "--checkpoint", str(run / "checkpoint.pt"), "--tokenizer", str(other),
+                          *out]) == 2
+    err = capsys.readouterr().err
+    assert "the tokenizer has 280 tokens but the model" in err and "vocab_size 300" in err and "--tokenizer" in err
+    assert evaluate.main(["--policy", "a1", "--checkpoint", str(run / "checkpoint.pt"), "--tokenizer",
+                          str(tmp_path), *out]) == 2
+    assert "no a1 tokenizer (vocab.json and merges.txt" in capsys.readouterr().err
+    assert evaluate.main(["--policy", "tiny", "--tokenizer", str(other), *out]) == 2
+    assert "--tokenizer is for --policy a1 only" in capsys.readouterr().err
+
+
+def test_the_card_says_why_there_is_no_plot(tmp_path, monkeypatch):
+    import sys
+
+    from a5_alignment import evaluate
+
+    g = {"n": 3, "n_samples": 4, "temperature": 1.0, "greedy_accuracy_r1": 0.25,
+         "pass_at_k": {"1": 0.25, "2": 0.4, "4": 0.5}}
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now raises ImportError
+    note = evaluate.plot_pass_at_k(g, tmp_path / "p.png")
+    assert note is not None and note.startswith("no plot: matplotlib could not be imported")
+    assert not (tmp_path / "p.png").exists()
