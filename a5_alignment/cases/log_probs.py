@@ -29,17 +29,19 @@ def run_entropy(impl: Impl, inp: dict) -> Any:
 
 
 def worked_entropy_inputs(rng: np.random.Generator) -> dict:
-    v = int(rng.integers(3, 65))
+    v = int(rng.integers(3, 257))
+    k = int(rng.integers(2, v))
     # row 0: uniform logits (any constant) -> log(v); row 1: one logit 1e4 above the rest -> 0 (no NaN from
-    # exp(1e4)); row 2: two equal maxima 29-31 above the rest -> log 2 + O(v e^-28) ~ log 2 (30, not 1e4:
-    # float32's spacing at 1e4 is 1e-3, which would swamp the log 2). The rest are drawn in [-1, 1], so no
-    # hidden draw repeats a visible one (grader/replay.py).
+    # exp(1e4)); row 2: k equal maxima 29-31 above the rest -> log k + O(v e^-28) ~ log k (30, not 1e4:
+    # float32's spacing at 1e4 is 1e-3, which would swamp the log k). The answer depends on v and k alone, so
+    # both are drawn from wide ranges: with v in 3..64 and k = 2, a hidden draw's answer repeated a visible one
+    # at one fresh secret in twelve (grader/replay.py).
     rows = rng.uniform(-1, 1, (3, v)).astype(np.float32)
     rows[0] = np.float32(rng.uniform(-5, 5))
     rows[1, int(rng.integers(v))] = 1e4
-    top = rng.permutation(v)[:2]
+    top = rng.permutation(v)[:k]
     rows[2, top] = 30.0
-    return {"logits": rows}
+    return {"logits": rows, "k": k}
 
 
 def lp_inputs(rng: np.random.Generator) -> dict:
@@ -66,7 +68,7 @@ SUITE = Suite(cases=(
          note="logits (3, 4, 11): entropy over the last dim, against torch Categorical in float64"),
     Case(name="entropy/worked_extremes", inputs=worked_entropy_inputs, compare=close(atol=1e-5),
          run=run_entropy, expect=ORACLES.expect_worked_entropy,
-         note="uniform -> log V; one logit 1e4 above the rest -> 0; two -> log 2 (no NaN: never exp(1e4))"),
+         note="uniform -> log V; one logit 1e4 above the rest -> 0; k equal maxima -> log k (no NaN: never exp(1e4))"),
     Case(name="entropy/large_logits",
          # each row shifted by up to 1e3 (exp overflows unless the max is subtracted), spread over a few units
          # so the entropies are far from 0 and differ from draw to draw (uniform logits of size 1e3 give

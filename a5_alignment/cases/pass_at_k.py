@@ -41,8 +41,10 @@ def run_triples(impl: Impl, inp: dict) -> Any:
 
 
 def unbiased_inputs(rng: np.random.Generator) -> dict:
+    # k >= 2: at k = 1 the answer 1 - (1 - p)^k is p itself, an input the worker holds (grader/check.py:
+    # answers_in_inputs); the small and worked cases cover k = 1
     n = int(rng.integers(5, 41))
-    return {"n": n, "k": int(rng.integers(1, n + 1)), "p": float(rng.uniform(0.02, 0.6))}
+    return {"n": n, "k": int(rng.integers(2, n + 1)), "p": float(rng.uniform(0.02, 0.6))}
 
 
 def run_unbiased(impl: Impl, inp: dict) -> Any:

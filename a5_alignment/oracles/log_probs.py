@@ -34,7 +34,7 @@ def expect_categorical(inp: dict) -> np.ndarray:
 
 def expect_worked_entropy(inp: dict) -> np.ndarray:
     v = inp["logits"].shape[1]
-    return np.array([math.log(v), 0.0, math.log(2.0)], dtype=np.float32)
+    return np.array([math.log(v), 0.0, math.log(inp["k"])], dtype=np.float32)
 
 
 def expect_lp(inp: dict) -> dict:

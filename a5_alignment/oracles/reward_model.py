@@ -94,5 +94,9 @@ def expect_accuracy(inp: dict) -> float:
     return score / count
 
 
+def expect_accuracy_sets(inp: dict) -> np.ndarray:
+    return np.array([expect_accuracy(one) for one in inp["sets"]], dtype=np.float64)
+
+
 def expect_accuracy_worked(inp: dict) -> float:
     return 2.5 / 4  # right, wrong, equal (1/2), [tie], right
