@@ -29,11 +29,11 @@ from grader.execution import Reply, Status
 from grader.expected import ensure_hidden
 from grader.mutants import Mutant, handwritten_mutants, null_mutants
 from grader.plan import Plan, plan_for, run_in_process, run_with_worker
-from grader.replay import collisions, replay_replies
+from grader.replay import collisions, replay_points
 from grader.session import WorkerSession
 from grader.timing import Timing
 from grader.tree import TOOL_ROOT, Assignment, Tree
-from grader.verdict import CaseResult, judge, score
+from grader.verdict import CaseResult, judge
 from shared.cases import Impl, validate
 from shared.cases.case import oracle_problems
 from shared.codec import decode, encode
@@ -134,12 +134,8 @@ def _replay(a: Assignment, plan: Plan, stored: dict, report: CheckReport) -> Non
         report.failures.append(f"{len(same)} hidden instances repeat a visible instance's inputs, so their expected "
                                f"values ship with the release ({', '.join(f'{h} = {v}' for h, v in same[:6])}): "
                                f"give the case inputs drawn from its rng, or hidden_draws=0 (visible feedback only)")
-    hidden = plan.subset([s for s in plan.steps if s.instance.visibility == "hidden"])
-    results = judge(hidden, replay_replies(plan, stored), stored)
-    units = score(a.rubric, results)
-    earned = sum(u.earned for u in units)
+    earned, won = replay_points(a, plan, stored)
     if earned > 0:
-        won = [r.id for r in results if r.passed]
         report.failures.append(f"the replay mutant (every visible expected value, no code) scores {earned:.4g} "
                                f"graded points, on {', '.join(won[:8])}: these cases' answers do not depend on their "
                                f"inputs; draw inputs that change the answer, or set hidden_draws=0")

@@ -14,6 +14,9 @@ the time, so the gate is on margins, which warn long before a failure does.
   Their margins come instead from the reference run in fresh processes under another thread count and SIMD
   dispatch, judged against the stored values (grader/check.py: _determinism), plus every stored instance.
 
+- The replay mutant and the answers-in-inputs scan (grader/check.py's sections 7-8) run at `REPLAY_SECRETS`
+  fresh secrets (grader/replay.py: secret_sweep): a small answer space that a visible draw repeats at one
+  secret in ten would otherwise surface as a red CI run, whose suite draws a scratch secret every time.
 - Every mutant runs against the hidden instances of `SECRETS` more fresh secrets (grader/mutant_sweep.py): one
   that some secret's draws do not catch would keep its points in that term.
 
@@ -34,11 +37,15 @@ from grader.check import OTHER_DISPATCH
 from grader.expected import compute
 from grader.mutant_sweep import mutant_sweep, sweep_failures
 from grader.plan import Plan, generate, limits, run_in_fresh_process, run_in_process
+from grader.replay import secret_sweep
 from grader.tree import Assignment
 from grader.verdict import CaseResult, judge
 from shared.cases import Case, Impl, Suite
 
 SECRETS = 3
+# replay and answers-in-inputs at fresh secrets: cheap (hidden expected values only), and a case that fails them
+# at one secret in ten must be found before a CI run's scratch secret does
+REPLAY_SECRETS = 20
 MIN_DRAWS, MAX_DRAWS = 3, 200
 MARGIN_GATE = 0.5
 DEFAULT_BUDGET_S = 240.0
@@ -134,6 +141,8 @@ def deep_check(a: Assignment, plan: Plan, stored_results: list[CaseResult], repo
                                f"({row['worst_at']}): widen its tolerance as the computation warrants, or fix it")
     missed = mutant_sweep(a, SECRETS)
     report.failures += [f"deep: {f}" for f in sweep_failures(a, missed, SECRETS)]
+    replayable = secret_sweep(a, REPLAY_SECRETS)
+    report.failures += [f"deep: {f}" for f in replayable]
     elapsed = time.perf_counter() - start
     out = {"assignment": a.id, "gate": MARGIN_GATE, "secrets": SECRETS, "budget_s": budget_s,
            "seconds": round(elapsed, 1), "comparisons": counts, "cases": dict(sorted(rows.items())),
@@ -144,6 +153,7 @@ def deep_check(a: Assignment, plan: Plan, stored_results: list[CaseResult], repo
     report.lines.append(f"deep: {sum(row['draws'] for row in rows.values())} comparisons over {len(rows)} cases "
                         f"in {elapsed:.0f} s; worst margin {max(known) if known else 0:.3g} (gate {MARGIN_GATE}); "
                         f"{len(missed) - sum(v > 0 for v in missed.values())}/{len(missed)} mutants caught at "
-                        f"{SECRETS} fresh secrets; "
+                        f"{SECRETS} fresh secrets; replay and answers in inputs "
+                        f"{'clean' if not replayable else f'{len(replayable)} problems'} at {REPLAY_SECRETS} more; "
                         f"report: {margins_path(a)}")
     return out

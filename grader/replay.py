@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from grader.execution import Reply, Run
-from grader.plan import Plan
-from grader.verdict import judge_case
+from grader.plan import Plan, hidden_only
+from grader.verdict import judge, judge_case, score
 
 
 def collisions(plan: Plan) -> list[tuple[str, str]]:
@@ -45,3 +45,33 @@ def replay_replies(plan: Plan, stored: dict[str, Any]) -> dict[str, Reply]:
              if judge_case(s, r, stored.get(s.instance.id)).passed),
             Reply(Run.OK, outputs=candidates[0]))
     return replies
+
+
+def replay_points(a: Any, plan: Plan, stored: dict[str, Any]) -> tuple[float, list[str]]:
+    """The graded points the replay mutant earns on `plan`'s hidden instances, and the instances it passes."""
+    results = judge(hidden_only(plan), replay_replies(plan, stored), stored)
+    return sum(u.earned for u in score(a.rubric, results)), [r.id for r in results if r.passed]
+
+
+def secret_sweep(a: Any, n_secrets: int) -> list[str]:
+    """`grader check`'s replay and answers-in-inputs sections at `n_secrets` fresh secrets: a case whose answer
+    space is small passes them at the term's secret and fails them at another (the suite draws a scratch secret
+    each run, so such a case fails one CI run in a few). One line per problem found, naming the secret's index."""
+    import secrets
+
+    from grader.check import answers_in_inputs  # check imports this module
+    from grader.expected import compute
+    from grader.plan import generated_plan
+
+    found = []
+    for k in range(n_secrets):
+        plan = generated_plan(a, secrets.token_hex(16))
+        stored = compute(plan, a.api(), a.package)  # the visible values too: the cases as defined now
+        found += [f"fresh secret {k}: hidden {h} repeats visible {v}'s inputs" for h, v in collisions(plan)]
+        earned, won = replay_points(a, plan, stored)
+        if earned > 0:
+            found.append(f"fresh secret {k}: the replay mutant scores {earned:.4g} graded points on "
+                         f"{', '.join(won[:6])}: draw inputs whose answers a visible draw cannot repeat, or set "
+                         f"hidden_draws=0")
+        found += [f"fresh secret {k}: {leak} hands the worker its answer" for leak in answers_in_inputs(plan, stored)]
+    return found

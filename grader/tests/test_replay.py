@@ -1,6 +1,9 @@
 """The replay mutant (grader/replay.py) and the hidden-only scoring rule, on the fixture assignment."""
 
 import dataclasses
+import importlib
+
+import numpy as np
 
 from grader.plan import hidden_only, plan_for
 from grader.replay import collisions, replay_replies
@@ -83,3 +86,23 @@ def test_the_tree_a_graded_worker_sees_holds_no_expected_value(fx_tree, tmp_path
     root = assemble(fx_tree, a, sub, tmp_path / "work").root
     assert (root / "fx_numpy" / "cases" / "__init__.py").exists()  # the case definitions are there
     assert not list(root.rglob("snapshot.bin")) and not list(root.rglob("*.hidden.bin"))
+
+
+def test_the_secret_sweep_finds_a_small_answer_space_at_fresh_secrets(fx_tree, monkeypatch):
+    """A case whose answer takes two values (a + b with a drawn from {0, 1}, b = 0) is clean at some secrets and
+    replayable at others; the sweep over fresh secrets reports it, and the fixture as it is stays clean."""
+    from grader.replay import secret_sweep
+    from shared.cases import Suite
+
+    a = fx_tree.assignment("fx")
+    assert secret_sweep(a, 3) == []
+    cases = importlib.import_module("fx_numpy.cases")  # the fixture's suite, as the tree loaded it
+
+    few = next(c for c in cases.SUITE.cases if c.name == "add/random")
+    coin = dataclasses.replace(few, name="add/coin", hidden_draws=4,
+                               inputs=lambda rng: {"a": np.float64(rng.integers(0, 2)), "b": np.float64(0.0)},
+                               seeds=(0, 1, 2, 3))
+    monkeypatch.setattr(type(a), "suite", lambda self, hidden=False: Suite((*cases.SUITE.cases, coin),
+                                                                           cases.SUITE.fixtures, cases.SUITE.groups))
+    found = secret_sweep(a, 2)
+    assert found and all("add/coin" in f for f in found), found
