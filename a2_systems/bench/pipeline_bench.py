@@ -45,8 +45,12 @@ class Setting:
     reps: int
 
 
+# subtle: the bubble is only the schedule's when an action's compute dwarfs its fixed costs (a gloo send/recv and
+# the runtime's Python, ~0.3 ms). At width 128, 64 tokens and 2 rows an action took ~1 ms and the measured bubble
+# was 0.5-0.7 whatever m (measured, P = 2); at width 256, 128 tokens and 4 rows an action takes 30-110 ms and the
+# bubble comes within noise of (P-1)/(m+P-1). QUICK stays small: a smoke run, its bubble overhead-bound.
 QUICK = Setting(64, 256, 4, 64, 32, 2, 1, (4, 8), 3)
-FULL = Setting(128, 512, 4, 128, 64, 2, 2, (4, 8, 16), 5)
+FULL = Setting(256, 1024, 4, 128, 128, 4, 2, (4, 8, 16), 5)
 
 
 def _saved_bytes(stage: torch.nn.Module, x: torch.Tensor) -> int:
