@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from a4_data.pipeline.config import PipelineConfig, check_fingerprint, input_files
 from a4_data.pipeline.definition import Stage, kept_folder, stages
@@ -183,14 +184,26 @@ def warm_up(cfg: PipelineConfig) -> None:
 
 
 def _quiet() -> None:
-    """datatrove logs each task at INFO on stderr; the tests and the bench want warnings only."""
+    """datatrove logs each task at INFO on stderr; the tests and the bench want warnings only. Each task sets up
+    its own logger when it starts (add_task_logger: stderr at INFO for local rank 0, its log file at DEBUG), so
+    that is wrapped too: its task runs as a non-zero local rank would, errors only on stderr, the whole log kept
+    in logs/<stage>/logs/task_*.log (a bench's 100 tasks printed ~1,300 lines of stats otherwise)."""
+    from datatrove.executor import base as dt_base
     from datatrove.utils import logging as dt_logging
 
     def setup() -> None:
         dt_logging.logger.remove()
         dt_logging.logger.add(sys.stderr, level="WARNING")
 
+    task_logger = getattr(dt_logging.add_task_logger, "__wrapped__", dt_logging.add_task_logger)
+
+    def quiet_task_logger(logging_dir: Any, rank: int, local_rank: int = 0, node_rank: int = -1) -> Any:
+        return task_logger(logging_dir, rank, local_rank=max(local_rank, 1), node_rank=node_rank)
+
+    quiet_task_logger.__wrapped__ = task_logger  # type: ignore[attr-defined]
     dt_logging.setup_default_logger = setup
+    dt_logging.add_task_logger = quiet_task_logger
+    dt_base.add_task_logger = quiet_task_logger  # base.py imported the name
     setup()
 
 
