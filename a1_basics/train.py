@@ -1,9 +1,11 @@
 """Train a Transformer LM on token memmaps: `python -m a1_basics.train --preset tiny` (see HANDOUT.md §8).
 
 Every piece is the student's own: TransformerLM, AdamW, the cosine schedule, gradient clipping, get_batch,
-cross_entropy, checkpoints and decoding. This file only wires them together: a config dataclass (the CLI is
-generated from it), periodic train/validation loss, checkpoints with resume, a local CSV/JSONL log and PNG curve,
-wandb (offline unless WANDB_MODE says otherwise), a progress bar, a wall-clock budget, and samples at the end.
+cross_entropy, checkpoints and decoding; with `--fused-attention`, the attention core is fused_attention.py's instead
+(the same function with a faster backward, on the student's projections and RoPE). This file only wires them
+together: a config dataclass (the CLI is generated from it), periodic train/validation loss, checkpoints with
+resume, a local CSV/JSONL log and PNG curve, wandb (offline unless WANDB_MODE says otherwise), a progress bar, a
+wall-clock budget, and samples at the end.
 Validation loss is also reported in bits per byte, which compares runs with different tokenizers.
 """
 
@@ -22,6 +24,7 @@ import torch
 from a1_basics.checkpoint import load_checkpoint, save_checkpoint
 from a1_basics.data import get_batch, load_tokens
 from a1_basics.decoding import generate
+from a1_basics.fused_attention import fuse_attention
 from a1_basics.losses import cross_entropy
 from a1_basics.nn.transformer import ModelConfig, TransformerLM
 from a1_basics.optim.adamw import AdamW
@@ -61,6 +64,8 @@ class TrainConfig:
     checkpoint_every: int = field(default=500, metadata={"help": "steps between checkpoints"})
     resume: bool = field(default=False, metadata={"help": "continue from out_dir/checkpoint.pt"})
     seed: int = field(default=0, metadata={"help": "seed for init and batches"})
+    fused_attention: bool = field(default=False, metadata={
+        "help": "swap in fused_attention.py's causal attention (same function, faster backward) for yours"})
     threads: int | None = field(default=None, metadata={"help": "torch CPU threads (default: torch's choice)"})
     wandb: bool = field(default=True, metadata={"help": "log to wandb (offline unless WANDB_MODE is set)"})
     sample_tokens: int = field(default=120, metadata={"help": "tokens to generate per sample at the end"})
@@ -152,6 +157,8 @@ def train(c: TrainConfig) -> TrainResult:
     torch.manual_seed(c.seed)
     np.random.seed(c.seed)
     model = TransformerLM.from_config(c.model_config())
+    if c.fused_attention:
+        fuse_attention(model)  # before the optimizer: it keeps the same parameters, in the same order
     optimizer = AdamW(model.parameters(), lr=c.max_lr, betas=(c.beta1, c.beta2), weight_decay=c.weight_decay)
     ckpt = c.out_dir / "checkpoint.pt"
     start_step = 0

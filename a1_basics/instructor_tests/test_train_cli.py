@@ -61,6 +61,17 @@ def test_train_writes_logs_checkpoint_curve_and_samples_and_learns(data_dir, tmp
     assert (tmp_path / "run" / "learning_curve.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_fused_attention_run_logs_the_same_losses(data_dir, tmp_path):
+    runs = {}
+    for fused in (False, True):
+        out = tmp_path / f"fused-{fused}"
+        train(tiny(data_dir, out, max_steps=10, log_every=2, eval_every=10, fused_attention=fused))
+        rows = [json.loads(line) for line in (out / "log.jsonl").read_text().splitlines()]
+        runs[fused] = [r["train_loss"] for r in rows if "train_loss" in r]
+    assert len(runs[True]) == 5
+    assert runs[True] == pytest.approx(runs[False], rel=1e-4)
+
+
 def test_resume_continues_from_the_checkpoint(data_dir, tmp_path):
     out = tmp_path / "run"
     train(tiny(data_dir, out, max_steps=20, checkpoint_every=10))
