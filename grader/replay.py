@@ -14,6 +14,7 @@ from typing import Any
 
 from grader.execution import Reply, Run
 from grader.plan import Plan, hidden_only
+from grader.tree import Assignment
 from grader.verdict import judge, judge_case, score
 
 
@@ -47,13 +48,13 @@ def replay_replies(plan: Plan, stored: dict[str, Any]) -> dict[str, Reply]:
     return replies
 
 
-def replay_points(a: Any, plan: Plan, stored: dict[str, Any]) -> tuple[float, list[str]]:
+def replay_points(a: Assignment, plan: Plan, stored: dict[str, Any]) -> tuple[float, list[str]]:
     """The graded points the replay mutant earns on `plan`'s hidden instances, and the instances it passes."""
     results = judge(hidden_only(plan), replay_replies(plan, stored), stored)
     return sum(u.earned for u in score(a.rubric, results)), [r.id for r in results if r.passed]
 
 
-def secret_sweep(a: Any, n_secrets: int) -> list[str]:
+def secret_sweep(a: Assignment, n_secrets: int) -> list[str]:
     """`grader check`'s replay and answers-in-inputs sections at `n_secrets` fresh secrets: a case whose answer
     space is small passes them at the term's secret and fails them at another (the suite draws a scratch secret
     each run, so such a case fails one CI run in a few). One line per problem found, naming the secret's index."""

@@ -6,7 +6,7 @@ import importlib
 import numpy as np
 
 from grader.plan import hidden_only, plan_for
-from grader.replay import collisions, replay_replies
+from grader.replay import collisions, replay_points
 from grader.verdict import judge, score
 from shared.cases import Instance
 
@@ -18,8 +18,7 @@ def _fx(fx_tree):
 
 
 def _replay_points(a, plan, stored) -> float:
-    hidden = hidden_only(plan)
-    return sum(u.earned for u in score(a.rubric, judge(hidden, replay_replies(plan, stored), stored)))
+    return replay_points(a, plan, stored)[0]
 
 
 def test_fixture_assignment_has_no_replayable_hidden_draw(fx_tree):
