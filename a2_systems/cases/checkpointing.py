@@ -17,11 +17,24 @@ from shared.cases.tensors import numpy, randn, tensor
 ORACLES = Oracles("a2_systems.oracles.checkpointing")  # expected values: instructor-only, never released
 
 
-def stack_inputs(rng: np.random.Generator) -> dict:
-    width, depth = int(rng.integers(4, 16)), int(rng.integers(2, 7))
-    return {"x": randn(rng, (3, width)), "segment_size": int(rng.integers(1, depth + 1)),
+def _stack(rng: np.random.Generator, depth: int, segment_size: int) -> dict:
+    width = int(rng.integers(4, 16))
+    return {"x": randn(rng, (3, width)), "segment_size": segment_size,
             "weights": [randn(rng, (width, width), scale=width ** -0.5) for _ in range(depth)],
             "biases": [randn(rng, (width,), scale=0.1) for _ in range(depth)]}
+
+
+def stack_inputs(rng: np.random.Generator) -> dict:
+    # Every draw has at least two segments (segment_size < depth): a stack checkpointed as one segment gives the same
+    # values, so a draw with one segment could not tell "ignores segment_size" from right, and with three hidden
+    # draws the chance that all of them were such draws was a few percent per secret.
+    depth = int(rng.integers(3, 7))
+    return _stack(rng, depth, int(rng.integers(1, depth)))
+
+
+def oversized_inputs(rng: np.random.Generator) -> dict:
+    depth = int(rng.integers(2, 6))  # segment_size >= depth: the whole stack is one segment
+    return _stack(rng, depth, depth + int(rng.integers(0, 4)))
 
 
 def _layers(inp: dict) -> list:
@@ -57,12 +70,16 @@ def run_bad(impl: Impl, inp: dict) -> Any:
                                                 "biases": [np.zeros(2, dtype=np.float32)]}), inp["segment_size"])
 
 
+STACK_COMPARE = fields(out=close(rtol=1e-5, atol=1e-6), x_grad=close(rtol=1e-5, atol=1e-6),
+                       w_grads=close(rtol=1e-5, atol=1e-6), start_order=exact())
+
 SUITE = Suite(cases=(
     Case(name="checkpointing/segments", inputs=stack_inputs,
-         compare=fields(out=close(rtol=1e-5, atol=1e-6), x_grad=close(rtol=1e-5, atol=1e-6),
-                w_grads=close(rtol=1e-5, atol=1e-6), start_order=exact()),
-         run=run_stack, expect=ORACLES.expect_stack, seeds=(0, 1, 2, 3), hidden_draws=3,
+         compare=STACK_COMPARE, run=run_stack, expect=ORACLES.expect_stack, seeds=(0, 1, 2, 3), hidden_draws=3,
          note="same outputs and gradients as nn.Sequential; each segment recomputed in backward, last first"),
+    Case(name="checkpointing/oversized_segment", inputs=oversized_inputs,
+         compare=STACK_COMPARE, run=run_stack, expect=ORACLES.expect_stack, seeds=(0, 1), hidden_draws=2,
+         note="segment_size >= the number of layers: one segment, recomputed once in backward"),
     Case(name="checkpointing/bad_segment_size", inputs=bad_inputs, compare=raises(ValueError), run=run_bad,
          seeds=(0,), note="segment_size < 1 is a ValueError"),
 ))

@@ -37,10 +37,12 @@ GROUPS = {"gpipe": "pipeline_gpipe", "1f1b": "pipeline_1f1b"}
 # (elementwise, a quarter of rtol=1e-4, atol=2e-5 over 60 draws). Gradients and parameters are compared in norm:
 # at 8 blocks some draws are ill-conditioned, and a few small elements carry most of the rounding (measured under
 # ATEN_CPU_CAPABILITY=default, 2 threads, P = 4: up to 7e-5 of the norm over 8 draws, one element off by 4e-4,
-# which failed the old elementwise atol=5e-5 in 2 of 18 deep draws); a mis-weighted microbatch or a missing tied
-# gradient is off by >= 1e-2 of the norm
+# which failed the old elementwise atol=5e-5 in 2 of 18 deep draws). The tail is heavier than that: over ~1,000
+# draws of the P = 4 cases under another dispatch the first step's gradient was off by up to 8e-4 of its norm
+# (layer 0's q_proj) and the parameters after two steps at lr 0.5 by up to 9e-4, so rtol is 3e-3 (a deep
+# check's worst margin stays near 0.3); a mis-weighted microbatch or a missing tied gradient is off by >= 1e-2
 VALUES_CLOSE = close(rtol=1e-4, atol=5e-5)
-TENSORS_CLOSE = close_norm(rtol=1e-3, atol=1e-7)
+TENSORS_CLOSE = close_norm(rtol=3e-3, atol=1e-7)
 
 
 def param_shapes(arch: dict) -> dict[str, tuple[int, ...]]:
