@@ -2,8 +2,9 @@
 beside the anchor every language model must beat, a unigram model of the same tokens (its bits per byte is the
 entropy of the training split's token frequencies, scored on the validation split), measured in the same run.
 
-Full mode: `prepare_data` (vocab 4096) then `train --preset cpu15` (15 minutes of CPU); the learning curve is the
-run's learning_curve.png. Quick mode: 60 seconds of a small model, for a smoke test.
+Full mode: `prepare_data` (vocab 4096) then `train --preset cpu15` (15 minutes of CPU: the fused attention core at
+max_lr 2e-3); the learning curve is the run's learning_curve.png. Quick mode: 60 seconds of a small model, for a
+smoke test.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from a1_basics.train import PRESETS, train
 from shared.bench import Row
 
 DATA = Path("data/a1")
+# P17's yardstick for the full run: nanoGPT's CPU preset (its shakespeare-char config on the CPU) reached 2.25
+# bits/byte on this held-out text when the issue was filed; it is a recorded figure, not re-run here
+NANOGPT_CPU_BITS_PER_BYTE, AIM_BITS_PER_BYTE = 2.25, 2.10
 OUT = Path("out/a1-quality")
 
 
@@ -44,7 +48,9 @@ def run(quick: bool) -> list[Row]:
     return [Row(f"val bits/byte after {minutes:.1f} min of CPU ({result.tokens:,} tokens)", result.val_bits_per_byte,
                 "bits/byte", "unigram model of the same tokens", anchor, higher_is_better=False,
                 note=f"curve: {result.paths['png']}; val loss {result.final_val_loss:.3f} nats/token; "
-                     f"{math.log(2) * result.val_bits_per_byte:.3f} nats/byte")]
+                     f"{math.log(2) * result.val_bits_per_byte:.3f} nats/byte"
+                     + ("" if quick else f"; target below {NANOGPT_CPU_BITS_PER_BYTE} (nanoGPT's CPU preset on this "
+                                         f"held-out text), aim {AIM_BITS_PER_BYTE}"))]
 
 
 def _vocab(data: Path) -> int:

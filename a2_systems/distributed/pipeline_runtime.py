@@ -13,7 +13,8 @@ Stage s runs on rank s of a world of P ranks (run_world in world.py). For each a
   rank s+1 and back-propagate it; every stage but the first sends its input's gradient to rank s-1. Then the
   stage's references to microbatch i are dropped.
 
-Sends are asynchronous (isend, completed at the end), receives wait at most RECV_TIMEOUT_S. Before anything runs,
+Sends are asynchronous (isend, completed at the end); each receive is posted (irecv) one receiving action ahead, so
+it is already waiting while the action before it computes, and waits at most RECV_TIMEOUT_S. Before anything runs,
 every rank checks the schedules of all ranks (gathered): each microbatch forwarded once and backwarded once, after
 its forward, and the stages' orders together free of deadlock (each recv's matching send happens first, in a
 simulation of the ranks). A bad schedule raises ValueError on every rank at once, so it cannot hang the world.
@@ -132,10 +133,28 @@ def check_schedules(schedule: Any, num_microbatches: int, rank: int, world_size:
     return mine
 
 
-def _recv(shape: tuple[int, ...], src: int, tag: int) -> Tensor:
-    buf = torch.empty(shape)
-    dist.irecv(buf, src=src, tag=tag).wait(timedelta(seconds=RECV_TIMEOUT_S))
-    return buf
+class _Inbox:
+    """The receives of one rank's actions, each posted one receiving action ahead: the irecv of the next message
+    is already waiting while this action computes, so a message that arrives meanwhile is read in the background
+    instead of after the compute (gloo moves an unbound buffer's payload once the receiver has posted it)."""
+
+    def __init__(self, needs: list[tuple[int, int, tuple[int, ...]] | None]) -> None:
+        self.needs = needs  # per action: (source rank, tag, shape), or None when it receives nothing
+        self.posted: dict[int, tuple[Any, Tensor]] = {}
+
+    def post(self, j: int) -> None:
+        if j < len(self.needs) and self.needs[j] is not None and j not in self.posted:
+            src, tag, shape = self.needs[j]
+            buf = torch.empty(shape)
+            self.posted[j] = (dist.irecv(buf, src=src, tag=tag), buf)
+
+    def take(self, j: int) -> Tensor:
+        """Action j's message, waited for at most RECV_TIMEOUT_S; then the next receiving action's irecv posted."""
+        self.post(j)
+        work, buf = self.posted.pop(j)
+        work.wait(timedelta(seconds=RECV_TIMEOUT_S))
+        self.post(next((k for k in range(j + 1, len(self.needs)) if self.needs[k] is not None), len(self.needs)))
+        return buf
 
 
 def run_schedule(stage: nn.Module, schedule: Any, tokens: Tensor, targets: Tensor, microbatches: Sequence[slice],
@@ -156,11 +175,18 @@ def run_schedule(stage: nn.Module, schedule: Any, tokens: Tensor, targets: Tenso
     pending: list[Any] = []  # isend works, with the tensors they send
     result = StepResult()
     loss_total = 0.0
-    for kind, i in actions:
-        rows = microbatches[i]
-        shape = (rows.stop - rows.start, seq, d_model)
+
+    def need(kind: str, i: int) -> tuple[int, int, tuple[int, ...]] | None:
+        shape = (microbatches[i].stop - microbatches[i].start, seq, d_model)
         if kind == FORWARD:
-            x = tokens[rows] if first else _recv(shape, rank - 1, i).requires_grad_()
+            return None if first else (rank - 1, i, shape)
+        return None if last else (rank + 1, i, shape)
+
+    inbox = _Inbox([need(kind, i) for kind, i in actions])
+    for j, (kind, i) in enumerate(actions):
+        rows = microbatches[i]
+        if kind == FORWARD:
+            x = tokens[rows] if first else inbox.take(j).requires_grad_()
             start = time.perf_counter()
             out = stage(x)
             watched.append(weakref.ref(out))
@@ -175,7 +201,7 @@ def run_schedule(stage: nn.Module, schedule: Any, tokens: Tensor, targets: Tenso
             del x, out, loss
         else:
             x, out, loss = kept.pop(i)
-            grad = None if last else _recv(shape, rank + 1, i)
+            grad = None if last else inbox.take(j)
             start = time.perf_counter()
             if last:
                 loss.backward()
