@@ -141,6 +141,8 @@ class _Inbox:
     def __init__(self, needs: list[tuple[int, int, tuple[int, ...]] | None]) -> None:
         self.needs = needs  # per action: (source rank, tag, shape), or None when it receives nothing
         self.posted: dict[int, tuple[Any, Tensor]] = {}
+        receiving = [j for j, n in enumerate(needs) if n is not None]
+        self.after = dict(zip(receiving, receiving[1:], strict=False))  # receiving action -> the next one
 
     def post(self, j: int) -> None:
         if j < len(self.needs) and self.needs[j] is not None and j not in self.posted:
@@ -153,7 +155,8 @@ class _Inbox:
         self.post(j)
         work, buf = self.posted.pop(j)
         work.wait(timedelta(seconds=RECV_TIMEOUT_S))
-        self.post(next((k for k in range(j + 1, len(self.needs)) if self.needs[k] is not None), len(self.needs)))
+        if j in self.after:
+            self.post(self.after[j])
         return buf
 
 
