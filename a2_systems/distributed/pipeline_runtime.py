@@ -20,7 +20,8 @@ its forward, and the stages' orders together free of deadlock (each recv's match
 simulation of the ranks). A bad schedule raises ValueError on every rank at once, so it cannot hang the world.
 
 Instrumentation: `events` lists the (kind, microbatch) actions run, in order, with their start and end times
-(time.perf_counter, compute only: a recv's wait is before the start); the live-activation counter holds a weak
+(time.perf_counter, compute only: a recv's wait is before the start), and `checked_at` the time the schedule
+check ended (the ranks leave it together: it ends in a collective); the live-activation counter holds a weak
 reference to each microbatch's stage output and counts, after every action, how many are still alive anywhere (in
 the runtime until their backward, or in anything of yours that keeps them), `peak_live` being the largest count
 and `live_after` the count once the step is over (0 when nothing keeps them). After the last action it calls
@@ -50,6 +51,7 @@ class StepResult:
 
     events: list[tuple[str, int]] = field(default_factory=list)
     times: list[tuple[float, float]] = field(default_factory=list)  # (start, end) of each event's compute
+    checked_at: float = 0.0  # time.perf_counter() once every rank's schedule is checked, before the first action
     peak_live: int = 0
     live_after: int = 0
     loss: float | None = None  # the sum of the microbatch losses (last stage only)
@@ -168,6 +170,7 @@ def run_schedule(stage: nn.Module, schedule: Any, tokens: Tensor, targets: Tenso
     rank, p = dist.get_rank(), dist.get_world_size()
     m = len(microbatches)
     actions = check_schedules(schedule, m, rank, p)
+    result = StepResult(checked_at=time.perf_counter())
     first, last = rank == 0, rank == p - 1
     total_tokens = int(targets.numel())
     seq = int(tokens.shape[1])
@@ -176,7 +179,6 @@ def run_schedule(stage: nn.Module, schedule: Any, tokens: Tensor, targets: Tenso
     kept: dict[int, tuple[Tensor | None, Tensor, Tensor | None]] = {}
     watched: list[weakref.ref] = []
     pending: list[Any] = []  # isend works, with the tensors they send
-    result = StepResult()
     loss_total = 0.0
 
     def need(kind: str, i: int) -> tuple[int, int, tuple[int, ...]] | None:

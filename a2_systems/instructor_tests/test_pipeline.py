@@ -134,3 +134,24 @@ def test_one_world_equals_one_process_and_a_deadlock_fails_fast():
     # refused by the runtime's check before any recv: a hang would wait RECV_TIMEOUT_S at least
     assert not stuck.ok and "deadlock" in stuck.error.message
     assert elapsed < RECV_TIMEOUT_S
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULES))
+@pytest.mark.parametrize("p,m", [(2, 4), (2, 7), (4, 8), (3, 1)])
+def test_bench_replay_of_equal_stages_is_the_theory(name, p, m):
+    """The bench's replay with every stage's forward 1 and backward 2 (and with forward = backward) gives each rank
+    the theory's bubble (P-1)/(m+P-1) exactly: the span is (m+P-1)(F+B), each rank computes m(F+B)."""
+    from a2_systems.bench.pipeline_bench import replay_bubbles
+
+    actions = [SCHEDULES[name](p, s, m) for s in range(p)]
+    for f, b in ((1.0, 2.0), (1.0, 1.0)):
+        durations = [[f if kind == "forward" else b for kind, _ in a] for a in actions]
+        assert replay_bubbles(actions, durations) == pytest.approx([(p - 1) / (m + p - 1)] * p, abs=1e-12)
+    # one stage slower by half: the others wait for it, their bubble grows past the theory and its own does not
+    durations = [[(1.5 if s == p - 1 else 1.0) * (1.0 if kind == "forward" else 2.0) for kind, _ in a]
+                 for s, a in enumerate(actions)]
+    got = replay_bubbles(actions, durations)
+    if m > 1:
+        assert all(g > (p - 1) / (m + p - 1) + 1e-9 for g in got[:-1])
+    with pytest.raises(ValueError, match="deadlock"):
+        replay_bubbles([[("backward", 0), ("forward", 0)], [("forward", 0), ("backward", 0)]], [[1, 1], [1, 1]])
