@@ -2,8 +2,11 @@
 
 - time to grade the reference a1 submission in the sandbox (goal: under 60 s on 2 cores);
 - the sandbox's overhead: the same grading in bwrap vs a plain subprocess (goal: under 10%);
-- grading against the work itself: the same hidden instances run in this process (no worker, no sandbox, no
-  codec over a pipe), measured in the same run (goal: grading within 1.3x of it);
+- grading against the same hidden instances run in-process (no worker, no sandbox, no pipe), measured in the
+  same run, two ways: cold, in a fresh interpreter that imports what it needs and runs them once, as any run
+  from nothing must (goal: grading within 1.3x of it); and warm, in this process after a first run, the work
+  alone with every import and first use paid before (no goal: a fresh worker pays those costs by definition, and
+  the profile says how much they are);
 - batch throughput: 20 submissions with --jobs 2 against --jobs 1;
 - a profile of where grading's time goes: the worker's boot (its imports, torch's among them), the work, and the
   rest (per-request fork, codec, pipe, the sandbox), printed and written to the JSON.
@@ -56,13 +59,20 @@ def run(quick: bool, n_batch: int = 20) -> list[Row]:
         sandboxed = min(once(best) for _ in range(2))
         unsandboxed = min(once(plain) for _ in range(2))
         work, n_requests = _work_in_process(a)
+        cold = min(_cold_in_process(tree, aid) for _ in range(2))
         boot = min(_boot(a, sub, iso) for iso in (best,) for _ in range(2))
         profile.update(grade_s=round(sandboxed, 3), worker_boot_s=round(boot, 3), work_in_process_s=round(work, 3),
                        requests=n_requests,
                        rest_per_request_ms=round(1000 * max(0.0, sandboxed - boot - work) / max(1, n_requests), 2))
         rows.append(Row(f"grade the {aid} reference ({best.mode})", sandboxed, "s",
-                        "the same hidden instances in-process", work, higher_is_better=False, goal=1 / 1.3,
-                        note=f"worker boot {boot:.2f} s of it"))
+                        "the same hidden instances in-process, cold", cold, higher_is_better=False, goal=1 / 1.3,
+                        note=f"worker boot {boot:.2f} s of it; cold: a fresh interpreter importing what it needs, "
+                             f"timed from its first import to its last reply"))
+        rows.append(Row(f"grade the {aid} reference ({best.mode}), against the warm work", sandboxed, "s",
+                        "the same hidden instances in-process, warm", work, higher_is_better=False,
+                        note="warm: this process's second run, every import and first use paid before; the "
+                             "difference is the worker's boot, the student modules' imports and torch's lazy "
+                             "ones in a fresh process, and the per-request rest (profile)"))
         rows.append(Row(f"grade the {aid} reference ({best.mode}), wall", sandboxed, "s", "goal: 60 s on 2 cores", 60.0,
                         higher_is_better=False, goal=1.0))
         rows.append(Row(f"grade the {aid} reference, sandbox overhead", sandboxed, "s", "same, plain subprocess",
@@ -76,7 +86,7 @@ def run(quick: bool, n_batch: int = 20) -> list[Row]:
         t1 = _timed(lambda: run_batch(tree, aid, subs, Path(tmp) / "b1.sqlite", jobs=1, log=lambda m: None,
                                   no_isolation=True))
         rows.append(Row(f"batch of {n_batch} {aid} submissions, --jobs 2", n_batch / t2 * 60, "subs/min",
-                        "--jobs 1", n_batch / t1 * 60, higher_is_better=True, goal=1.3))
+                        "--jobs 1", n_batch / t1 * 60, higher_is_better=True, goal=1.8))
     return rows, profile
 
 
@@ -91,6 +101,36 @@ def _work_in_process(a) -> tuple[float, int]:
     impl = Impl(load_api(a.package))
     run_in_process(plan, impl, a.package)  # imports and first-use costs out of the reading
     return _timed(lambda: run_in_process(plan, impl, a.package)), len(plan.steps)
+
+
+# subtle: timed inside the interpreter, from before its first import: its own start-up is left out, which only
+# makes the anchor smaller than what grading's worker (timed from its spawn) is compared with
+_COLD = """
+import sys, time
+from pathlib import Path
+start = time.perf_counter()
+from grader.plan import hidden_only, plan_for, run_in_process
+from grader.tree import Tree
+from shared.cases import Impl
+from shared.cases.api_map import load_api
+a = Tree(Path(sys.argv[1])).assignment(sys.argv[2])
+plan, _ = plan_for(a, hidden=True)
+run_in_process(hidden_only(plan), Impl(load_api(a.package)), a.package)
+print(time.perf_counter() - start)
+"""
+
+
+def _cold_in_process(tree: Tree, aid: str) -> float:
+    """Seconds a fresh interpreter takes to import what it needs and run the hidden instances grading runs,
+    in-process (the reference is the course's own code): what running them costs from nothing."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _COLD, str(tree.root), aid], cwd=TOOL_ROOT, capture_output=True,
+                          text=True, timeout=600)
+    if done.returncode != 0:
+        raise RuntimeError(f"the cold in-process run failed:\n{done.stderr[-4000:]}")
+    return float(done.stdout.strip().splitlines()[-1])
 
 
 def _boot(a, sub: Path, iso: sandbox.Isolation) -> float:
