@@ -13,7 +13,7 @@ from a1_basics.instructor_tests.conftest import corpus_or_skip
 from a1_basics.oracles.tokenizer_edges import naive_train_bpe
 from a1_basics.oracles.tokenizer_encode import naive_encode
 from a1_basics.tokenizer import tokenizer as tokenizer_module
-from a1_basics.tokenizer.pretokenize import GPT2_PATTERN, compile_pattern
+from a1_basics.tokenizer.pretokenize import GPT2_PATTERN, compile_pattern, pretokenize
 from a1_basics.tokenizer.tokenizer import Tokenizer
 from a1_basics.tokenizer.train_bpe import train_bpe
 
@@ -88,3 +88,62 @@ def test_cache_eviction_keeps_ids(trained, real_text, monkeypatch):
     assert tok.encode(text) == want
     assert list(tok.encode_iterable(iter(text.splitlines(keepends=True)))) == want
     assert len(tok._cache) <= max(50, len(set(compile_pattern(GPT2_PATTERN).findall(text))))
+
+
+@settings(derandomize=True, deadline=None, max_examples=300)
+@given(st.lists(st.sampled_from([*ALPHABET, "x y", "a  b", ". z"]), max_size=40))
+def test_safe_cut_keeps_gpt2_splits(pieces):
+    """Cutting before the space of every non-space + space pair leaves GPT-2's own pre-tokens unchanged."""
+    text = "".join(pieces)
+    whole = regex.findall(GPT2_PATTERN, text)
+    for m in tokenizer_module._SAFE_CUT.finditer(text, overlapped=True):
+        cut = m.start() + 1
+        assert regex.findall(GPT2_PATTERN, text[:cut]) + regex.findall(GPT2_PATTERN, text[cut:]) == whole, cut
+
+
+def _spy_halves(monkeypatch) -> list[bool]:
+    """Every text encodes in halves (threshold 0); the list records whether each two-process encode finished."""
+    ran: list[bool] = []
+    real = Tokenizer._encode_halves
+
+    def spy(self, text, cut):
+        got = real(self, text, cut)
+        ran.append(got is not None)
+        return got
+
+    monkeypatch.setattr(tokenizer_module, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(Tokenizer, "_encode_halves", spy)
+    return ran
+
+
+@settings(derandomize=True, deadline=None, max_examples=60)
+@given(st.lists(st.sampled_from([*ALPHABET, " the", " and", "ing", EOT, "x y", " a b c"]), max_size=40))
+def test_encode_in_two_processes_equals_merging_in_creation_order(trained, pieces):
+    vocab, merges = trained
+    text = "".join(pieces)
+    with pytest.MonkeyPatch.context() as mp:
+        _spy_halves(mp)
+        got = Tokenizer(vocab, merges, [EOT]).encode(text)
+    assert got == naive_encode(vocab, merges, text, [EOT])
+
+
+def test_gpt2_in_two_processes_equals_tiktoken(real_text, monkeypatch):
+    from a1_basics.tokenizer.gpt2 import load_gpt2_vocab_merges
+    from a1_basics.tokenizer.tiktoken_offline import gpt2_encoding
+
+    vocab, merges = load_gpt2_vocab_merges()
+    text = real_text[:20_000] + EOT + real_text[20_000:40_000] + "  \n" + EOT + EOT + real_text[40_000:]
+    want = gpt2_encoding().encode(text, allowed_special={EOT})
+    ran = _spy_halves(monkeypatch)
+    tok = Tokenizer(vocab, merges, [EOT])
+    assert tok.encode(text) == want
+    assert ran == [True]  # it did run in two processes (a dying child below also returns its fallback)
+    assert tok.encode(text) == want  # again, from the cache the child's entries went into
+    assert set(pretokenize(text, [EOT])) <= set(tok._cache)
+    # a child that dies before it answers: its half is encoded again here
+    monkeypatch.setattr(tokenizer_module.marshal, "dumps", lambda *a: (_ for _ in ()).throw(RuntimeError("x")))
+    assert Tokenizer(vocab, merges, [EOT]).encode(text) == want
+    # a fork that fails: one process
+    monkeypatch.setattr(tokenizer_module.os, "fork", lambda: (_ for _ in ()).throw(OSError("no more processes")))
+    assert Tokenizer(vocab, merges, [EOT]).encode(text) == want
+    assert ran[1:] == [True, True, False]

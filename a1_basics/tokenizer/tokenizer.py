@@ -18,9 +18,14 @@ Decoding joins the tokens' bytes and decodes them as UTF-8, replacing invalid se
 
 from __future__ import annotations
 
+import marshal
+import os
+from array import array
 from collections.abc import Iterable, Iterator
-from itertools import pairwise, repeat
+from itertools import islice, pairwise, repeat
 from pathlib import Path
+
+import regex
 
 from a1_basics.tokenizer.pretokenize import GPT2_PATTERN, compile_pattern, split_on_special_tokens
 from a1_basics.tokenizer.serialization import load_vocab_merges
@@ -32,6 +37,15 @@ from a1_basics.tokenizer.serialization import load_vocab_merges
 SETTLED_MARGIN = 8
 CACHE_LIMIT = 1 << 20  # pre-token -> ids entries kept before the cache is cleared (bounds memory)
 NO_MERGE = 1 << 62  # the rank of a pair that is not a merge: above every real rank
+# A text at least this long (with the GPT-2 pattern, where a safe cut is known) is encoded in two halves at once,
+# the second in a forked process, where the machine has cores: below it the fork and the transfer cost more than
+# half the work saves. The ids are the same either way.
+PARALLEL_MIN_CHARS = 1 << 20
+# "x y" -> a cut before the space: every non-whitespace alternative of GPT2_PATTERN is a run of one class that
+# may only start with a space, and the whitespace ones cannot hold the "x", so the match holding "x" ends there
+# and " y..." starts one; no alternative looks behind, and the lookahead of a whitespace run before the "x"
+# reaches at most the "x"
+_SAFE_CUT = regex.compile(r"\S ")
 # END SOLUTION ONLY
 
 
@@ -137,6 +151,86 @@ class Tokenizer:
             extend(cache[piece])
         return out
 
+    def _encode_pieces(self, pieces: list[str]) -> list[int]:
+        """Ids of split_on_special_tokens' pieces (special tokens at the odd positions), in this process."""
+        out: list[int] = []
+        for k, piece in enumerate(pieces):
+            if k % 2:
+                out.append(self.special_ids[piece])
+            elif piece:
+                out += self._encode_text(piece)
+        return out
+
+    def _split_encode(self, text: str) -> list[int]:
+        return self._encode_pieces(split_on_special_tokens(text, self.special_tokens))
+
+    def _halfway_cut(self, pieces: list[str]) -> int | None:
+        """A position near the middle of the text `pieces` split where encode(text) is encode(text[:cut]) +
+        encode(text[cut:]): the start of a special token, or a safe cut (_SAFE_CUT) inside ordinary text, which
+        holds no special token, so neither half gains or loses one. None where the halves cannot run at once (one
+        core, no safe fork, another pattern) or no cut is found."""
+        from shared.start_method import can_fork
+
+        if self.pattern != GPT2_PATTERN or (os.cpu_count() or 1) < 2 or not can_fork():
+            return None
+        half = sum(map(len, pieces)) // 2
+        start = 0
+        for k, piece in enumerate(pieces):
+            end = start + len(piece)
+            if end > half:
+                if k % 2:  # the middle falls inside a special token: cut before it
+                    return start or None
+                found = _SAFE_CUT.search(piece, half - start)
+                if found is not None:
+                    return start + found.start() + 1
+                return end if k + 1 < len(pieces) else None  # before the next special token
+            start = end
+        return None
+
+    def _encode_halves(self, text: str, cut: int) -> list[int] | None:
+        """The ids of text[:cut] here and of text[cut:] in a forked child at the same time; the child's ids and
+        the cache entries it made come back through a pipe (marshal: both ends are this code). None where the
+        fork fails; a child that dies costs its half again here, never a wrong answer."""
+        try:
+            r, w = os.pipe()
+        except OSError:
+            return None
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(r)
+            os.close(w)
+            return None
+        if pid == 0:  # the child: encode the second half, send it, and leave without running any cleanup
+            try:
+                os.close(r)
+                known = len(self._cache)  # the entries it adds come after these (a dict keeps insertion order)
+                ids = self._split_encode(text[cut:])
+                added = dict(islice(self._cache.items(), known if len(self._cache) >= known else 0, None))
+                with os.fdopen(w, "wb") as out:
+                    out.write(marshal.dumps((array("q", ids).tobytes(), added)))
+            finally:
+                os._exit(0)
+        os.close(w)
+        reader = os.fdopen(r, "rb")
+        try:
+            first = self._split_encode(text[:cut])
+            data = reader.read()
+        finally:  # also when this half raises: a child still writing then fails on the closed pipe and exits
+            reader.close()
+            os.waitpid(pid, 0)
+        try:
+            raw, added = marshal.loads(data)
+            second = array("q")
+            second.frombytes(raw)
+        except (EOFError, ValueError, TypeError):
+            return first + self._split_encode(text[cut:])
+        if len(self._cache) + len(added) > CACHE_LIMIT:
+            self._cache.clear()
+        self._cache.update(added)
+        first += second
+        return first
+
     def _unsettled_start(self, text: str) -> int:
         """The first position from which `text` could still turn out to start a special token once more text
         arrives (len(text) if none): the start of the longest suffix that is a proper prefix of one."""
@@ -151,14 +245,13 @@ class Tokenizer:
     def encode(self, text: str) -> list[int]:
         """Token ids of `text`. Every registered special token is treated as special wherever it occurs."""
         # BEGIN SOLUTION
-        out: list[int] = []
         pieces = split_on_special_tokens(text, self.special_tokens)
-        for k, piece in enumerate(pieces):
-            if k % 2:
-                out.append(self.special_ids[piece])
-            elif piece:
-                out += self._encode_text(piece)
-        return out
+        cut = self._halfway_cut(pieces) if len(text) >= PARALLEL_MIN_CHARS else None
+        if cut is not None:
+            ids = self._encode_halves(text, cut)
+            if ids is not None:
+                return ids
+        return self._encode_pieces(pieces)
         # END SOLUTION
 
     def encode_iterable(self, iterable: Iterable[str]) -> Iterator[int]:
